@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { host, ports } from './ports';
+import { host, ports } from './settings';
 import { startSite } from './site';
 
 // `npm start`: serves the production build. The rest of the local cloud (identity

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import sirv from 'sirv';
-import { host } from './ports';
+import { host } from './settings';
 
 /** Angular's output hashing: `main-AB12CD34.js`. */
 const hashedFile = /-[A-Z0-9]{8}\.\w+$/;

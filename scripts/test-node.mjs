@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['lambda', 'local', 'infra', 'bench', 'scripts'];
+const roots = ['api', 'lambda', 'local', 'infra', 'bench', 'scripts'];
 
 function* testFiles(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -22,3 +22,24 @@ export const ports = {
 
 /** Loopback only: nothing in the local cloud is reachable from other machines. */
 export const host = '127.0.0.1';
+
+/** The simulated AWS account, region and API, as they appear in ARNs. */
+export const aws = {
+  account: '000000000000',
+  region: 'us-east-1',
+  /** API Gateway's id for the local SecurePets API (real ids are 10 characters). */
+  apiId: 'localpets1',
+} as const;
+
+/** The Auth0 application (client) the SPA is registered as. */
+export const clientId = 'pets-spa';
+
+/** Where each local endpoint lives, as the browser and the tests reach them. */
+export const urls = {
+  site: `http://localhost:${ports.site}`,
+  /** The IdP's issuer. Like Auth0's `https://{tenant}/`, it ends with a slash. */
+  issuer: `http://localhost:${ports.idp}/`,
+  jwks: `http://localhost:${ports.idp}/.well-known/jwks.json`,
+  aws: `http://localhost:${ports.aws}`,
+  dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+};
