@@ -1,0 +1,27 @@
+import { storeConfig } from './config';
+import { CatalogueSnapshot } from './snapshot';
+import { PetStore } from './store';
+
+const snapshots = new Map<string, CatalogueSnapshot>();
+
+/** This container's snapshot of a table, if a purchase has made one. */
+export function snapshotFor(tableName: string): CatalogueSnapshot | undefined {
+  return snapshots.get(tableName);
+}
+
+/** This container's snapshot of the configured table, made on first use. */
+export function snapshot(): CatalogueSnapshot {
+  const { tableName, snapshotTtlMs } = storeConfig();
+  let s = snapshots.get(tableName);
+  if (!s) {
+    const store = new PetStore(tableName);
+    s = new CatalogueSnapshot(() => store.list(), snapshotTtlMs);
+    snapshots.set(tableName, s);
+  }
+  return s;
+}
+
+/** After a catalogue edit in this container, the next purchase reads afresh. */
+export function forgetSnapshot(tableName: string): void {
+  snapshots.delete(tableName);
+}
