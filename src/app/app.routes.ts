@@ -1,6 +1,25 @@
-import { Routes } from '@angular/router';
+import type { Routes } from '@angular/router';
+import { redirectSignedIn, requireSession } from './auth/guards';
 
+// Every page is lazy: the initial bundle is Angular, the router and the session check.
 export const routes: Routes = [
-  { path: 'login', loadComponent: () => import('./login/login-page').then((m) => m.LoginPage) },
-  { path: '**', redirectTo: 'login' },
+  {
+    path: '',
+    pathMatch: 'full',
+    title: 'Secure Pets',
+    canActivate: [requireSession],
+    loadComponent: () => import('./home/home-page').then((m) => m.HomePage),
+  },
+  {
+    path: 'login',
+    title: 'Log in · Secure Pets',
+    canActivate: [redirectSignedIn],
+    loadComponent: () => import('./login/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'callback',
+    title: 'Signing in · Secure Pets',
+    loadComponent: () => import('./callback/callback-page').then((m) => m.CallbackPage),
+  },
+  { path: '**', redirectTo: '' },
 ];

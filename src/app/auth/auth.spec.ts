@@ -1,0 +1,105 @@
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { fakes, idToken, settle, signIn } from '../../testing/fakes';
+import { Auth, RENEW_MARGIN_MS } from './auth';
+import { STORAGE_KEYS } from './session';
+
+describe('Auth', () => {
+  let f: ReturnType<typeof fakes>;
+  const setup = () => {
+    TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
+    return TestBed.inject(Auth);
+  };
+  beforeEach(() => (f = fakes()));
+  afterEach(() => jasmine.clock().uninstall());
+
+  it('starts signed out', () => {
+    const auth = setup();
+    expect(auth.signedIn()).toBeFalse();
+    expect(auth.role()).toBeNull();
+    expect(auth.userName()).toBe('');
+    expect(auth.idToken()).toBeNull();
+  });
+
+  it('restores the session from storage on reload', () => {
+    signIn(f.storage, idToken('amazon|7', 'b@example.com'));
+    const auth = setup();
+    expect(auth.role()).toBe('buyer');
+    expect(auth.userName()).toBe('b@example.com');
+    expect(auth.idToken()).toEqual(jasmine.any(String));
+  });
+
+  it('redirects to Auth0 on login and clears the notice', async () => {
+    const auth = setup();
+    auth.notice.set('old');
+    await auth.login();
+    expect(f.webAuth.authorized.length).toBe(1);
+    expect(auth.notice()).toBeNull();
+  });
+
+  it('completes the callback and stores the token', async () => {
+    const auth = setup();
+    const token = idToken('auth0|1', 'admin@example.com');
+    f.webAuth.hashResult = { error: null, result: { idToken: token, accessToken: 'at' } };
+    const session = await auth.handleCallback('#id_token=...');
+    expect(session.role).toBe('admin');
+    expect(auth.userName()).toBe('admin@example.com');
+    expect(JSON.parse(f.storage.getItem(STORAGE_KEYS.session)!).idToken).toBe(token);
+  });
+
+  it('refuses a callback without an ID token', async () => {
+    const auth = setup();
+    f.webAuth.hashResult = { error: null, result: null };
+    await expectAsync(auth.handleCallback('')).toBeRejectedWithError(/no usable ID token/);
+    expect(auth.signedIn()).toBeFalse();
+  });
+
+  it('renews silently before the ID token expires', async () => {
+    jasmine.clock().install();
+    jasmine.clock().mockDate(new Date());
+    signIn(f.storage, idToken('auth0|1', 'admin@example.com', 600));
+    const auth = setup();
+    const renewed = idToken('auth0|1', 'admin@example.com', 7200);
+    f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
+    jasmine.clock().tick(600_000 - RENEW_MARGIN_MS - 1000);
+    expect(f.webAuth.checkSessionOptions.length).toBe(0);
+    jasmine.clock().tick(1000);
+    jasmine.clock().uninstall();
+    await settle();
+    expect(f.webAuth.checkSessionOptions.length).toBe(1);
+    expect(auth.session()?.idToken).toBe(renewed);
+  });
+
+  it('sends the user to login with a message when silent renewal fails', async () => {
+    signIn(f.storage, idToken('auth0|1'));
+    const auth = setup();
+    const router = TestBed.inject(Router);
+    spyOn(router, 'navigateByUrl').and.resolveTo(true);
+    f.storage.setItem(STORAGE_KEYS.credentials, '{}');
+    f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
+    await auth.renew();
+    expect(auth.signedIn()).toBeFalse();
+    expect(auth.notice()).toContain('session has expired');
+    expect(router.navigateByUrl).toHaveBeenCalledWith('/login');
+    expect(f.storage.length).toBe(0);
+  });
+
+  it('treats a renewal for another user as a failure', async () => {
+    signIn(f.storage, idToken('auth0|1'));
+    const auth = setup();
+    spyOn(TestBed.inject(Router), 'navigateByUrl').and.resolveTo(true);
+    f.webAuth.sessionResult = { error: null, result: { idToken: idToken('auth0|2') } };
+    await auth.renew();
+    expect(auth.signedIn()).toBeFalse();
+  });
+
+  it('logs out: clears tokens and credentials, then ends the Auth0 session', async () => {
+    signIn(f.storage, idToken());
+    f.storage.setItem(STORAGE_KEYS.credentials, '{"accessKeyId":"x"}');
+    const auth = setup();
+    await auth.logout();
+    expect(f.storage.length).toBe(0);
+    expect(auth.signedIn()).toBeFalse();
+    expect(f.webAuth.loggedOut[0].returnTo).toBe(`${location.origin}/login`);
+  });
+});

@@ -1,0 +1,71 @@
+import { MemoryStorage, idToken, jwt } from '../../testing/fakes';
+import {
+  STORAGE_KEYS,
+  clearStorage,
+  displayName,
+  readSession,
+  roleOf,
+  sessionFromTokens,
+  writeSession,
+} from './session';
+
+describe('session', () => {
+  it('derives the role from the connection in sub', () => {
+    expect(roleOf('auth0|abc')).toBe('admin');
+    expect(roleOf('amazon|abc')).toBe('buyer');
+    expect(roleOf('google-oauth2|auth0|x')).toBe('buyer');
+  });
+
+  it('builds a session from the ID token claims', () => {
+    const token = idToken('auth0|1', 'admin@example.com');
+    const session = sessionFromTokens(token, 'at');
+    expect(session?.role).toBe('admin');
+    expect(session?.profile).toEqual({ sub: 'auth0|1', email: 'admin@example.com' });
+    expect(session?.accessToken).toBe('at');
+    expect(session!.expiresAt).toBeGreaterThan(Date.now());
+  });
+
+  it('keeps a real name and greets by it', () => {
+    const session = sessionFromTokens(jwt({ sub: 'amazon|1', exp: 2e9, name: 'Ann' }));
+    expect(displayName(session!.profile)).toBe('Ann');
+    expect(displayName({ sub: 'x|1', email: 'e@x' })).toBe('e@x');
+    expect(displayName({ sub: 'x|1' })).toBe('x|1');
+  });
+
+  it('refuses tokens without sub or exp, or that do not decode', () => {
+    expect(sessionFromTokens(jwt({ exp: 2e9 }))).toBeNull();
+    expect(sessionFromTokens(jwt({ sub: 'a' }))).toBeNull();
+    expect(sessionFromTokens('garbage')).toBeNull();
+  });
+
+  it('stores only the tokens and restores the session while valid', () => {
+    const storage = new MemoryStorage();
+    writeSession(storage, sessionFromTokens(idToken(), 'at')!);
+    expect(JSON.parse(storage.getItem(STORAGE_KEYS.session)!)).toEqual({
+      idToken: jasmine.any(String),
+      accessToken: 'at',
+    });
+    expect(readSession(storage)?.profile.email).toBe('admin@example.com');
+    expect(readSession(storage, Date.now() + 2 * 3600_000)).toBeNull();
+    expect(storage.getItem(STORAGE_KEYS.session)).toBeNull();
+  });
+
+  it('drops damaged entries', () => {
+    const storage = new MemoryStorage();
+    expect(readSession(storage)).toBeNull();
+    storage.setItem(STORAGE_KEYS.session, '{');
+    expect(readSession(storage)).toBeNull();
+    storage.setItem(STORAGE_KEYS.session, '{"idToken":1}');
+    expect(readSession(storage)).toBeNull();
+    expect(storage.length).toBe(0);
+  });
+
+  it('clears tokens and credentials', () => {
+    const storage = new MemoryStorage();
+    storage.setItem(STORAGE_KEYS.session, 'a');
+    storage.setItem(STORAGE_KEYS.credentials, 'b');
+    storage.setItem('other', 'c');
+    clearStorage(storage);
+    expect(storage.length).toBe(1);
+  });
+});

@@ -1,0 +1,104 @@
+import { jwtDecode } from 'jwt-decode';
+
+export type Role = 'admin' | 'buyer';
+
+export interface Profile {
+  sub: string;
+  email?: string;
+  name?: string;
+}
+
+export interface Session {
+  idToken: string;
+  accessToken?: string;
+  /** When the ID token expires, in ms since the epoch. */
+  expiresAt: number;
+  profile: Profile;
+  role: Role;
+}
+
+/**
+ * Storage: sessionStorage, not localStorage and not memory only. It survives a
+ * reload (the session is restored while the token is valid), it is scoped to
+ * this tab (a second tab signs in on its own, nothing lingers for the next
+ * person once the tab is closed), and it is cleared at logout. Like any Web
+ * Storage it is readable by script on this origin, so the app ships no
+ * third-party script and keeps tokens short-lived.
+ */
+export const STORAGE_KEYS = {
+  session: 'secure-pets.session',
+  credentials: 'secure-pets.credentials',
+} as const;
+
+/**
+ * The role follows the Auth0 connection, which the `sub` names: the database
+ * connection gives `auth0|…` (admins), social ones `amazon|…` and so on (buyers).
+ * This only chooses the UI and which role to ask for; the role's trust policy
+ * decides whether the token may assume it.
+ */
+export function roleOf(sub: string): Role {
+  return sub.startsWith('auth0|') ? 'admin' : 'buyer';
+}
+
+interface IdTokenClaims {
+  sub?: string;
+  email?: string;
+  name?: string;
+  exp?: number;
+}
+
+/** Builds a session from an ID token already verified by auth0-js; null when it is unusable. */
+export function sessionFromTokens(idToken: string, accessToken?: string): Session | null {
+  let claims: IdTokenClaims;
+  try {
+    claims = jwtDecode<IdTokenClaims>(idToken);
+  } catch {
+    return null;
+  }
+  if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
+  const profile: Profile = { sub: claims.sub };
+  if (typeof claims.email === 'string') profile.email = claims.email;
+  if (typeof claims.name === 'string' && claims.name !== claims.sub) profile.name = claims.name;
+  return {
+    idToken,
+    accessToken,
+    expiresAt: claims.exp * 1000,
+    profile,
+    role: roleOf(claims.sub),
+  };
+}
+
+export function readSession(storage: Storage, now = Date.now()): Session | null {
+  const raw = storage.getItem(STORAGE_KEYS.session);
+  if (!raw) return null;
+  try {
+    const stored = JSON.parse(raw) as { idToken?: unknown; accessToken?: unknown };
+    if (typeof stored.idToken !== 'string') throw new Error('no token');
+    const session = sessionFromTokens(
+      stored.idToken,
+      typeof stored.accessToken === 'string' ? stored.accessToken : undefined,
+    );
+    if (session && session.expiresAt > now) return session;
+  } catch {
+    // fall through: a damaged or expired entry is dropped
+  }
+  storage.removeItem(STORAGE_KEYS.session);
+  return null;
+}
+
+/** Only the tokens are stored; profile and role are derived again on restore. */
+export function writeSession(storage: Storage, session: Session): void {
+  storage.setItem(
+    STORAGE_KEYS.session,
+    JSON.stringify({ idToken: session.idToken, accessToken: session.accessToken }),
+  );
+}
+
+export function clearStorage(storage: Storage): void {
+  for (const key of Object.values(STORAGE_KEYS)) storage.removeItem(key);
+}
+
+/** The name the UI greets the user with. */
+export function displayName(profile: Profile): string {
+  return profile.name ?? profile.email ?? profile.sub;
+}

@@ -1,0 +1,35 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { Router } from '@angular/router';
+import { Auth } from '../auth/auth';
+
+/** Where Auth0 sends the browser back: verifies the answer, then goes home or to login. */
+@Component({
+  selector: 'app-callback-page',
+  template: `
+    <main class="page narrow" aria-busy="true">
+      <h1>Signing you in…</h1>
+      <progress class="progress" aria-label="Signing you in…"></progress>
+    </main>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CallbackPage {
+  private readonly auth = inject(Auth);
+  private readonly router = inject(Router);
+
+  constructor() {
+    void this.complete(location.hash);
+  }
+
+  private async complete(hash: string): Promise<void> {
+    try {
+      await this.auth.handleCallback(hash);
+      await this.router.navigateByUrl('/', { replaceUrl: true });
+    } catch (error) {
+      this.auth.notice.set(
+        `Sign-in failed: ${error instanceof Error ? error.message : 'unknown error'}. Please try again.`,
+      );
+      await this.router.navigateByUrl('/login', { replaceUrl: true });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// aws-api-gateway-client ships no types; this declares the part the app uses.
+declare module 'aws-api-gateway-client' {
+  export interface ApigClientConfig {
+    invokeUrl: string;
+    region?: string;
+    accessKey?: string;
+    secretKey?: string;
+    sessionToken?: string;
+    systemClockOffset?: number;
+  }
+  export interface ApigResponse<T = unknown> {
+    status: number;
+    data: T;
+    headers: Record<string, string | undefined>;
+  }
+  export interface ApigClient {
+    invokeApi(
+      params: Record<string, string>,
+      pathTemplate: string,
+      method: string,
+      additionalParams?: { headers?: Record<string, string> },
+      body?: unknown,
+    ): Promise<ApigResponse>;
+  }
+  const apigClientFactory: { newClient(config: ApigClientConfig): ApigClient };
+  export default apigClientFactory;
+}
