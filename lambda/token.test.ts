@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { base64url, exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { handlers } from './handlers';
+import {
+  apiEvent,
+  audience,
+  issuer,
+  legacySecret,
+  startBackend,
+  type Backend,
+} from './test-support';
+import type { Pet } from './pets';
+
+let backend: Backend;
+let nextId = 1;
+
+before(async () => {
+  backend = await startBackend();
+  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
+});
+after(() => backend.close());
+
+/** Buys a fresh pet with `authToken`; on refusal checks the pet stayed unsold. */
+async function buyWith(authToken: string) {
+  const petId = nextId++;
+  const res = await handlers.purchasePet({
+    ...apiEvent('POST', '/pets/purchase', { petId, authToken }),
+  });
+  if (res.statusCode !== 200) {
+    const pets = JSON.parse((await handlers.getPets(apiEvent('GET', '/pets'))).body) as Pet[];
+    assert.equal(
+      pets.find((p) => p.id === petId)?.isSold,
+      undefined,
+      'a refused token sold the pet',
+    );
+  }
+  return {
+    status: res.statusCode,
+    message: (JSON.parse(res.body) as { message?: string }).message,
+    body: res.body,
+  };
+}
+
+function hs256(
+  claims: Record<string, unknown>,
+  secret: Uint8Array,
+  header: Record<string, unknown> = {},
+) {
+  return new SignJWT({ email: 'buyer@example.com', ...claims })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(secret);
+}
+
+describe('purchase token checks', () => {
+  it('accepts a valid RS256 ID token from the JWKS', async () => {
+    const res = await buyWith(await backend.token({ email: 'ok@example.com' }));
+    assert.equal(res.status, 200, res.body);
+  });
+
+  it('refuses a tampered payload (email swapped, signature kept)', async () => {
+    const [h, , s] = (await backend.token()).split('.');
+    const forged = base64url.encode(
+      JSON.stringify({ iss: issuer, aud: audience, email: 'mallory@example.com', exp: 9999999999 }),
+    );
+    const res = await buyWith(`${h}.${forged}.${s}`);
+    assert.equal(res.status, 401);
+    assert.equal(res.message, 'authToken is not a valid ID token.');
+  });
+
+  it('refuses alg "none"', async () => {
+    const header = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+    const payload = base64url.encode(
+      JSON.stringify({ iss: issuer, aud: audience, email: 'mallory@example.com', exp: 9999999999 }),
+    );
+    assert.equal((await buyWith(`${header}.${payload}.`)).status, 401);
+  });
+
+  it('refuses HS256 signed with the RS256 public key (key confusion)', async () => {
+    const pem = new TextEncoder().encode(await exportSPKI(backend.publicKey));
+    assert.equal((await buyWith(await hs256({}, pem, { kid: backend.kid }))).status, 401);
+    // Still refused when a legacy secret is configured: the secret is not the public key.
+    process.env['LEGACY_HS256_SECRET'] = legacySecret;
+    try {
+      assert.equal((await buyWith(await hs256({}, pem, { kid: backend.kid }))).status, 401);
+    } finally {
+      delete process.env['LEGACY_HS256_SECRET'];
+    }
+  });
+
+  it('refuses a key that is not in the JWKS, even with a known kid', async () => {
+    const { privateKey } = await generateKeyPair('RS256');
+    assert.equal((await buyWith(await backend.token({}, { key: privateKey }))).status, 401);
+    assert.equal(
+      (await buyWith(await backend.token({}, { key: privateKey, kid: 'other' }))).status,
+      401,
+    );
+  });
+
+  it('refuses the wrong issuer', async () => {
+    const token = await new SignJWT({ email: 'buyer@example.com' })
+      .setProtectedHeader({ alg: 'RS256', kid: backend.kid })
+      .setIssuer('https://evil.example.com/')
+      .setAudience(audience)
+      .setExpirationTime('10m')
+      .sign(backend.privateKey);
+    assert.equal((await buyWith(token)).status, 401);
+  });
+
+  it('refuses the wrong audience', async () => {
+    const token = await new SignJWT({ email: 'buyer@example.com' })
+      .setProtectedHeader({ alg: 'RS256', kid: backend.kid })
+      .setIssuer(issuer)
+      .setAudience('another-client')
+      .setExpirationTime('10m')
+      .sign(backend.privateKey);
+    assert.equal((await buyWith(token)).status, 401);
+  });
+
+  it('refuses an expired token', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const res = await buyWith(await backend.token({ iat: now - 7200 }, { expiresIn: now - 3600 }));
+    assert.equal(res.status, 401);
+    assert.equal(res.message, 'authToken has expired.');
+  });
+
+  it('refuses a token without expiry', async () => {
+    const token = await new SignJWT({ email: 'buyer@example.com' })
+      .setProtectedHeader({ alg: 'RS256', kid: backend.kid })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .sign(backend.privateKey);
+    assert.equal((await buyWith(token)).status, 401);
+  });
+
+  it('refuses a token without email', async () => {
+    const res = await buyWith(await backend.token({ email: undefined }));
+    assert.equal(res.status, 401);
+    assert.equal(res.message, 'authToken carries no email.');
+  });
+
+  it('refuses garbage', async () => {
+    assert.equal((await buyWith('not.a.jwt')).status, 401);
+    assert.equal((await buyWith('x'.repeat(20000))).status, 401);
+  });
+
+  describe('legacy HS256', () => {
+    const secret = new Uint8Array(Buffer.from(legacySecret, 'base64'));
+
+    it('is refused while LEGACY_HS256_SECRET is unset', async () => {
+      assert.equal((await buyWith(await hs256({}, secret))).status, 401);
+    });
+
+    it('is accepted with the configured secret, and RS256 still works', async () => {
+      process.env['LEGACY_HS256_SECRET'] = legacySecret;
+      try {
+        const res = await buyWith(await hs256({ email: 'legacy@example.com' }, secret));
+        assert.equal(res.status, 200, res.body);
+        assert.ok((JSON.parse(res.body) as Pet[]).some((p) => p.soldTo === 'legacy@example.com'));
+        assert.equal((await buyWith(await backend.token())).status, 200);
+        assert.equal(
+          (await buyWith(await hs256({}, new TextEncoder().encode('wrong-secret-wrong-secret'))))
+            .status,
+          401,
+        );
+        assert.equal((await buyWith(await hs256({ email: undefined }, secret))).status, 401);
+      } finally {
+        delete process.env['LEGACY_HS256_SECRET'];
+      }
+    });
+  });
+
+  it('never logs the token', async (t) => {
+    const lines: string[] = [];
+    const spy = t.mock.method(console, 'log', (...args: unknown[]) => lines.push(args.join(' ')));
+    const token = await backend.token({ email: 'quiet@example.com' });
+    await buyWith(token);
+    await buyWith(`${token}x`);
+    spy.mock.restore();
+    assert.ok(lines.length >= 2);
+    const signature = token.split('.')[2]!;
+    for (const line of lines) assert.ok(!line.includes(signature), line);
+  });
+});
