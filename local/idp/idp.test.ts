@@ -1,0 +1,331 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { decodeJwt, importJWK, SignJWT, generateKeyPair, type JWK } from 'jose';
+import { roleArn } from '../../api/definition';
+import {
+  account,
+  clientId,
+  cookieClient,
+  signInOverHttp,
+  startTestIdp,
+  type TestIdp,
+} from './test-support';
+import { seededAdmin, socialSub } from './users';
+
+describe('identity provider over HTTP', () => {
+  let t: TestIdp;
+  before(async () => {
+    t = await startTestIdp();
+  });
+  after(() => t.close());
+
+  it('publishes discovery with the trailing-slash issuer and Auth0 endpoint paths', async () => {
+    const res = await fetch(new URL('.well-known/openid-configuration', t.idp.issuer));
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as Record<string, unknown>;
+    assert.match(t.idp.issuer, /^http:\/\/localhost:\d+\/$/);
+    assert.equal(doc['issuer'], t.idp.issuer);
+    assert.equal(doc['authorization_endpoint'], new URL('authorize', t.idp.issuer).href);
+    assert.equal(doc['jwks_uri'], t.idp.jwksUrl);
+    assert.equal(doc['userinfo_endpoint'], new URL('userinfo', t.idp.issuer).href);
+    assert.deepEqual(doc['id_token_signing_alg_values_supported'], ['RS256']);
+    assert.ok((doc['response_modes_supported'] as string[]).includes('web_message'));
+    assert.deepEqual(doc['response_types_supported'], ['id_token', 'id_token token']);
+  });
+
+  it('serves one RS256 public key and no private parts', async () => {
+    const res = await fetch(t.idp.jwksUrl);
+    assert.equal(res.status, 200);
+    const { keys } = (await res.json()) as { keys: JWK[] };
+    assert.equal(keys.length, 1);
+    const [key] = keys;
+    assert.equal(key?.kty, 'RSA');
+    assert.equal(key?.alg, 'RS256');
+    for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi'])
+      assert.equal(key?.[secret as 'd'], undefined);
+  });
+
+  it('keeps the signing key and the admin private on disk, the password hashed', async () => {
+    assert.equal((await stat(join(t.dataDir, 'jwks.json'))).mode & 0o777, 0o600);
+    const users = await readFile(join(t.dataDir, 'users.json'), 'utf8');
+    assert.ok(users.includes(seededAdmin.email));
+    assert.ok(!users.includes(seededAdmin.password));
+    assert.match(users, /"passwordHash": "scrypt\$/);
+  });
+
+  it('answers /authorize with parameters it does not know (auth0-js telemetry)', async () => {
+    const url = new URL('authorize', t.idp.issuer);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'id_token',
+      redirect_uri: `${t.app.origin}/callback.html`,
+      scope: 'openid email',
+      nonce: 'n',
+      state: 's',
+      auth0Client: Buffer.from('{"name":"auth0.js","version":"10.2.1"}').toString('base64'),
+      protocol: 'oauth2',
+    }).toString();
+    const res = await fetch(url, { redirect: 'manual' });
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location') ?? '', /^\/interaction\//);
+  });
+
+  it('refuses a redirect_uri that is not registered', async () => {
+    const url = new URL('authorize', t.idp.issuer);
+    url.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'id_token',
+      redirect_uri: 'https://evil.example/callback',
+      scope: 'openid email',
+      nonce: 'n',
+    }).toString();
+    const res = await fetch(url, { redirect: 'manual' });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('location'), null);
+  });
+
+  it('signs in the seeded admin with an RS256 ID token for the client, with email', async () => {
+    const fragment = await signInOverHttp(t, {
+      email: seededAdmin.email,
+      password: seededAdmin.password,
+    });
+    assert.equal(fragment.get('state'), 'state-1');
+    const claims = decodeJwt(fragment.get('id_token') ?? '');
+    assert.equal(claims.iss, t.idp.issuer);
+    assert.equal(claims.aud, clientId);
+    assert.equal(claims['email'], seededAdmin.email);
+    assert.equal(claims['nonce'], 'nonce-1');
+    assert.match(claims.sub ?? '', /^auth0\|[0-9a-f]{24}$/);
+  });
+
+  it('refuses a wrong password and an unknown email with the same message', async () => {
+    for (const email of [seededAdmin.email, 'nobody@example.com']) {
+      const client = cookieClient();
+      const authorize = new URL('authorize', t.idp.issuer);
+      authorize.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'id_token',
+        redirect_uri: `${t.app.origin}/callback.html`,
+        scope: 'openid email',
+        nonce: 'n',
+      }).toString();
+      const start = await client(authorize);
+      const interaction = start.headers.get('location') ?? '';
+      const res = await client(new URL(`${interaction}/login`, t.idp.issuer), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email, password: 'not-the-password' }),
+      });
+      assert.equal(res.status, 401);
+      assert.match(await res.text(), /<p role="alert">Wrong email or password\.<\/p>/);
+    }
+    assert.ok(t.lines.some((l) => l.includes('wrong email or password')));
+  });
+
+  it('gives the same Amazon identity to the same email, another to another', async () => {
+    const first = decodeJwt(
+      (await signInOverHttp(t, { amazon: 'Buyer@Example.com' })).get('id_token') ?? '',
+    );
+    const again = decodeJwt(
+      (await signInOverHttp(t, { amazon: 'buyer@example.com' })).get('id_token') ?? '',
+    );
+    const other = decodeJwt(
+      (await signInOverHttp(t, { amazon: 'other@example.com' })).get('id_token') ?? '',
+    );
+    assert.match(first.sub ?? '', /^amazon\|/);
+    assert.equal(again.sub, first.sub);
+    assert.equal(first.sub, socialSub('buyer@example.com'));
+    assert.notEqual(other.sub, first.sub);
+    assert.equal(first['email'], 'buyer@example.com');
+  });
+
+  describe('/v2/logout', () => {
+    it('refuses a foreign returnTo with 400 and no redirect, keeping the session', async () => {
+      const client = cookieClient();
+      await signInOverHttp(t, { email: seededAdmin.email, password: seededAdmin.password }, client);
+      const res = await client(
+        new URL(`v2/logout?returnTo=${encodeURIComponent('https://evil.example/')}`, t.idp.issuer),
+      );
+      assert.equal(res.status, 400);
+      assert.equal(res.headers.get('location'), null);
+      assert.match(await res.text(), /role="alert"/);
+      // Still signed in: a silent authorize answers without the login page.
+      assert.match(await silentAuthorize(client), /id_token=/);
+    });
+
+    it('refuses a returnTo on an allowed origin but another path', async () => {
+      const res = await fetch(
+        new URL(
+          `v2/logout?returnTo=${encodeURIComponent(`${t.app.origin}/elsewhere`)}`,
+          t.idp.issuer,
+        ),
+        { redirect: 'manual' },
+      );
+      assert.equal(res.status, 400);
+    });
+
+    it('ends the session and redirects to an allowed returnTo', async () => {
+      const client = cookieClient();
+      await signInOverHttp(t, { email: seededAdmin.email, password: seededAdmin.password }, client);
+      const res = await client(
+        new URL(
+          `v2/logout?client_id=${clientId}&returnTo=${encodeURIComponent(t.app.origin)}`,
+          t.idp.issuer,
+        ),
+      );
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), `${t.app.origin}/`);
+      assert.match(await silentAuthorize(client), /error=login_required/);
+    });
+
+    async function silentAuthorize(client: ReturnType<typeof cookieClient>): Promise<string> {
+      const url = new URL('authorize', t.idp.issuer);
+      url.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'id_token',
+        redirect_uri: `${t.app.origin}/callback.html`,
+        scope: 'openid email',
+        nonce: 'n',
+        prompt: 'none',
+      }).toString();
+      const res = await client(url);
+      return res.headers.get('location') ?? '';
+    }
+  });
+
+  describe('/delegation', () => {
+    async function delegation(body: Record<string, string>) {
+      const res = await fetch(new URL('delegation', t.idp.issuer), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: t.app.origin },
+        body: JSON.stringify(body),
+      });
+      return { res, json: (await res.json()) as Record<string, unknown> };
+    }
+    const request = (idToken: string) => ({
+      client_id: clientId,
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      id_token: idToken,
+      api_type: 'aws',
+      role: roleArn('admin', account),
+    });
+
+    it('refuses a token signed by another key', async () => {
+      const { privateKey } = await generateKeyPair('RS256');
+      const forged = await new SignJWT({ email: 'x@example.com' })
+        .setProtectedHeader({ alg: 'RS256' })
+        .setSubject('auth0|forged')
+        .setIssuer(t.idp.issuer)
+        .setAudience(clientId)
+        .setExpirationTime('1h')
+        .sign(privateKey);
+      const { res, json } = await delegation(request(forged));
+      assert.equal(res.status, 401);
+      assert.equal(json['error'], 'invalid_token');
+      assert.equal(t.stsCalls.length, 0);
+    });
+
+    it('refuses an expired token and one for another audience, signed with the real key', async () => {
+      const stored = JSON.parse(await readFile(join(t.dataDir, 'jwks.json'), 'utf8')) as {
+        keys: JWK[];
+      };
+      const key = await importJWK(stored.keys[0] as JWK, 'RS256');
+      const sign = (aud: string, exp: number) =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: 'RS256', kid: stored.keys[0]?.kid })
+          .setSubject('auth0|x')
+          .setIssuer(t.idp.issuer)
+          .setAudience(aud)
+          .setIssuedAt(exp - 3600)
+          .setExpirationTime(exp)
+          .sign(key);
+      const now = Math.floor(Date.now() / 1000);
+      const expired = await delegation(request(await sign(clientId, now - 10)));
+      assert.equal(expired.res.status, 401);
+      assert.match(String(expired.json['error_description']), /expired/);
+      const otherAud = await delegation(request(await sign('another-client', now + 600)));
+      assert.equal(otherAud.res.status, 401);
+      assert.equal(t.stsCalls.length, 0);
+    });
+
+    it('refuses other api types, grant types and clients with Auth0 errors', async () => {
+      const fragment = await signInOverHttp(t, {
+        email: seededAdmin.email,
+        password: seededAdmin.password,
+      });
+      const idToken = fragment.get('id_token') ?? '';
+      const cases: [Record<string, string>, number, string][] = [
+        [{ ...request(idToken), api_type: 'firebase' }, 400, 'invalid_request'],
+        [{ ...request(idToken), grant_type: 'password' }, 400, 'unsupported_grant_type'],
+        [{ ...request(idToken), client_id: 'other' }, 401, 'unauthorized_client'],
+      ];
+      for (const [body, status, error] of cases) {
+        const { res, json } = await delegation(body);
+        assert.equal(res.status, status);
+        assert.equal(json['error'], error);
+        assert.equal(typeof json['error_description'], 'string');
+      }
+      assert.equal(t.stsCalls.length, 0);
+    });
+
+    it('answers the browser preflight for the app origin only', async () => {
+      const preflight = (origin: string) =>
+        fetch(new URL('delegation', t.idp.issuer), {
+          method: 'OPTIONS',
+          headers: {
+            Origin: origin,
+            'Access-Control-Request-Method': 'POST',
+            'Access-Control-Request-Headers': 'content-type,auth0-client',
+          },
+        });
+      const ok = await preflight(t.app.origin);
+      assert.equal(ok.headers.get('access-control-allow-origin'), t.app.origin);
+      const foreign = await preflight('https://evil.example');
+      assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    });
+  });
+});
+
+describe('identity provider restart', () => {
+  it('keeps its signing key and users with the same data folder', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'idp-restart-'));
+    const first = await startTestIdp({ dataDir });
+    const before = (await (await fetch(first.idp.jwksUrl)).json()) as { keys: JWK[] };
+    const adminSub = decodeJwt(
+      (
+        await signInOverHttp(first, { email: seededAdmin.email, password: seededAdmin.password })
+      ).get('id_token') ?? '',
+    ).sub;
+    await first.close();
+    const second = await startTestIdp({ dataDir });
+    try {
+      const after = (await (await fetch(second.idp.jwksUrl)).json()) as { keys: JWK[] };
+      assert.deepEqual(after.keys, before.keys);
+      const again = decodeJwt(
+        (
+          await signInOverHttp(second, { email: seededAdmin.email, password: seededAdmin.password })
+        ).get('id_token') ?? '',
+      ).sub;
+      assert.equal(again, adminSub);
+    } finally {
+      await second.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('generates a different key for a different data folder', async () => {
+    const a = await startTestIdp();
+    const b = await startTestIdp();
+    try {
+      const ka = ((await (await fetch(a.idp.jwksUrl)).json()) as { keys: JWK[] }).keys[0];
+      const kb = ((await (await fetch(b.idp.jwksUrl)).json()) as { keys: JWK[] }).keys[0];
+      assert.notEqual(ka?.n, kb?.n);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

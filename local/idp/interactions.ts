@@ -1,0 +1,92 @@
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { readFields } from './body';
+import { amazonPage, loginPage, messagePage, pageHeaders } from './pages';
+import { emailPattern, type SocialDirectory, type UserStore } from './users';
+
+export interface InteractionSettings {
+  appName: string;
+  users: UserStore;
+  social: SocialDirectory;
+  log: (line: string) => void;
+}
+
+type Next = () => Promise<unknown>;
+
+const route = /^\/interaction\/([\w-]+)(?:\/(login|amazon))?$/;
+
+/**
+ * The login pages oidc-provider sends the browser to (`/interaction/:uid`): the
+ * database connection's form and the simulated Login with Amazon.
+ */
+export function interactions(provider: Provider, settings: InteractionSettings) {
+  return async (ctx: KoaContextWithOIDC, next: Next) => {
+    const match = route.exec(ctx.path);
+    if (!match) return next();
+    const [, uid = '', step] = match;
+    const action = `/interaction/${uid}`;
+    const render = (status: number, html: string) => {
+      ctx.status = status;
+      ctx.set(pageHeaders);
+      ctx.body = html;
+    };
+
+    let details;
+    try {
+      details = await provider.interactionDetails(ctx.req, ctx.res);
+    } catch {
+      settings.log(`login: expired or unknown interaction`);
+      return render(
+        400,
+        messagePage(
+          'Sign-in expired',
+          'This sign-in page has expired. Go back to the app and sign in again.',
+          true,
+        ),
+      );
+    }
+    if (details.uid !== uid)
+      return render(400, messagePage('Sign-in expired', 'Start again from the app.', true));
+
+    const finish = async (accountId: string) => {
+      const to = await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId } },
+        {
+          mergeWithLastSubmission: false,
+        },
+      );
+      ctx.status = 303;
+      ctx.redirect(to);
+    };
+    const page = { action, appName: settings.appName };
+
+    if (ctx.method === 'GET' && !step) {
+      // `connection=amazon` on /authorize goes straight to the social sign-in, as Auth0 does.
+      if (details.params['connection'] === 'amazon') return render(200, amazonPage(page));
+      return render(200, loginPage(page));
+    }
+    if (ctx.method === 'GET' && step === 'amazon') return render(200, amazonPage(page));
+    if (ctx.method !== 'POST' || !step) return next();
+
+    const fields = await readFields(ctx.req);
+    const email = (fields['email'] ?? '').trim();
+    if (step === 'login') {
+      const user = await settings.users.authenticate(email, fields['password'] ?? '');
+      if (!user) {
+        settings.log('login: database connection, wrong email or password');
+        // One message for an unknown email and a wrong password: no account enumeration.
+        return render(401, loginPage({ ...page, email, error: 'Wrong email or password.' }));
+      }
+      settings.log(`login: database connection, auth0|${user.id}`);
+      return finish(`auth0|${user.id}`);
+    }
+    if (!emailPattern.test(email)) {
+      return render(400, amazonPage({ ...page, email, error: 'Enter a valid email address.' }));
+    }
+    const sub = await settings.social.remember(email);
+    settings.log(`login: social connection (amazon), ${sub}`);
+    return finish(sub);
+  };
+}
