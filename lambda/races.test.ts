@@ -139,8 +139,8 @@ describe('races', () => {
     const sneaky = new Proxy(doc, {
       get(target, prop, receiver) {
         if (prop !== 'send') return Reflect.get(target, prop, receiver);
-        return async (command: { input: { Key?: { id?: number } } }) => {
-          if (command instanceof UpdateCommand && command.input.Key?.id === 2) {
+        return async (command: unknown) => {
+          if (command instanceof UpdateCommand && command.input.Key?.['id'] === 2) {
             await new PetStore(backend.tableName, doc).purchase(2, 'sneaky@example.com');
           }
           return target.send(command as never);
