@@ -1,0 +1,367 @@
+// The gateway with real clients: requests signed by @smithy/signature-v4 and by
+// aws-api-gateway-client (what the app uses), credentials from the local STS.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { newApigClient } from './apig-client';
+import { signRequest, type SigningCredentials, type SignedRequest } from './sign';
+import { ACCOUNT, API_ID, REGION, startTestEdge, startTestIdp, type TestIdp } from './testing';
+
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
+const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;
+const PETS_BODY = JSON.stringify({ pets: [{ id: 1, type: 'dog', price: 249.99 }] });
+
+interface Creds extends SigningCredentials {
+  sessionToken: string;
+}
+
+describe('API Gateway', () => {
+  let idp: TestIdp;
+  let edge: Awaited<ReturnType<typeof startTestEdge>>;
+  let clock = Date.now();
+  let admin: Creds;
+  let buyer: Creds;
+  let api: string;
+
+  async function credentialsFor(sub: string, RoleArn: string): Promise<Creds> {
+    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
+    try {
+      const out = await sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn,
+          RoleSessionName: sub.replace('|', '-'),
+          WebIdentityToken: await idp.token({ sub }, { iat: Math.floor(clock / 1000) }),
+        }),
+      );
+      const c = out.Credentials!;
+      return {
+        accessKeyId: c.AccessKeyId!,
+        secretAccessKey: c.SecretAccessKey!,
+        sessionToken: c.SessionToken!,
+      };
+    } finally {
+      sts.destroy();
+    }
+  }
+
+  before(async () => {
+    idp = await startTestIdp();
+    edge = await startTestEdge({ idp, now: () => clock });
+    api = `${edge.edge.url}/test`;
+    admin = await credentialsFor('auth0|admin1', ADMIN);
+    buyer = await credentialsFor('amazon|buyer1', BUYER);
+  });
+  after(async () => {
+    await edge.edge.close();
+    await idp.close();
+  });
+  beforeEach(() => {
+    clock = Date.now();
+    edge.calls.length = 0;
+  });
+
+  const sign = (
+    path: string,
+    credentials: SigningCredentials,
+    extra: { method?: string; body?: string; signingDate?: Date } = {},
+  ) =>
+    signRequest({
+      url: `${api}${path}`,
+      method: extra.method ?? 'POST',
+      body: extra.body ?? PETS_BODY,
+      headers: { 'content-type': 'application/json' },
+      credentials,
+      region: REGION,
+      signingDate: extra.signingDate,
+    });
+
+  const send = (r: SignedRequest) =>
+    fetch(r.url, { method: r.method, headers: r.headers, body: r.body });
+
+  async function expectRefusal(response: Response, type: string, message: string | RegExp) {
+    const body = (await response.json()) as { message: string };
+    assert.equal(response.status, 403, body.message);
+    assert.equal(response.headers.get('x-amzn-errortype'), type);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    if (typeof message === 'string') assert.equal(body.message, message);
+    else assert.match(body.message, message);
+    assert.equal(edge.calls.length, 0, 'the Lambda must not run');
+  }
+
+  describe('allowed calls', () => {
+    it('runs the admin Lambda for a request signed by @smithy/signature-v4, with the event API Gateway builds', async () => {
+      const response = await send(await sign('/pets?dry=1', admin));
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('access-control-allow-origin'), '*');
+      assert.deepEqual(await response.json(), {
+        handler: 'updatePets',
+        user: `arn:aws:sts::${ACCOUNT}:assumed-role/pets-admin/auth0-admin1`,
+      });
+      assert.equal(edge.calls.length, 1);
+      const { event } = edge.calls[0]!;
+      assert.equal(event.resource, '/pets');
+      assert.equal(event.path, '/pets');
+      assert.equal(event.httpMethod, 'POST');
+      assert.equal(event.body, PETS_BODY);
+      assert.equal(event.isBase64Encoded, false);
+      assert.equal(event.pathParameters, null);
+      assert.equal(event.stageVariables, null);
+      assert.deepEqual(event.queryStringParameters, { dry: '1' });
+      assert.equal(event.headers['content-type'], 'application/json');
+      assert.deepEqual(event.multiValueHeaders['content-type'], ['application/json']);
+      const ctx = event.requestContext;
+      assert.equal(ctx.accountId, ACCOUNT);
+      assert.equal(ctx.apiId, API_ID);
+      assert.equal(ctx.stage, 'test');
+      assert.equal(ctx.path, '/test/pets');
+      assert.equal(ctx.resourcePath, '/pets');
+      assert.equal(ctx.httpMethod, 'POST');
+      assert.equal(ctx.requestTimeEpoch, clock);
+      assert.match(ctx.requestId, /^[0-9a-f-]{36}$/);
+      assert.equal(ctx.identity.accessKey, admin.accessKeyId);
+      assert.equal(
+        ctx.identity.userArn,
+        `arn:aws:sts::${ACCOUNT}:assumed-role/pets-admin/auth0-admin1`,
+      );
+      assert.match(ctx.identity.caller ?? '', /^AROA\w+:auth0-admin1$/);
+      assert.equal(ctx.identity.cognitoIdentityId, null);
+      assert.equal(ctx.identity.sourceIp, '127.0.0.1');
+    });
+
+    it('runs the purchase Lambda for a buyer signing with aws-api-gateway-client', async () => {
+      const client = newApigClient({
+        invokeUrl: api,
+        region: REGION,
+        accessKey: buyer.accessKeyId,
+        secretKey: buyer.secretAccessKey,
+        sessionToken: buyer.sessionToken,
+      });
+      const response = await client.invokeApi(
+        {},
+        '/pets/purchase',
+        'POST',
+        {},
+        { petId: 1, authToken: 'x' },
+      );
+      assert.equal(response.status, 200);
+      assert.equal((response.data as { handler: string }).handler, 'purchasePet');
+      assert.equal(edge.calls[0]?.event.body, JSON.stringify({ petId: 1, authToken: 'x' }));
+      assert.equal(edge.calls[0]?.event.requestContext.identity.accessKey, buyer.accessKeyId);
+    });
+
+    it('lets anyone GET /pets without a signature', async () => {
+      const response = await fetch(`${api}/pets`);
+      assert.equal(response.status, 200);
+      assert.equal(edge.calls[0]?.handler, 'getPets');
+      assert.equal(edge.calls[0]?.event.requestContext.identity.userArn, null);
+    });
+
+    it('answers preflights without auth and unknown routes like API Gateway', async () => {
+      const preflight = await fetch(`${api}/pets/purchase`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:4200', 'Access-Control-Request-Method': 'POST' },
+      });
+      assert.equal(preflight.status, 200);
+      assert.match(
+        preflight.headers.get('access-control-allow-headers') ?? '',
+        /x-amz-security-token/,
+      );
+      assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+      await expectRefusal(
+        await fetch(`${api}/nope`),
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+      );
+      await expectRefusal(
+        await fetch(`${api}/pets`, { method: 'DELETE' }),
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+      );
+      await expectRefusal(
+        await fetch(`${edge.edge.url}/prod/pets`),
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+      );
+    });
+
+    it('turns a failing Lambda into API Gateway 502', async () => {
+      const failing = await startTestEdge({
+        idp,
+        handlers: { getPets: () => Promise.reject(new Error('boom')) },
+      });
+      try {
+        const response = await fetch(`${failing.edge.url}/test/pets`);
+        assert.equal(response.status, 502);
+        assert.equal(response.headers.get('access-control-allow-origin'), '*');
+        assert.deepEqual(await response.json(), { message: 'Internal server error' });
+        assert.match(failing.lines.join('\n'), /getPets failed: boom/);
+      } finally {
+        await failing.edge.close();
+      }
+    });
+  });
+
+  describe('refusals (the Lambda never runs)', () => {
+    it('unsigned', async () => {
+      await expectRefusal(
+        await fetch(`${api}/pets`, { method: 'POST', body: PETS_BODY }),
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+      );
+    });
+
+    it('incomplete Authorization header', async () => {
+      const r = await sign('/pets', admin);
+      r.headers['authorization'] = r.headers['authorization']!.replace(/, Signature=\w+/, '');
+      await expectRefusal(
+        await send(r),
+        'IncompleteSignatureException',
+        /requires 'Signature' parameter/,
+      );
+    });
+
+    it('tampered body', async () => {
+      const r = await sign('/pets', admin);
+      r.body = PETS_BODY.replace('249.99', '0.01');
+      await expectRefusal(
+        await send(r),
+        'InvalidSignatureException',
+        /^The request signature we calculated does not match/,
+      );
+    });
+
+    it('tampered signed header', async () => {
+      const r = await sign('/pets', admin);
+      r.headers['content-type'] = 'text/plain';
+      await expectRefusal(
+        await send(r),
+        'InvalidSignatureException',
+        /^The request signature we calculated does not match/,
+      );
+    });
+
+    it('signed for another path (replayed on the admin route)', async () => {
+      const r = await sign('/pets/purchase', buyer);
+      r.url = `${api}/pets`;
+      await expectRefusal(await send(r), 'InvalidSignatureException', /does not match/);
+    });
+
+    it('stale date (more than 5 minutes of skew) and a date in the future', async () => {
+      const stale = await sign('/pets', admin, {
+        signingDate: new Date(clock - 5 * 60_000 - 1000),
+      });
+      await expectRefusal(
+        await send(stale),
+        'InvalidSignatureException',
+        /^Signature expired: \d{8}T\d{6}Z is now earlier than/,
+      );
+      const future = await sign('/pets', admin, { signingDate: new Date(clock + 6 * 60_000) });
+      await expectRefusal(
+        await send(future),
+        'InvalidSignatureException',
+        /^Signature not yet current/,
+      );
+      const justInside = await sign('/pets', admin, { signingDate: new Date(clock - 4 * 60_000) });
+      assert.equal((await send(justInside)).status, 200);
+    });
+
+    it('unknown key', async () => {
+      const r = await sign('/pets', { ...admin, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
+      await expectRefusal(
+        await send(r),
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    });
+
+    it('missing or wrong security token', async () => {
+      const { sessionToken: _dropped, ...noToken } = admin;
+      void _dropped;
+      await expectRefusal(
+        await send(await sign('/pets', noToken)),
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+      const wrong = await sign('/pets', { ...admin, sessionToken: buyer.sessionToken });
+      await expectRefusal(
+        await send(wrong),
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
+    });
+
+    it('a signature made with the wrong secret', async () => {
+      const r = await sign('/pets', { ...admin, secretAccessKey: buyer.secretAccessKey });
+      await expectRefusal(await send(r), 'InvalidSignatureException', /does not match/);
+    });
+
+    it('expired credentials', async () => {
+      const later = clock + 3601_000;
+      const r = await sign('/pets', admin, { signingDate: new Date(later) });
+      clock = later;
+      await expectRefusal(
+        await send(r),
+        'UnrecognizedClientException',
+        'The security token included in the request is expired',
+      );
+    });
+
+    it('wrong role: a buyer on the admin method, an admin on the purchase method', async () => {
+      const resource = `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/test/POST/pets`;
+      await expectRefusal(
+        await send(await sign('/pets', buyer)),
+        'AccessDeniedException',
+        `User: arn:aws:sts::${ACCOUNT}:assumed-role/pets-buyer/amazon-buyer1 is not authorized to perform: execute-api:Invoke on resource: ${resource}`,
+      );
+      await expectRefusal(
+        await send(await sign('/pets/purchase', admin)),
+        'AccessDeniedException',
+        `User: arn:aws:sts::${ACCOUNT}:assumed-role/pets-admin/auth0-admin1 is not authorized to perform: execute-api:Invoke on resource: ${resource}/purchase`,
+      );
+    });
+
+    it('aws-api-gateway-client with a stale clock or the wrong secret', async () => {
+      for (const config of [
+        {
+          secretKey: admin.secretAccessKey,
+          systemClockOffset: -10 * 60_000,
+          type: 'InvalidSignatureException',
+        },
+        {
+          secretKey: buyer.secretAccessKey,
+          systemClockOffset: 0,
+          type: 'InvalidSignatureException',
+        },
+      ]) {
+        const client = newApigClient({
+          invokeUrl: api,
+          region: REGION,
+          accessKey: admin.accessKeyId,
+          secretKey: config.secretKey,
+          sessionToken: admin.sessionToken,
+          systemClockOffset: config.systemClockOffset,
+        });
+        const error = (await client.invokeApi({}, '/pets', 'POST', {}, { pets: [] }).then(
+          () => assert.fail('should be refused'),
+          (e: unknown) => e,
+        )) as { response: { status: number; headers: Record<string, string> } };
+        assert.equal(error.response.status, 403);
+        assert.equal(error.response.headers['x-amzn-errortype'], config.type);
+      }
+      assert.equal(edge.calls.length, 0);
+    });
+  });
+
+  it('logs allowed and refused calls with the reason and no secrets', () => {
+    const log = edge.lines.join('\n');
+    assert.match(
+      log,
+      /POST \/test\/pets -> 200 allowed arn:aws:sts::000000000000:assumed-role\/pets-admin/,
+    );
+    assert.match(log, /POST \/test\/pets -> 403 refused AccessDeniedException/);
+    assert.match(log, /refused UnrecognizedClientException \(wrong security token\)/);
+    for (const secret of [admin.secretAccessKey, admin.sessionToken, buyer.secretAccessKey]) {
+      assert.ok(!log.includes(secret));
+    }
+  });
+});

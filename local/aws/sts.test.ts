@@ -1,0 +1,255 @@
+// STS against the real @aws-sdk/client-sts, unchanged but for its endpoint.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  AssumeRoleWithWebIdentityCommand,
+  ExpiredTokenException,
+  InvalidIdentityTokenException,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import { ACCOUNT, CLIENT_ID, REGION, startTestEdge, startTestIdp, type TestIdp } from './testing';
+
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
+const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;
+
+describe('STS AssumeRoleWithWebIdentity', () => {
+  let idp: TestIdp;
+  let edge: Awaited<ReturnType<typeof startTestEdge>>;
+  let sts: STSClient;
+
+  before(async () => {
+    idp = await startTestIdp();
+    edge = await startTestEdge({ idp });
+    sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
+  });
+  after(async () => {
+    sts.destroy();
+    await edge.edge.close();
+    await idp.close();
+  });
+
+  const assume = (
+    token: string,
+    RoleArn: string,
+    extra: { DurationSeconds?: number; RoleSessionName?: string } = {},
+  ) =>
+    sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn,
+        RoleSessionName: 'session-1',
+        WebIdentityToken: token,
+        ...extra,
+      }),
+    );
+
+  it('gives an admin (database user) the admin role', async () => {
+    const token = await idp.token({ sub: 'auth0|admin1', email: 'admin@example.com' });
+    const before = Date.now();
+    const out = await assume(token, ADMIN);
+    const creds = out.Credentials!;
+    assert.match(creds.AccessKeyId!, /^ASIA[A-Z2-7]{16}$/);
+    assert.equal(creds.SecretAccessKey!.length, 40);
+    assert.ok(creds.SessionToken);
+    const lifetime = creds.Expiration!.getTime() - before;
+    assert.ok(lifetime > 3590_000 && lifetime <= 3600_000, `default 3600 s, got ${lifetime} ms`);
+    assert.equal(out.SubjectFromWebIdentityToken, 'auth0|admin1');
+    assert.equal(out.Audience, CLIENT_ID);
+    assert.equal(
+      out.AssumedRoleUser?.Arn,
+      `arn:aws:sts::${ACCOUNT}:assumed-role/pets-admin/session-1`,
+    );
+    assert.match(out.AssumedRoleUser?.AssumedRoleId ?? '', /^AROA\w+:session-1$/);
+    assert.match(out.Provider ?? '', /oidc-provider\/127\.0\.0\.1:\d+$/);
+    assert.ok(out.$metadata.requestId);
+    const stored = edge.credentials.lookup(creds.AccessKeyId!);
+    assert.equal(stored?.roleArn, ADMIN);
+    assert.equal(stored?.subject, 'auth0|admin1');
+  });
+
+  it('gives a buyer (social user) the buyer role, for the duration asked', async () => {
+    const token = await idp.token({ sub: 'amazon|buyer1', email: 'b@example.com' });
+    const out = await assume(token, BUYER, { DurationSeconds: 900 });
+    const lifetime = out.Credentials!.Expiration!.getTime() - Date.now();
+    assert.ok(lifetime > 890_000 && lifetime <= 900_000, `${lifetime}`);
+  });
+
+  it('refuses a buyer asking for the admin role, and an admin asking for the buyer role', async () => {
+    const buyer = await idp.token({ sub: 'amazon|buyer1' });
+    await assert.rejects(
+      assume(buyer, ADMIN),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+        assert.equal(e.name, 'AccessDenied');
+        assert.equal(e.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+        assert.equal(e.$metadata?.httpStatusCode, 403);
+        return true;
+      },
+    );
+    const admin = await idp.token({ sub: 'auth0|admin1' });
+    await assert.rejects(assume(admin, BUYER), { name: 'AccessDenied' });
+  });
+
+  it('refuses a role it does not know', async () => {
+    const admin = await idp.token({ sub: 'auth0|admin1' });
+    await assert.rejects(assume(admin, `arn:aws:iam::${ACCOUNT}:role/root-ish`), {
+      name: 'AccessDenied',
+    });
+    await assert.rejects(assume(admin, 'not-an-arn-at-all-really'), {
+      name: 'ValidationError',
+      message: 'Request ARN is invalid',
+    });
+  });
+
+  it('refuses an expired token', async () => {
+    const iat = Math.floor(Date.now() / 1000) - 7200;
+    const token = await idp.token({ sub: 'auth0|admin1' }, { iat, exp: iat + 3600 });
+    await assert.rejects(assume(token, ADMIN), (e: Error) => {
+      assert.ok(e instanceof ExpiredTokenException, e.name);
+      assert.match(
+        e.message,
+        /^Token expired: current date\/time \d+ must be before the expiration date\/time \d+$/,
+      );
+      return true;
+    });
+  });
+
+  it('refuses a token from another issuer, for another audience, or with a bad signature', async () => {
+    const other = await idp.token({ sub: 'auth0|admin1' }, { issuer: 'https://evil.example/' });
+    await assert.rejects(assume(other, ADMIN), (e: Error) => {
+      assert.ok(e instanceof InvalidIdentityTokenException, e.name);
+      assert.equal(
+        e.message,
+        'No OpenIDConnect provider found in your account for https://evil.example/',
+      );
+      return true;
+    });
+    const aud = await idp.token({ sub: 'auth0|admin1' }, { audience: 'another-app' });
+    await assert.rejects(assume(aud, ADMIN), {
+      name: 'InvalidIdentityTokenException',
+      message: 'Incorrect token audience',
+    });
+    const forged = await idp.token({ sub: 'auth0|admin1' }, { foreignKey: true });
+    await assert.rejects(assume(forged, ADMIN), { name: 'InvalidIdentityTokenException' });
+    const [h, p, s] = (await idp.token({ sub: 'amazon|1' })).split('.');
+    const swapped = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'auth0|1' })).toString('base64url')}.${s}`;
+    await assert.rejects(assume(swapped, ADMIN), { name: 'InvalidIdentityTokenException' });
+    await assert.rejects(assume('not.a.jwt', ADMIN), { name: 'InvalidIdentityTokenException' });
+  });
+
+  it('refuses durations outside 900..43200 and bad session names with ValidationError', async () => {
+    const token = await idp.token({ sub: 'auth0|admin1' });
+    await assert.rejects(assume(token, ADMIN, { DurationSeconds: 899 }), {
+      name: 'ValidationError',
+      message:
+        "1 validation error detected: Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+    });
+    await assert.rejects(assume(token, ADMIN, { DurationSeconds: 43201 }), {
+      name: 'ValidationError',
+      message: /Member must have value less than or equal to 43200/,
+    });
+    await assert.rejects(assume(token, ADMIN, { RoleSessionName: 'has space' }), {
+      name: 'ValidationError',
+      message: /roleSessionName.*regular expression pattern/,
+    });
+    const out = await assume(token, ADMIN, { DurationSeconds: 43200 });
+    assert.ok(out.Credentials!.Expiration!.getTime() - Date.now() > 43190_000);
+  });
+
+  it('writes XML and errors as AWS does, over POST and GET, with CORS', async () => {
+    const token = await idp.token({ sub: 'auth0|admin1' });
+    const form = new URLSearchParams({
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: ADMIN,
+      RoleSessionName: 'raw',
+      WebIdentityToken: token,
+    });
+    const ok = await fetch(`${edge.edge.url}/?${form}`, {
+      headers: { Origin: 'http://localhost:4200' },
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), '*');
+    const xml = await ok.text();
+    assert.match(
+      xml,
+      /^<AssumeRoleWithWebIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/,
+    );
+    assert.match(
+      xml,
+      /<AssumeRoleWithWebIdentityResult>[\s\S]*<Credentials>[\s\S]*<AccessKeyId>ASIA/,
+    );
+    assert.match(xml, /<ResponseMetadata>\s*<RequestId>[0-9a-f-]{36}<\/RequestId>/);
+
+    form.set('RoleArn', `arn:aws:iam::${ACCOUNT}:role/pets-buyer`);
+    const denied = await fetch(edge.edge.url, { method: 'POST', body: form });
+    assert.equal(denied.status, 403);
+    assert.equal(denied.headers.get('access-control-allow-origin'), '*');
+    assert.match(
+      await denied.text(),
+      /^<ErrorResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>AccessDenied<\/Code>\s*<Message>Not authorized to perform sts:AssumeRoleWithWebIdentity<\/Message>\s*<\/Error>\s*<RequestId>[0-9a-f-]{36}<\/RequestId>\s*<\/ErrorResponse>/,
+    );
+
+    const preflight = await fetch(edge.edge.url, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://localhost:4200',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers':
+          'amz-sdk-invocation-id,amz-sdk-request,content-type,x-amz-user-agent',
+      },
+    });
+    assert.equal(preflight.status, 200);
+    const allowed =
+      preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(',') ?? [];
+    for (const h of [
+      'amz-sdk-invocation-id',
+      'amz-sdk-request',
+      'content-type',
+      'x-amz-user-agent',
+    ]) {
+      assert.ok(allowed.includes(h), h);
+    }
+    assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /POST/);
+
+    const unknown = await fetch(edge.edge.url, {
+      method: 'POST',
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
+    assert.equal(unknown.status, 400);
+    assert.match(await unknown.text(), /<Code>InvalidAction<\/Code>/);
+  });
+
+  it('logs one line per call and never the token or a secret', async () => {
+    const token = await idp.token({ sub: 'auth0|admin1' });
+    const out = await assume(token, ADMIN);
+    const log = edge.lines.join('\n');
+    assert.match(log, /POST \/ -> 200 STS issued credentials/);
+    assert.ok(!log.includes(token));
+    assert.ok(!log.includes(out.Credentials!.SecretAccessKey!));
+    assert.ok(!log.includes(out.Credentials!.SessionToken!));
+  });
+});
+
+describe('STS when the identity provider is down', () => {
+  it('answers InvalidIdentityToken, as AWS does when it cannot fetch the keys', async () => {
+    const idp = await startTestIdp();
+    const token = await idp.token({ sub: 'auth0|admin1' });
+    const edge = await startTestEdge({ idp });
+    await idp.close();
+    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
+    try {
+      await assert.rejects(
+        sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ADMIN,
+            RoleSessionName: 'x1',
+            WebIdentityToken: token,
+          }),
+        ),
+        { name: 'InvalidIdentityTokenException', message: /Couldn't retrieve verification key/ },
+      );
+    } finally {
+      sts.destroy();
+      await edge.edge.close();
+    }
+  });
+});
