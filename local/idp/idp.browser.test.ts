@@ -1,6 +1,7 @@
 // auth0-js against the IdP in a real Chromium: the same calls the app makes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { roleArn } from '../../api/definition';
 import { account, startTestIdp, type TestIdp } from './test-support';
@@ -92,6 +93,15 @@ interface Auth0Like {
   };
 }
 
+/** axe-core's WCAG 2 A/AA rules on the current page: no violations. */
+async function assertAccessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  assert.deepEqual(
+    violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+  );
+}
+
 function ok(outcome: Outcome): AuthResult {
   if ('error' in outcome) assert.fail(`auth0-js error: ${JSON.stringify(outcome.error)}`);
   return outcome.ok;
@@ -175,7 +185,9 @@ describe('auth0-js in Chromium against the identity provider', () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       await startLogin(page, t);
+      if (i === 0) await assertAccessible(page);
       await page.getByRole('button', { name: 'Continue with Amazon' }).click();
+      if (i === 0) await assertAccessible(page);
       await page.getByLabel('Email').fill('shopper@example.com');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(`${t.app.origin}/callback.html#*`);
@@ -201,6 +213,7 @@ describe('auth0-js in Chromium against the identity provider', () => {
     await page.getByLabel('Password').fill('Wrong-password-1');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').waitFor();
+    await assertAccessible(page);
     assert.equal((await page.getByRole('alert').textContent())?.trim(), 'Wrong email or password.');
     assert.match(page.url(), /\/interaction\//);
     // The form can be retried with the right password.

@@ -125,6 +125,31 @@ describe('identity provider over HTTP', () => {
     assert.ok(t.lines.some((l) => l.includes('wrong email or password')));
   });
 
+  it('answers a malformed login post with 4xx, not a server error', async () => {
+    const client = cookieClient();
+    const authorize = new URL('authorize', t.idp.issuer);
+    authorize.search = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'id_token',
+      redirect_uri: `${t.app.origin}/callback.html`,
+      scope: 'openid email',
+      nonce: 'n',
+    }).toString();
+    const interaction = (await client(authorize)).headers.get('location') ?? '';
+    const res = await client(new URL(`${interaction}/login`, t.idp.issuer), {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: 'email=a',
+    });
+    assert.equal(res.status, 415);
+    const expired = await fetch(new URL('/interaction/unknown-uid/login', t.idp.issuer), {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'a@b.co', password: 'x' }),
+    });
+    assert.equal(expired.status, 400);
+    assert.match(await expired.text(), /expired/);
+  });
+
   it('gives the same Amazon identity to the same email, another to another', async () => {
     const first = decodeJwt(
       (await signInOverHttp(t, { amazon: 'Buyer@Example.com' })).get('id_token') ?? '',

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { readFields } from './body';
+import { BadRequestError, readFields } from './body';
 import { amazonPage, loginPage, messagePage, pageHeaders } from './pages';
 import { emailPattern, type SocialDirectory, type UserStore } from './users';
 
@@ -70,7 +70,13 @@ export function interactions(provider: Provider, settings: InteractionSettings) 
     if (ctx.method === 'GET' && step === 'amazon') return render(200, amazonPage(page));
     if (ctx.method !== 'POST' || !step) return next();
 
-    const fields = await readFields(ctx.req);
+    let fields: Record<string, string>;
+    try {
+      fields = await readFields(ctx.req);
+    } catch (error) {
+      if (!(error instanceof BadRequestError)) throw error;
+      return render(error.status, messagePage('Cannot sign in', error.message, true));
+    }
     const email = (fields['email'] ?? '').trim();
     if (step === 'login') {
       const user = await settings.users.authenticate(email, fields['password'] ?? '');
