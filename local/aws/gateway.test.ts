@@ -149,6 +149,28 @@ describe('API Gateway', () => {
       assert.equal(edge.calls[0]?.event.requestContext.identity.accessKey, buyer.accessKeyId);
     });
 
+    // Not `*`: the client encodes it as `%2a`, where SigV4 (and so real API Gateway)
+    // wants `%2A`, so such a signature fails against AWS too.
+    it('verifies aws-api-gateway-client query strings and extra signed headers', async () => {
+      const client = newApigClient({
+        invokeUrl: api,
+        region: REGION,
+        accessKey: admin.accessKeyId,
+        secretKey: admin.secretAccessKey,
+        sessionToken: admin.sessionToken,
+      });
+      const response = await client.invokeApi(
+        {},
+        '/pets',
+        'POST',
+        { headers: { 'If-Match': '"v1"' }, queryParams: { note: "a b/c!'()", x: '1' } },
+        { pets: [] },
+      );
+      assert.equal(response.status, 200);
+      assert.deepEqual(edge.calls[0]?.event.queryStringParameters, { note: "a b/c!'()", x: '1' });
+      assert.equal(edge.calls[0]?.event.headers['If-Match'], '"v1"');
+    });
+
     it('lets anyone GET /pets without a signature', async () => {
       const response = await fetch(`${api}/pets`);
       assert.equal(response.status, 200);
