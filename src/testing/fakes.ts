@@ -188,11 +188,13 @@ export class FakeApig {
     return {
       invokeApi: async (
         _params: Record<string, string>,
-        path: string,
+        pathTemplate: string,
         method: string,
         _extra?: unknown,
         body?: unknown,
       ): Promise<ApigResponse> => {
+        // Like the real client: the invoke URL's path (the stage) prefixes the template.
+        const path = new URL(config.invokeUrl).pathname.replace(/\/$/, '') + pathTemplate;
         this.calls.push({ config, path, method, body });
         await Promise.resolve();
         if (this.unreachable) throw new Error('Network Error');

@@ -7,6 +7,8 @@ declare module 'aws-api-gateway-client' {
     secretKey?: string;
     sessionToken?: string;
     systemClockOffset?: number;
+    /** The Host header to sign; the library otherwise signs the host name without its port. */
+    host?: string;
   }
   export interface ApigResponse<T = unknown> {
     status: number;

@@ -135,6 +135,9 @@ export class PetsApi {
         accessKey: c.accessKeyId,
         secretKey: c.secretAccessKey,
         sessionToken: c.sessionToken,
+        // Sign the Host header the browser really sends: the library would sign the
+        // bare host name, which breaks on a non-default port (the local gateway).
+        host: new URL(this.config.api.invokeUrl).host,
       });
       return this.catalogue(() => call(client));
     };

@@ -26,9 +26,8 @@ export class CallbackPage {
       await this.auth.handleCallback(hash);
       await this.router.navigateByUrl('/', { replaceUrl: true });
     } catch (error) {
-      this.auth.notice.set(
-        `Sign-in failed: ${error instanceof Error ? error.message : 'unknown error'}. Please try again.`,
-      );
+      const reason = error instanceof Error ? error.message.replace(/\.$/, '') : 'unknown error';
+      this.auth.notice.set(`Sign-in failed: ${reason}. Please try again.`);
       await this.router.navigateByUrl('/login', { replaceUrl: true });
     }
   }
