@@ -17,6 +17,7 @@ const scryptAsync = promisify(scrypt) as (
  * later still verifies old hashes.
  */
 const cost = { N: 2 ** 15, r: 8, p: 1 };
+// 128·N·r is exactly 32 MiB, which Node's default maxmem refuses.
 const maxmem = 64 * 1024 * 1024;
 const keyLength = 32;
 
