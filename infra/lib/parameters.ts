@@ -1,0 +1,124 @@
+import { api } from '../../api/definition';
+
+/**
+ * What a deployment varies by. These are synth-time values (CDK context or
+ * environment variables), not CloudFormation parameters: the Auth0 domain is part
+ * of the IAM condition *keys* in the trust policies (`{domain}:sub`), and a
+ * CloudFormation parameter cannot appear in a JSON key without a custom resource.
+ */
+export interface DeployParameters {
+  /** Auth0 tenant host, no scheme or trailing slash: `my-tenant.us.auth0.com`. */
+  auth0Domain: string;
+  /** The Auth0 application's client id: the ID token's `aud`. */
+  auth0ClientId: string;
+  /** API Gateway stage; the definition's stage unless overridden. */
+  stage: string;
+  /** Deploy region, or undefined for a region-agnostic template (offline synth). */
+  region?: string;
+  /**
+   * Secrets Manager secret (name or ARN) holding the base64 HS256 secret of a
+   * legacy Auth0 client, or undefined when tokens are RS256 only.
+   */
+  legacySecretId?: string;
+  /** JSON key inside that secret, when the secret is a JSON object. */
+  legacySecretJsonField?: string;
+  /** ARN of an IAM OIDC provider for the tenant that already exists in the account. */
+  oidcProviderArn?: string;
+  /** Keep the table when the stack is deleted (the default), or delete it with the stack. */
+  retainData: boolean;
+}
+
+export class ParameterError extends Error {
+  override readonly name = 'ParameterError';
+}
+
+/** Values `npm run synth` uses when no tenant is given, so the template can be inspected. */
+export const exampleParameters = {
+  auth0Domain: 'example-tenant.us.auth0.com',
+  auth0ClientId: 'EXAMPLEclientId0123456789abcdef',
+} as const;
+
+/** Context key → environment variable that can stand in for it. */
+export const parameterSources = {
+  auth0Domain: 'AUTH0_DOMAIN',
+  auth0ClientId: 'AUTH0_CLIENT_ID',
+  stage: 'PETS_STAGE',
+  region: 'CDK_DEFAULT_REGION',
+  legacySecretId: 'LEGACY_HS256_SECRET_ID',
+  legacySecretJsonField: 'LEGACY_HS256_SECRET_JSON_FIELD',
+  oidcProviderArn: 'OIDC_PROVIDER_ARN',
+  retainData: 'PETS_RETAIN_DATA',
+  example: 'PETS_EXAMPLE',
+} as const;
+
+type Lookup = (contextKey: keyof typeof parameterSources) => string | undefined;
+
+const hostPattern = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/;
+const stagePattern = /^[A-Za-z0-9_]{1,128}$/;
+const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/**
+ * Reads and checks the parameters. `lookup` returns the CDK context value, else the
+ * environment variable, for a key; with `example` set, a missing tenant falls back
+ * to {@link exampleParameters} (for offline synth only, never for deploy).
+ */
+export function readParameters(lookup: Lookup): DeployParameters {
+  const example = truthy(lookup('example'));
+  const domainInput =
+    lookup('auth0Domain') ?? (example ? exampleParameters.auth0Domain : undefined);
+  const clientId =
+    lookup('auth0ClientId') ?? (example ? exampleParameters.auth0ClientId : undefined);
+  if (!domainInput || !clientId) {
+    throw new ParameterError(
+      'Set the Auth0 tenant: -c auth0Domain=<tenant host> -c auth0ClientId=<client id> ' +
+        '(or AUTH0_DOMAIN and AUTH0_CLIENT_ID).',
+    );
+  }
+  const auth0Domain = domainInput
+    .replace(/^https:\/\//, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
+  if (!hostPattern.test(auth0Domain)) {
+    throw new ParameterError(
+      `auth0Domain must be a host name like tenant.us.auth0.com, got ${domainInput}`,
+    );
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(clientId)) {
+    throw new ParameterError(`auth0ClientId has unexpected characters: ${clientId}`);
+  }
+  const stage = lookup('stage') ?? api.stage;
+  if (!stagePattern.test(stage)) {
+    throw new ParameterError(`stage must be letters, digits or underscores, got ${stage}`);
+  }
+  const region = lookup('region');
+  if (region !== undefined && !regionPattern.test(region)) {
+    throw new ParameterError(`region must be an AWS region like us-east-1, got ${region}`);
+  }
+  const oidcProviderArn = lookup('oidcProviderArn');
+  if (
+    oidcProviderArn !== undefined &&
+    !/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+/.test(oidcProviderArn)
+  ) {
+    throw new ParameterError(`oidcProviderArn is not an IAM OIDC provider ARN: ${oidcProviderArn}`);
+  }
+  const retain = lookup('retainData');
+  return {
+    auth0Domain,
+    auth0ClientId: clientId,
+    stage,
+    region,
+    legacySecretId: lookup('legacySecretId'),
+    legacySecretJsonField: lookup('legacySecretJsonField'),
+    oidcProviderArn,
+    retainData: retain === undefined ? true : truthy(retain),
+  };
+}
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes)$/i.test(value);
+}
+
+/** One stack per stage, so stages can share an account. */
+export function stackName(stage: string): string {
+  return `${api.name}-${stage}`;
+}

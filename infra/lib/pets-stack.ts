@@ -1,0 +1,54 @@
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { PetsFunctions } from './functions';
+import { outputNames, type OutputKey } from './outputs';
+import type { DeployParameters } from './parameters';
+import { PetsApi } from './rest-api';
+import { PetsRoles } from './roles';
+import { PetsSite } from './site';
+import { petsTable, type TableSchema } from './table';
+
+export interface PetsStackProps extends StackProps {
+  parameters: DeployParameters;
+  /** lambda/table.ts's `tableSchema`: the keys the handlers were written against. */
+  tableSchema: TableSchema;
+}
+
+/** Everything Secure Pets runs on in AWS, in one stack per stage. */
+export class PetsStack extends Stack {
+  constructor(scope: Construct, id: string, props: PetsStackProps) {
+    super(scope, id, props);
+    const { parameters } = props;
+    const table = petsTable(this, props.tableSchema, parameters);
+    const functions = new PetsFunctions(this, 'Functions', {
+      table,
+      hasIndexes: (props.tableSchema.GlobalSecondaryIndexes?.length ?? 0) > 0,
+      parameters,
+    });
+    const petsApi = new PetsApi(this, 'Api', {
+      stage: parameters.stage,
+      functions: functions.byHandler,
+    });
+    const roles = new PetsRoles(this, 'Roles', {
+      restApiId: petsApi.restApi.restApiId,
+      parameters,
+    });
+    const site = new PetsSite(this, 'Site');
+
+    const outputs: Record<OutputKey, string> = {
+      auth0Domain: parameters.auth0Domain,
+      auth0ClientId: parameters.auth0ClientId,
+      // No trailing slash, like config.json's local invokeUrl.
+      apiInvokeUrl: `https://${petsApi.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${petsApi.restApi.deploymentStage.stageName}`,
+      region: Aws.REGION,
+      adminRoleArn: roles.byRole.admin.roleArn,
+      buyerRoleArn: roles.byRole.buyer.roleArn,
+      siteBucket: site.bucket.bucketName,
+      distributionId: site.distribution.distributionId,
+      siteUrl: `https://${site.distribution.distributionDomainName}`,
+    };
+    for (const [key, value] of Object.entries(outputs) as [OutputKey, string][]) {
+      new CfnOutput(this, outputNames[key], { value });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { Aws } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { apiArn, api, rolePolicy, roles, trustPolicy, type RoleName } from '../../api/definition';
+import type { DeployParameters } from './parameters';
+
+export interface PetsRolesProps {
+  restApiId: string;
+  parameters: DeployParameters;
+}
+
+/**
+ * The tenant's IAM OIDC provider and the admin and buyer roles. Trust and identity
+ * policies are api/definition.ts's, unchanged, so STS in AWS decides exactly what the
+ * local STS decides.
+ */
+export class PetsRoles extends Construct {
+  readonly provider: iam.IOidcProvider;
+  readonly byRole: Record<RoleName, iam.Role>;
+
+  constructor(scope: Construct, id: string, props: PetsRolesProps) {
+    super(scope, id);
+    const { auth0Domain, auth0ClientId, stage, oidcProviderArn } = props.parameters;
+    // The native AWS::IAM::OIDCProvider rather than iam.OpenIdConnectProvider: no
+    // custom-resource Lambda, and no thumbprint (IAM trusts Auth0's public CA chain).
+    // An account holds one provider per issuer, so a second stage reuses the first's.
+    this.provider = oidcProviderArn
+      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Auth0Provider', oidcProviderArn)
+      : new iam.OidcProviderNative(this, 'Auth0Provider', {
+          url: `https://${auth0Domain}`,
+          clientIds: [auth0ClientId],
+        });
+    const apiArnPrefix = apiArn(Aws.REGION, Aws.ACCOUNT_ID, props.restApiId);
+    const make = (role: RoleName): iam.Role => {
+      const trust = trustPolicy(role, this.provider.oidcProviderArn, auth0Domain, auth0ClientId);
+      const [statement] = trust.Statement;
+      if (trust.Statement.length !== 1 || !statement?.Principal?.['Federated']) {
+        throw new Error(`trustPolicy(${role}) must be one statement with a federated principal`);
+      }
+      return new iam.Role(this, `${role}Role`, {
+        roleName: roleNameFor(role, stage),
+        description: `Secure Pets ${role}: assumed with an Auth0 ID token (${auth0Domain})`,
+        assumedBy: new iam.FederatedPrincipal(
+          statement.Principal['Federated'] as string,
+          statement.Condition ?? {},
+          statement.Action as string,
+        ),
+        inlinePolicies: {
+          invoke: iam.PolicyDocument.fromJson(rolePolicy(role, apiArnPrefix)),
+        },
+      });
+    };
+    this.byRole = { admin: make('admin'), buyer: make('buyer') };
+  }
+}
+
+/**
+ * The definition's role name for the definition's stage (the names the local cloud
+ * uses); other stages get a suffix, because IAM role names are unique per account.
+ */
+export function roleNameFor(role: RoleName, stage: string): string {
+  const name = roles[role].roleName;
+  return stage === api.stage ? name : `${name}-${stage}`;
+}

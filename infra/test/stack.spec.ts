@@ -1,0 +1,386 @@
+import { Aws } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  api,
+  apiArn,
+  corsHeaders,
+  rolePolicy,
+  roles,
+  trustPolicy,
+  type HandlerName,
+  type RoleName,
+} from '../../api/definition';
+import { tableSchema } from '../../lambda/table';
+import { tableActions } from '../lib/functions';
+import { outputNames } from '../lib/outputs';
+import { exampleParameters } from '../lib/parameters';
+import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
+
+type Json = Record<string, unknown>;
+
+/** The one resource of a type whose properties match, by logical id. */
+function only(s: Synthesized, type: string, props: Json = {}): [string, Resource] {
+  const found = Object.entries(
+    s.template.findResources(type, { Properties: Match.objectLike(props) }),
+  );
+  assert.equal(found.length, 1, `expected one ${type} matching ${JSON.stringify(props)}`);
+  return found[0] as [string, Resource];
+}
+
+function ref(logicalId: string): Json {
+  return { Ref: logicalId };
+}
+
+/** Full path of each API Gateway resource, from its PathPart and parents. */
+function resourcePaths(s: Synthesized): Map<string, string> {
+  const resources = resourcesOf(s.template, 'AWS::ApiGateway::Resource');
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const props = resources[id]?.Properties;
+    if (!props) throw new Error(`no resource ${id}`);
+    const parent = props['ParentId'] as Json;
+    const parentPath = 'Ref' in parent ? pathOf(parent['Ref'] as string) : '';
+    return `${parentPath}/${props['PathPart'] as string}`;
+  };
+  for (const id of Object.keys(resources)) paths.set(id, pathOf(id));
+  return paths;
+}
+
+/** The logical id of the Lambda function for a handler, found by its construct path. */
+function functionId(s: Synthesized, handler: HandlerName): string {
+  const fns = s.template.findResources('AWS::Lambda::Function');
+  const ids = Object.keys(fns).filter((id) => id.startsWith(`Functions${handler}`));
+  assert.equal(ids.length, 1, `one function for ${handler}`);
+  return ids[0] as string;
+}
+
+describe('the Secure Pets stack (example tenant)', () => {
+  let s: Synthesized;
+  before(() => {
+    s = synthesize({ example: 'true' });
+  });
+  after(() => s.dispose());
+
+  it('has one method per route of the definition, with its auth type and proxy integration', () => {
+    const paths = resourcePaths(s);
+    const methods = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method'));
+    const described = methods
+      .filter((m) => m.Properties['HttpMethod'] !== 'OPTIONS')
+      .map((m) => {
+        const resourceRef = m.Properties['ResourceId'] as Json;
+        const integration = m.Properties['Integration'] as Json;
+        const uri = JSON.stringify(integration['Uri']);
+        const handler = (Object.keys(tableActions) as HandlerName[]).find((h) =>
+          uri.includes(`"${functionId(s, h)}"`),
+        );
+        return {
+          method: m.Properties['HttpMethod'],
+          path: paths.get(resourceRef['Ref'] as string),
+          auth: m.Properties['AuthorizationType'],
+          handler,
+          type: integration['Type'],
+        };
+      });
+    const expected = api.routes.map((r) => ({ ...r, type: 'AWS_PROXY' }));
+    const key = (r: { method: unknown; path: unknown }) => `${String(r.method)} ${String(r.path)}`;
+    assert.deepEqual(
+      described.sort((a, b) => key(a).localeCompare(key(b))),
+      [...expected].sort((a, b) => key(a).localeCompare(key(b))),
+    );
+    // Both POSTs need SigV4, as the issue asks, whatever the definition says later.
+    assert.deepEqual(
+      described.filter((m) => m.method === 'POST').map((m) => m.auth),
+      ['AWS_IAM', 'AWS_IAM'],
+    );
+  });
+
+  it('answers preflights on every resource with the definition’s CORS headers', () => {
+    const paths = resourcePaths(s);
+    const options = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method')).filter(
+      (m) => m.Properties['HttpMethod'] === 'OPTIONS',
+    );
+    const preflighted = options.map((m) =>
+      paths.get((m.Properties['ResourceId'] as Json)['Ref'] as string),
+    );
+    assert.deepEqual(preflighted.sort(), [...new Set(api.routes.map((r) => r.path))].sort());
+    const quoted = Object.fromEntries(
+      Object.entries(corsHeaders(true)).map(([k, v]) => [`method.response.header.${k}`, `'${v}'`]),
+    );
+    for (const m of options) {
+      assert.equal(m.Properties['AuthorizationType'], 'NONE');
+      const integration = m.Properties['Integration'] as {
+        Type: string;
+        IntegrationResponses: Json[];
+      };
+      assert.equal(integration.Type, 'MOCK');
+      assert.deepEqual(integration.IntegrationResponses[0]?.['ResponseParameters'], quoted);
+      assert.equal(
+        quoted['method.response.header.Access-Control-Allow-Headers'],
+        `'${api.cors.allowHeaders.join(',')}'`,
+      );
+    }
+  });
+
+  it('adds CORS headers to the gateway’s own 4XX and 5XX responses', () => {
+    const quoted = Object.fromEntries(
+      Object.entries(corsHeaders()).map(([k, v]) => [`gatewayresponse.header.${k}`, `'${v}'`]),
+    );
+    assert.equal(quoted['gatewayresponse.header.Access-Control-Allow-Origin'], "'*'");
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      const [, response] = only(s, 'AWS::ApiGateway::GatewayResponse', { ResponseType: type });
+      assert.deepEqual(response.Properties['ResponseParameters'], quoted);
+    }
+  });
+
+  it('creates the Auth0 tenant’s OIDC provider for the app’s client id', () => {
+    only(s, 'AWS::IAM::OIDCProvider', {
+      Url: `https://${exampleParameters.auth0Domain}`,
+      ClientIdList: [exampleParameters.auth0ClientId],
+    });
+  });
+
+  for (const role of Object.keys(roles) as RoleName[]) {
+    it(`gives the ${role} role the definition’s trust and identity policies, and nothing else`, () => {
+      const [providerId] = only(s, 'AWS::IAM::OIDCProvider');
+      const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
+      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
+      const domain = exampleParameters.auth0Domain;
+      const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId);
+      const expectedTrust = JSON.parse(
+        JSON.stringify(trust).replace('"${provider}"', JSON.stringify(ref(providerId))),
+      ) as Json;
+      assert.deepEqual(resource.Properties['AssumeRolePolicyDocument'], expectedTrust);
+      // The conditions the server relies on, spelled out rather than only compared.
+      const condition = (expectedTrust['Statement'] as Json[])[0]?.['Condition'] as Json;
+      assert.deepEqual(condition['StringEquals'], {
+        [`${domain}:aud`]: exampleParameters.auth0ClientId,
+      });
+      const subKey = role === 'admin' ? 'StringLike' : 'StringNotLike';
+      assert.deepEqual(condition[subKey], { [`${domain}:sub`]: ['auth0|*'] });
+
+      const policies = resource.Properties['Policies'] as { PolicyDocument: Json }[];
+      assert.equal(policies.length, 1);
+      const expected = s.stack.resolve(
+        rolePolicy(role, apiArn(Aws.REGION, Aws.ACCOUNT_ID, '${api}')),
+      ) as Json;
+      const expectedJson = JSON.stringify(expected).replaceAll(
+        '${api}',
+        `",${JSON.stringify(ref(apiId))},"`,
+      );
+      // Compare the joined ARN pieces: CloudFormation's Fn::Join splits them differently
+      // depending on where tokens fall, so flatten both to one string with tokens marked.
+      assert.equal(flatten(policies[0]?.PolicyDocument), flatten(JSON.parse(expectedJson)));
+      assert.match(flatten(policies[0]?.PolicyDocument), /execute-api:Invoke/);
+      assert.equal(resource.Properties['ManagedPolicyArns'], undefined);
+      const attached = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy')).filter((p) =>
+        JSON.stringify(p.Properties['Roles']).includes(
+          `"${only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName })[0]}"`,
+        ),
+      );
+      assert.deepEqual(attached, []);
+    });
+  }
+
+  it('builds the table from lambda/table.ts, on demand, with point-in-time recovery, retained', () => {
+    const [, table] = only(s, 'AWS::DynamoDB::Table');
+    assert.deepEqual(table.Properties['KeySchema'], tableSchema.KeySchema);
+    assert.deepEqual(table.Properties['AttributeDefinitions'], tableSchema.AttributeDefinitions);
+    assert.equal(table.Properties['BillingMode'], 'PAY_PER_REQUEST');
+    assert.deepEqual(table.Properties['PointInTimeRecoverySpecification'], {
+      PointInTimeRecoveryEnabled: true,
+    });
+    assert.equal(table.DeletionPolicy, 'Retain');
+  });
+
+  it('runs each handler on Node.js 22 with the environment lambda/config.ts reads', () => {
+    const [tableId] = only(s, 'AWS::DynamoDB::Table');
+    const domain = exampleParameters.auth0Domain;
+    const tokenEnv = {
+      TOKEN_ISSUER: `https://${domain}/`,
+      TOKEN_AUDIENCE: exampleParameters.auth0ClientId,
+      JWKS_URL: `https://${domain}/.well-known/jwks.json`,
+    };
+    const expected: Record<HandlerName, Json> = {
+      getPets: { PETS_TABLE: ref(tableId) },
+      updatePets: { PETS_TABLE: ref(tableId) },
+      purchasePet: { PETS_TABLE: ref(tableId), ...tokenEnv },
+    };
+    for (const handler of Object.keys(expected) as HandlerName[]) {
+      const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
+      assert.equal(fn?.Properties['Runtime'], 'nodejs22.x');
+      assert.equal(fn?.Properties['Handler'], 'index.handler');
+      assert.deepEqual((fn?.Properties['Environment'] as Json)['Variables'], expected[handler]);
+    }
+  });
+
+  it('grants each Lambda only its table actions on the table, and its own log group', () => {
+    const [tableId] = only(s, 'AWS::DynamoDB::Table');
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    for (const handler of Object.keys(tableActions) as HandlerName[]) {
+      const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
+      const roleId = ((fn?.Properties['Role'] as Json)['Fn::GetAtt'] as string[])[0] as string;
+      const role = resourcesOf(s.template, 'AWS::IAM::Role')[roleId];
+      assert.equal(
+        role?.Properties['ManagedPolicyArns'],
+        undefined,
+        `${handler}: no managed policies`,
+      );
+      const statements = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties['Roles']) === JSON.stringify([ref(roleId)]))
+        .flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Json[] }).Statement);
+      const data = statements.filter((st) => JSON.stringify(st['Action']).includes('dynamodb:'));
+      assert.deepEqual(data, [
+        {
+          Effect: 'Allow',
+          Action:
+            tableActions[handler].length === 1
+              ? tableActions[handler][0]
+              : [...tableActions[handler]],
+          Resource: tableArn,
+        },
+      ]);
+      const logs = statements.filter((st) => st !== data[0]);
+      assert.ok(
+        logs.length > 0 && logs.every((st) => JSON.stringify(st['Action']).startsWith('["logs:')),
+        `${handler}: only logs actions besides the table's`,
+      );
+      assert.ok(
+        logs.every((st) => JSON.stringify(st['Resource']).includes('Logs')),
+        `${handler}: own log group`,
+      );
+    }
+  });
+
+  it('allows no wildcard action, and no wildcard resource on data, in any IAM policy', () => {
+    const documents = [
+      ...Object.values(resourcesOf(s.template, 'AWS::IAM::Policy')).map(
+        (p) => p.Properties['PolicyDocument'],
+      ),
+      ...Object.values(resourcesOf(s.template, 'AWS::IAM::Role')).flatMap((r) =>
+        ((r.Properties['Policies'] as { PolicyDocument: Json }[] | undefined) ?? []).map(
+          (p) => p.PolicyDocument,
+        ),
+      ),
+      ...Object.values(resourcesOf(s.template, 'AWS::S3::BucketPolicy')).map(
+        (p) => p.Properties['PolicyDocument'],
+      ),
+    ] as { Statement: Json[] }[];
+    // 3 Lambda policies, 2 role inline policies, 1 bucket policy.
+    assert.equal(documents.length, 6, 'every policy document was found');
+    // Denies may be broad (the bucket refuses every s3:* action without TLS); allows may not.
+    const allows = documents.flatMap((d) => d.Statement).filter((st) => st['Effect'] === 'Allow');
+    assert.ok(allows.length >= 6, 'allow statements found');
+    for (const statement of allows) {
+      const actions = ([] as unknown[]).concat(statement['Action']).map(String);
+      for (const action of actions) assert.doesNotMatch(action, /\*/, `wildcard action ${action}`);
+      if (actions.some((a) => /^(dynamodb|s3):/.test(a))) {
+        assert.ok(!JSON.stringify(statement['Resource']).includes('"*"'), `${actions.join()} on *`);
+      }
+    }
+  });
+
+  it('keeps the site bucket private: readable only by its CloudFront distribution, over TLS', () => {
+    const [bucketId, bucket] = only(s, 'AWS::S3::Bucket');
+    assert.deepEqual(bucket.Properties['PublicAccessBlockConfiguration'], {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    assert.equal(bucket.Properties['WebsiteConfiguration'], undefined);
+    assert.equal(bucket.Properties['AccessControl'], undefined);
+    const [, policy] = only(s, 'AWS::S3::BucketPolicy', { Bucket: ref(bucketId) });
+    const statements = (policy.Properties['PolicyDocument'] as { Statement: Json[] }).Statement;
+    const allows = statements.filter((st) => st['Effect'] === 'Allow');
+    assert.equal(allows.length, 1);
+    const [distributionId] = only(s, 'AWS::CloudFront::Distribution');
+    assert.deepEqual(allows[0]?.['Principal'], { Service: 'cloudfront.amazonaws.com' });
+    assert.equal(allows[0]?.['Action'], 's3:GetObject');
+    assert.match(
+      JSON.stringify(allows[0]?.['Condition']),
+      new RegExp(`"AWS:SourceArn".*${distributionId}`),
+    );
+    const denies = statements.filter((st) => st['Effect'] === 'Deny');
+    assert.match(JSON.stringify(denies), /"aws:SecureTransport":"false"/);
+    const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties['DistributionConfig'] as Json;
+    assert.equal(
+      (config['DefaultCacheBehavior'] as Json)['ViewerProtocolPolicy'],
+      'redirect-to-https',
+    );
+    assert.equal(
+      ((config['Origins'] as Json[])[0]?.['S3OriginConfig'] as Json)['OriginAccessIdentity'],
+      '',
+    );
+  });
+
+  it('outputs everything config.json and publish need', () => {
+    const outputs = s.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    for (const name of Object.values(outputNames)) assert.ok(outputs[name], `output ${name}`);
+    assert.equal(outputs[outputNames.auth0Domain]?.Value, exampleParameters.auth0Domain);
+    assert.equal(outputs[outputNames.auth0ClientId]?.Value, exampleParameters.auth0ClientId);
+    assert.doesNotMatch(flatten(outputs[outputNames.apiInvokeUrl]?.Value), /\/$/);
+  });
+});
+
+describe('the stack with a legacy HS256 secret and another stage', () => {
+  let s: Synthesized;
+  before(() => {
+    s = synthesize({
+      example: 'true',
+      stage: 'prod',
+      legacySecretId: 'secure-pets/legacy-hs256',
+      retainData: 'false',
+    });
+  });
+  after(() => s.dispose());
+
+  it('passes the secret as a Secrets Manager dynamic reference, to the purchase Lambda only', () => {
+    const withSecret = Object.entries(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
+      ([, fn]) => JSON.stringify(fn.Properties['Environment']).includes('LEGACY_HS256_SECRET'),
+    );
+    assert.deepEqual(
+      withSecret.map(([id]) => id),
+      [functionId(s, 'purchasePet')],
+    );
+    const variables = (withSecret[0]?.[1].Properties['Environment'] as Json)['Variables'] as Json;
+    assert.equal(
+      variables['LEGACY_HS256_SECRET'],
+      '{{resolve:secretsmanager:secure-pets/legacy-hs256:SecretString:::}}',
+    );
+  });
+
+  it('names the stage and suffixes the role names, and lets the table go with the stack', () => {
+    only(s, 'AWS::ApiGateway::Stage', { StageName: 'prod' });
+    only(s, 'AWS::IAM::Role', { RoleName: `${roles.admin.roleName}-prod` });
+    only(s, 'AWS::IAM::Role', { RoleName: `${roles.buyer.roleName}-prod` });
+    assert.equal(only(s, 'AWS::DynamoDB::Table')[1].DeletionPolicy, 'Delete');
+  });
+});
+
+/**
+ * A CloudFormation value as one comparable string: Fn::Join pieces concatenated, Refs
+ * as ${id}, keys sorted, one-element lists as their element (IAM reads them alike).
+ */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    return value.length === 1 ? flatten(value[0]) : `[${value.map(flatten).join(',')}]`;
+  }
+  if (value && typeof value === 'object') {
+    const o = value as Json;
+    if ('Ref' in o) return `\${${String(o['Ref'])}}`;
+    if ('Fn::Join' in o) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(flatten).join(sep);
+    }
+    if ('Fn::GetAtt' in o) return `\${${(o['Fn::GetAtt'] as string[]).join('.')}}`;
+    return `{${Object.entries(o)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}:${flatten(v)}`)
+      .join(',')}}`;
+  }
+  return String(value);
+}

@@ -1,0 +1,50 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addPetsStack } from '../lib/app';
+import { parameterSources, readParameters, type DeployParameters } from '../lib/parameters';
+import type { PetsStack } from '../lib/pets-stack';
+
+export interface Synthesized {
+  parameters: DeployParameters;
+  stack: PetsStack;
+  template: Template;
+  /** The cloud assembly directory (holds the bundled Lambdas); removed by dispose(). */
+  outdir: string;
+  dispose(): void;
+}
+
+/**
+ * Synthesizes the real stack, bundling included, into a temporary directory, with
+ * parameters given as CDK context strings exactly as `cdk -c key=value` would.
+ */
+export function synthesize(
+  context: Partial<Record<keyof typeof parameterSources, string>>,
+): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'pets-infra-'));
+  const app = new App({ outdir });
+  const parameters = readParameters((key) => context[key]);
+  const stack = addPetsStack(app, parameters);
+  const template = Template.fromStack(stack);
+  return {
+    parameters,
+    stack,
+    template,
+    outdir,
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
+
+/** The resources of one type in the template, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+export interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
