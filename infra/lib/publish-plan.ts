@@ -1,0 +1,99 @@
+import mime from 'mime';
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { outputNames, type OutputKey } from './outputs';
+
+/** config.json for AWS, as ../shared/DESIGN.md fixes it (no stsEndpoint: the regional STS). */
+export interface AppConfig {
+  auth0: { domain: string; clientId: string };
+  api: { invokeUrl: string; region: string };
+  credentials: { mode: 'web-identity'; roles: { admin: string; buyer: string } };
+}
+
+export class MissingOutputError extends Error {
+  override readonly name = 'MissingOutputError';
+}
+
+/** The stack outputs publish reads, by key; throws when the stack lacks one. */
+export function requireOutputs(
+  outputs: Readonly<Record<string, string | undefined>>,
+): Record<OutputKey, string> {
+  const entries = (Object.keys(outputNames) as OutputKey[]).map((key) => {
+    const value = outputs[outputNames[key]];
+    if (!value) {
+      throw new MissingOutputError(
+        `The stack has no output ${outputNames[key]}: deploy it first (npm run deploy).`,
+      );
+    }
+    return [key, value] as const;
+  });
+  return Object.fromEntries(entries) as Record<OutputKey, string>;
+}
+
+export function configFromOutputs(
+  outputs: Readonly<Record<string, string | undefined>>,
+): AppConfig {
+  const o = requireOutputs(outputs);
+  return {
+    auth0: { domain: o.auth0Domain, clientId: o.auth0ClientId },
+    api: { invokeUrl: o.apiInvokeUrl.replace(/\/+$/, ''), region: o.region },
+    credentials: { mode: 'web-identity', roles: { admin: o.adminRoleArn, buyer: o.buyerRoleArn } },
+  };
+}
+
+export interface Upload {
+  /** The object key: the file's path below the build folder, with forward slashes. */
+  key: string;
+  path: string;
+  contentType: string;
+  cacheControl: string;
+}
+
+/** Files a new deploy changes in place: browsers and CloudFront must revalidate them. */
+const entryFiles = new Set(['index.html', 'config.json']);
+/** Angular's build names bundles `name-HASH.ext`, HASH 8 base32 characters. */
+const hashed = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
+
+export const cacheControl = {
+  /** A hashed name never gets new content, so it may be cached for a year. */
+  hashed: 'public, max-age=31536000, immutable',
+  /** Always revalidated (cheap with ETags), so a publish shows at once. */
+  entry: 'no-cache',
+  /** Unhashed assets (favicon and the like): an hour, then revalidated. */
+  other: 'public, max-age=3600',
+} as const;
+
+export function contentTypeOf(key: string): string {
+  const type = mime.getType(key) ?? 'application/octet-stream';
+  const textual = type.startsWith('text/') || type === 'application/json' || type.endsWith('+json');
+  return textual ? `${type}; charset=utf-8` : type;
+}
+
+/**
+ * What to upload from the build folder, in order: everything else first, index.html
+ * and config.json last, so a browser never loads a new index.html whose bundles are
+ * not there yet. Files of earlier builds are left in the bucket: an open tab of the
+ * old version can still load its lazy chunks.
+ */
+export function planUploads(root: string): Upload[] {
+  const uploads: Upload[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        const key = relative(root, path).split(sep).join('/');
+        const kind = entryFiles.has(key) ? 'entry' : hashed.test(key) ? 'hashed' : 'other';
+        uploads.push({
+          key,
+          path,
+          contentType: contentTypeOf(key),
+          cacheControl: cacheControl[kind],
+        });
+      }
+    }
+  };
+  walk(root);
+  const last = (u: Upload) => (entryFiles.has(u.key) ? 1 : 0);
+  return uploads.sort((a, b) => last(a) - last(b) || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,215 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { S3Client } from '@aws-sdk/client-s3';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { outputNames } from '../lib/outputs';
+import { publish } from '../lib/publish';
+import {
+  cacheControl,
+  configFromOutputs,
+  MissingOutputError,
+  planUploads,
+} from '../lib/publish-plan';
+
+/** A build folder shaped like Angular's output (names from a real `npm run build`). */
+function fakeBuild(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pets-build-'));
+  const files: Record<string, string> = {
+    'index.html': '<!doctype html><script src="main-XGWSD47C.js" type="module"></script>',
+    'main-XGWSD47C.js': 'import "./chunk-NRIY3DKZ.js";',
+    'chunk-NRIY3DKZ.js': 'export const x = 1;',
+    'styles-5INURTSO.css': 'body{margin:0}',
+    'favicon.ico': '\u0000\u0000\u0001\u0000',
+    'media/font-ABCD2345.woff2': 'wOF2',
+    'config.json': '{"local":true}',
+  };
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+const outputs = {
+  [outputNames.auth0Domain]: 'tenant.eu.auth0.com',
+  [outputNames.auth0ClientId]: 'abcDEF123',
+  [outputNames.apiInvokeUrl]: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
+  [outputNames.region]: 'eu-west-1',
+  [outputNames.adminRoleArn]: 'arn:aws:iam::123456789012:role/pets-admin',
+  [outputNames.buyerRoleArn]: 'arn:aws:iam::123456789012:role/pets-buyer',
+  [outputNames.siteBucket]: 'securepets-test-sitebucket-abc',
+  [outputNames.distributionId]: 'E2EXAMPLE12345',
+  [outputNames.siteUrl]: 'https://d111111abcdef8.cloudfront.net',
+};
+
+describe('publish plan', () => {
+  let dir: string;
+  before(() => {
+    dir = fakeBuild();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('caches hashed files for a year, revalidates index.html and config.json, and sends them last', () => {
+    const plan = planUploads(dir);
+    assert.deepEqual(
+      plan.map((u) => [u.key, u.contentType, u.cacheControl]),
+      [
+        ['chunk-NRIY3DKZ.js', 'text/javascript; charset=utf-8', cacheControl.hashed],
+        ['favicon.ico', 'image/vnd.microsoft.icon', cacheControl.other],
+        ['main-XGWSD47C.js', 'text/javascript; charset=utf-8', cacheControl.hashed],
+        ['media/font-ABCD2345.woff2', 'font/woff2', cacheControl.hashed],
+        ['styles-5INURTSO.css', 'text/css; charset=utf-8', cacheControl.hashed],
+        ['config.json', 'application/json; charset=utf-8', 'no-cache'],
+        ['index.html', 'text/html; charset=utf-8', 'no-cache'],
+      ],
+    );
+    assert.equal(cacheControl.hashed, 'public, max-age=31536000, immutable');
+  });
+
+  it('builds config.json in the shape DESIGN.md fixes, with no STS endpoint', () => {
+    assert.deepEqual(
+      configFromOutputs({
+        ...outputs,
+        [outputNames.apiInvokeUrl]: `${outputs[outputNames.apiInvokeUrl]}/`,
+      }),
+      {
+        auth0: { domain: 'tenant.eu.auth0.com', clientId: 'abcDEF123' },
+        api: {
+          invokeUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
+          region: 'eu-west-1',
+        },
+        credentials: {
+          mode: 'web-identity',
+          roles: {
+            admin: 'arn:aws:iam::123456789012:role/pets-admin',
+            buyer: 'arn:aws:iam::123456789012:role/pets-buyer',
+          },
+        },
+      },
+    );
+  });
+
+  it('refuses a stack without the outputs', () => {
+    const partial: Record<string, string> = { ...outputs };
+    delete partial[outputNames.buyerRoleArn];
+    assert.throws(() => configFromOutputs(partial), MissingOutputError);
+  });
+});
+
+interface Recorded {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/**
+ * One loopback endpoint answering the three calls publish makes, in the wire formats
+ * of CloudFormation (query protocol), S3 and CloudFront (REST XML), so the real SDK
+ * clients run end to end and what they send can be checked.
+ */
+function fakeAws(): Promise<{ server: Server; endpoint: string; requests: Recorded[] }> {
+  const requests: Recorded[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      if (req.method === 'POST' && body.toString().includes('Action=DescribeStacks')) {
+        const members = Object.entries(outputs)
+          .map(
+            ([k, v]) =>
+              `<member><OutputKey>${k}</OutputKey><OutputValue>${v}</OutputValue></member>`,
+          )
+          .join('');
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(
+          `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>SecurePets-test</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+      } else if (req.method === 'PUT') {
+        res.writeHead(200, { etag: '"e"' });
+        res.end();
+      } else if (req.method === 'POST' && req.url?.includes('/invalidation')) {
+        res.writeHead(201, { 'content-type': 'text/xml', location: 'https://x/inv/I1' });
+        res.end(
+          '<Invalidation><Id>I2EXAMPLE</Id><Status>InProgress</Status><CreateTime>2026-01-01T00:00:00Z</CreateTime><InvalidationBatch><Paths><Quantity>1</Quantity><Items><Path>/*</Path></Items></Paths><CallerReference>c</CallerReference></InvalidationBatch></Invalidation>',
+        );
+      } else {
+        res.writeHead(400, { 'content-type': 'text/xml' });
+        res.end('<Error><Code>Unexpected</Code></Error>');
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        server,
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        requests,
+      }),
+    ),
+  );
+}
+
+describe('publish through the AWS SDK', () => {
+  let dir: string;
+  let aws: Awaited<ReturnType<typeof fakeAws>>;
+  before(async () => {
+    dir = fakeBuild();
+    aws = await fakeAws();
+  });
+  after(() => {
+    aws.server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes config.json, uploads every file with its headers, entry files last, then invalidates', async () => {
+    const common = {
+      endpoint: aws.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    };
+    const result = await publish({
+      stackName: 'SecurePets-test',
+      buildDir: dir,
+      cloudFormation: new CloudFormationClient(common),
+      s3: new S3Client({ ...common, forcePathStyle: true }),
+      cloudFront: new CloudFrontClient(common),
+    });
+    const written = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as unknown;
+    assert.deepEqual(written, configFromOutputs(outputs));
+    assert.deepEqual(result.config, written);
+
+    const puts = aws.requests.filter((r) => r.method === 'PUT');
+    const bucket = outputs[outputNames.siteBucket];
+    assert.deepEqual(puts.map((p) => decodeURIComponent(p.url.split('?')[0] ?? '')).slice(-2), [
+      `/${bucket}/config.json`,
+      `/${bucket}/index.html`,
+    ]);
+    const plan = planUploads(dir);
+    assert.equal(puts.length, plan.length);
+    for (const u of plan) {
+      const put = puts.find(
+        (p) => decodeURIComponent(p.url.split('?')[0] ?? '') === `/${bucket}/${u.key}`,
+      );
+      assert.ok(put, `uploaded ${u.key}`);
+      assert.equal(put.headers['content-type'], u.contentType);
+      assert.equal(put.headers['cache-control'], u.cacheControl);
+      assert.deepEqual(put.body, readFileSync(u.path), `${u.key} body`);
+    }
+    const invalidation = aws.requests.at(-1);
+    assert.equal(
+      invalidation?.url,
+      `/2020-05-31/distribution/${outputs[outputNames.distributionId]}/invalidation`,
+    );
+    assert.match(invalidation?.body.toString() ?? '', /<Path>\/\*<\/Path>/);
+    assert.equal(result.invalidationId, 'I2EXAMPLE');
+  });
+});
