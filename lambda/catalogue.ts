@@ -25,3 +25,8 @@ export function snapshot(): CatalogueSnapshot {
 export function forgetSnapshot(tableName: string): void {
   snapshots.delete(tableName);
 }
+
+/** Waits for this container's background snapshot reads, before closing the table's server. */
+export async function snapshotsIdle(): Promise<void> {
+  await Promise.all([...snapshots.values()].map((s) => s.idle()));
+}

@@ -26,12 +26,16 @@ export interface Backend {
     claims?: JWTPayload,
     options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string },
   ): Promise<string>;
-  seed(pets: readonly Pet[]): Promise<void>;
+  /** Writes pets straight into the table (default: the handlers' table). */
+  seed(pets: readonly Pet[], table?: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startBackend(): Promise<Backend> {
-  const dynamo = await startDynamoDB({ port: 0 });
+/** `dynamoEndpoint`: use a DynamoDB already running there instead of starting one in-process. */
+export async function startBackend(options: { dynamoEndpoint?: string } = {}): Promise<Backend> {
+  const dynamo = options.dynamoEndpoint
+    ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
+    : await startDynamoDB({ port: 0 });
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = 'test-key-1';
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
@@ -73,16 +77,23 @@ export async function startBackend(): Promise<Backend> {
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '10m')
         .sign(options.key ?? privateKey),
-    async seed(pets) {
-      for (let i = 0; i < pets.length; i += 25) {
-        await doc.send(
-          new BatchWriteCommand({
-            RequestItems: {
-              [tableName]: pets.slice(i, i + 25).map((p) => ({ PutRequest: { Item: { ...p } } })),
-            },
-          }),
-        );
-      }
+    async seed(pets, table = tableName) {
+      const batches: Pet[][] = [];
+      for (let i = 0; i < pets.length; i += 25) batches.push(pets.slice(i, i + 25));
+      // A few batches in flight; dynalite answers each in a few milliseconds.
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let batch = batches.shift(); batch; batch = batches.shift()) {
+            let items = batch.map((p) => ({ PutRequest: { Item: { ...p } } }));
+            while (items.length) {
+              const res = await doc.send(
+                new BatchWriteCommand({ RequestItems: { [table]: items } }),
+              );
+              items = (res.UnprocessedItems?.[table] ?? []) as typeof items;
+            }
+          }
+        }),
+      );
     },
     async close() {
       client.destroy();
