@@ -1,8 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { addPetsStack } from '../lib/app';
 import { parameterSources, readParameters, type DeployParameters } from '../lib/parameters';
 import type { PetsStack } from '../lib/pets-stack';
@@ -22,8 +23,15 @@ export interface Synthesized {
  */
 export function synthesize(
   context: Partial<Record<keyof typeof parameterSources, string>>,
+  options: { insideRepo?: boolean } = {},
 ): Synthesized {
-  const outdir = mkdtempSync(join(tmpdir(), 'pets-infra-'));
+  // Inside the repository (under infra/cdk.out, ignored by git and lint) when the
+  // bundles will be run: their external @aws-sdk imports resolve from the root's packages.
+  const parent = options.insideRepo
+    ? join(fileURLToPath(new URL('..', import.meta.url)), 'cdk.out')
+    : tmpdir();
+  mkdirSync(parent, { recursive: true });
+  const outdir = mkdtempSync(join(parent, 'pets-infra-'));
   const app = new App({ outdir });
   const parameters = readParameters((key) => context[key]);
   const stack = addPetsStack(app, parameters);
