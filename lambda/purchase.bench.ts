@@ -14,7 +14,7 @@ import { createTableIfMissing } from './table';
 import { apiEvent, makePets, startBackend } from './test-support';
 
 const sizes = (process.env['BENCH_SIZES'] ?? '10,1000,10000').split(',').map(Number);
-const buyers = 32;
+const buyers = Number(process.env['BENCH_BUYERS'] ?? 32);
 const purchasesPerSize = Number(process.env['BENCH_PURCHASES'] ?? 3000);
 
 // The child also puts sold pets back on sale for the harness (a line `table id` in, the
