@@ -29,8 +29,9 @@ export const api = {
   ] satisfies Route[] as readonly Route[],
   /**
    * CORS on every response, errors included. The allowed headers are the ones a
-   * SigV4-signing browser client sends; ETag is exposed because it carries the
-   * catalogue's concurrency token (see lambda/README.md).
+   * SigV4-signing browser client sends. ETag is exposed because it carries the
+   * catalogue's concurrency token (see lambda/README.md), x-amzn-ErrorType because
+   * the app must tell expired credentials (renew and retry) from a refused role.
    */
   cors: {
     allowOrigin: '*',
@@ -42,7 +43,7 @@ export const api = {
       'x-amz-security-token',
     ],
     allowMethods: ['POST', 'GET', 'OPTIONS'],
-    exposeHeaders: ['ETag'],
+    exposeHeaders: ['ETag', 'x-amzn-ErrorType'],
   },
 } as const;
 
