@@ -110,7 +110,12 @@ export class FakeWebAuth implements WebAuthLike {
 
 export interface StsCall {
   config: { region: string; endpoint?: string };
-  input: { RoleArn: string; RoleSessionName: string; WebIdentityToken: string };
+  input: {
+    RoleArn: string;
+    RoleSessionName: string;
+    WebIdentityToken: string;
+    DurationSeconds?: number;
+  };
 }
 
 export class FakeSts {

@@ -75,6 +75,19 @@ describe('parseAppConfig', () => {
     expect(parseAppConfig(raw).credentials.principal).toContain('saml-provider');
   });
 
+  it('takes an optional credential lifetime within STS limits', () => {
+    const raw = valid();
+    expect(parseAppConfig(raw).credentials.durationSeconds).toBeUndefined();
+    (raw.credentials as Record<string, unknown>)['durationSeconds'] = 900;
+    expect(parseAppConfig(raw).credentials.durationSeconds).toBe(900);
+    for (const bad of [899, 43201, 1000.5, '900']) {
+      (raw.credentials as Record<string, unknown>)['durationSeconds'] = bad;
+      expect(problemsOf(raw)).toEqual([
+        '"credentials.durationSeconds" must be a whole number of seconds from 900 to 43200.',
+      ]);
+    }
+  });
+
   it('rejects a malformed URL domain', () => {
     const raw = valid();
     raw.auth0.domain = 'http://';

@@ -19,6 +19,8 @@ export interface AppConfig {
     roles: { admin: string; buyer: string };
     /** Delegation only: the SAML/OIDC provider ARN. */
     principal?: string;
+    /** Web identity: how long STS credentials last, 900–43200 s (default 3600, STS's own). */
+    durationSeconds?: number;
   };
 }
 
@@ -128,6 +130,21 @@ export function parseAppConfig(raw: unknown): AppConfig {
       },
     },
   };
+  const duration = credentials['durationSeconds'];
+  if (duration !== undefined) {
+    if (
+      typeof duration === 'number' &&
+      Number.isInteger(duration) &&
+      duration >= 900 &&
+      duration <= 43200
+    ) {
+      config.credentials.durationSeconds = duration;
+    } else {
+      problems.push(
+        '"credentials.durationSeconds" must be a whole number of seconds from 900 to 43200.',
+      );
+    }
+  }
   if (mode === 'delegation')
     config.credentials.principal = arn(credentials, 'credentials', 'principal');
   if (problems.length > 0) {

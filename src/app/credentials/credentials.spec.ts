@@ -41,8 +41,15 @@ describe('Credentials', () => {
           RoleArn: 'arn:aws:iam::000000000000:role/pets-admin',
           WebIdentityToken: token,
           RoleSessionName: 'auth0-admin-1',
+          DurationSeconds: 3600,
         }),
       );
+    });
+
+    it('asks STS for the configured credential lifetime', async () => {
+      f = fakes(testConfig({ durationSeconds: 900 }));
+      await setup().get();
+      expect(f.sts.calls[0].input.DurationSeconds).toBe(900);
     });
 
     it("asks for the buyer's role for a social user", async () => {

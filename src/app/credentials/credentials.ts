@@ -118,7 +118,7 @@ export class Credentials {
             .slice(0, 64)
             .padEnd(2, '-'),
           WebIdentityToken: idToken,
-          DurationSeconds: 3600,
+          DurationSeconds: this.config.credentials.durationSeconds ?? 3600,
         }),
       );
       const c = output.Credentials;
