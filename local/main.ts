@@ -1,22 +1,61 @@
-import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { host, ports } from './settings';
-import { startSite } from './site';
+import { resolve } from 'node:path';
+import { startLocalCloud } from './cloud';
+import { urls } from './settings';
 
-// `npm start`: serves the production build. The rest of the local cloud (identity
-// provider, STS, API Gateway, DynamoDB) joins here as it is built.
-const root = resolve(import.meta.dirname, '../dist/secure-pets/browser');
-if (!existsSync(root)) {
-  console.error(`No build at ${root}: run \`npm run build\` first.`);
+// `npm start`: the whole system on loopback. PETS_DATA_DIR moves the data (the e2e
+// tests use a fresh one per run); `npm run reset` deletes the default one.
+const siteRoot = resolve(import.meta.dirname, '../dist/secure-pets/browser');
+const dataDir = resolve(
+  process.env['PETS_DATA_DIR'] ?? resolve(import.meta.dirname, '../.local-cloud'),
+);
+if (!existsSync(siteRoot)) {
+  console.error(`No build at ${siteRoot}: run \`npm run build\` first.`);
   process.exit(1);
 }
+const mode = process.env['PETS_CREDENTIALS_MODE'] === 'delegation' ? 'delegation' : 'web-identity';
 
-const site = await startSite({ root, port: ports.site, config: {} });
-console.log(`Secure Pets is at http://localhost:${ports.site} (listening on ${host})`);
+function optionalNumber(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) {
+    console.error(`${name} must be a whole number, got ${value}`);
+    process.exit(1);
+  }
+  return Number(value);
+}
 
+const started = Date.now();
+const cloud = await startLocalCloud({
+  dataDir,
+  siteRoot,
+  credentialsMode: mode,
+  credentialSeconds: optionalNumber('PETS_CREDENTIAL_SECONDS'),
+  testClockPort: optionalNumber('PETS_TEST_CLOCK_PORT'),
+  log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+});
+
+console.log(`
+Secure Pets local cloud is up (${Date.now() - started} ms), on loopback only:
+
+  App               ${urls.site}
+  Identity provider ${urls.issuer}  (Auth0-compatible)
+  STS + API Gateway ${urls.aws}  (API stage: ${urls.aws}/test)
+  DynamoDB          ${urls.dynamodb}
+  Data              ${dataDir}  (npm run reset deletes it)
+  Credentials       ${mode}
+
+Sign in as the seeded admin: admin@example.com / Pets-admin-1
+Sign in as a buyer: "Continue with Amazon" with any email address.
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    site.close();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    console.log('Stopping the local cloud…');
+    void cloud.close().then(() => process.exit(0));
   });
 }

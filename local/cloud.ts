@@ -1,0 +1,121 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { api, roleArn } from '../api/definition';
+import { CredentialStore } from './aws/credentials';
+import { startAwsEdge } from './aws/index';
+import { startDynamoDB } from './dynamodb';
+import { startIdp } from './idp/index';
+import { aws, clientId, ports, urls } from './settings';
+import { startSite } from './site';
+import { TestClock } from './test-clock';
+
+export interface LocalCloudOptions {
+  /** Keys, users and DynamoDB files live here, so data survives a restart. */
+  dataDir: string;
+  /** The production build to serve. */
+  siteRoot: string;
+  credentialsMode?: 'web-identity' | 'delegation';
+  /** The lifetime the app asks STS for (config.json `credentials.durationSeconds`). */
+  credentialSeconds?: number;
+  /** Serve the test clock's control endpoint on this port (e2e only). */
+  testClockPort?: number;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  config: object;
+  close(): Promise<void>;
+}
+
+/** The table the Lambdas use locally; in AWS the stack names it. */
+const tableName = 'Pets';
+
+/**
+ * Starts every part of the local cloud on loopback, in dependency order: DynamoDB,
+ * the Lambdas' configuration, the identity provider, STS + API Gateway, and last the
+ * static site whose config.json names them all.
+ */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => undefined);
+  await mkdir(options.dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+
+  try {
+    const dynamodb = await startDynamoDB({
+      path: join(options.dataDir, 'dynamodb'),
+      port: ports.dynamodb,
+    });
+    closers.push(() => dynamodb.close());
+
+    // The Lambdas read the same variables in AWS; here they point at the local parts.
+    Object.assign(process.env, {
+      AWS_REGION: aws.region,
+      AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      PETS_TABLE: tableName,
+      TOKEN_ISSUER: urls.issuer,
+      TOKEN_AUDIENCE: clientId,
+      JWKS_URL: urls.jwks,
+    });
+    const { handlers } = await import('../lambda/handlers');
+    const { createTableIfMissing, seedIfEmpty } = await import('../lambda/table');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const client = new DynamoDBClient({});
+    await createTableIfMissing(client, tableName);
+    await seedIfEmpty(client, tableName);
+    client.destroy();
+
+    const clock = new TestClock();
+    if (options.testClockPort !== undefined) {
+      const control = await clock.serve(options.testClockPort);
+      closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
+    }
+    const credentials = new CredentialStore({ now: clock.now });
+    const idp = await startIdp({
+      issuer: urls.issuer,
+      port: ports.idp,
+      dataDir: join(options.dataDir, 'idp'),
+      clientId,
+      redirectUris: [`${urls.site}/callback`, `${urls.site}/login`],
+      account: aws.account,
+      issueAwsCredentials: async (input) => credentials.issue(input),
+      log: (line) => log(`idp      ${line}`),
+    });
+    closers.push(() => idp.close());
+
+    const edge = await startAwsEdge({
+      port: ports.aws,
+      ...aws,
+      credentials,
+      handlers,
+      now: clock.now,
+      identity: { issuer: idp.issuer, jwksUrl: idp.jwksUrl, audience: clientId },
+      log: (line) => log(`aws      ${line}`),
+    });
+    closers.push(() => edge.close());
+
+    const issuerKey = idp.issuer.replace(/^https?:\/\//, '').replace(/\/$/, '');
+    const config = {
+      auth0: { domain: idp.issuer.replace(/\/$/, ''), clientId },
+      api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
+      credentials: {
+        mode: options.credentialsMode ?? 'web-identity',
+        stsEndpoint: urls.aws,
+        roles: { admin: roleArn('admin', aws.account), buyer: roleArn('buyer', aws.account) },
+        ...(options.credentialSeconds ? { durationSeconds: options.credentialSeconds } : {}),
+        principal: `arn:aws:iam::${aws.account}:oidc-provider/${issuerKey}`,
+      },
+    };
+    const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
+    closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
+    return { config, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
