@@ -1,8 +1,19 @@
 import { defineConfig, devices } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-// The e2e run gets ports of its own so that it never talks to a local cloud
-// someone left running with `npm start`.
-const sitePort = 4210;
+// The e2e run starts its own local cloud, on ports of its own (so it never talks to
+// one someone left running with `npm start`) and with fresh data every run.
+const e2ePorts = {
+  PETS_SITE_PORT: '4210',
+  PETS_IDP_PORT: '4410',
+  PETS_AWS_PORT: '4576',
+  PETS_DYNAMODB_PORT: '4577',
+  PETS_TEST_CLOCK_PORT: '4578',
+};
+Object.assign(process.env, e2ePorts);
+process.env['PETS_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'pets-e2e-'));
 
 export default defineConfig({
   testDir: './e2e',
@@ -11,9 +22,11 @@ export default defineConfig({
   forbidOnly: !!process.env['CI'],
   retries: 0,
   workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [['list']],
   use: {
-    baseURL: `http://localhost:${sitePort}`,
+    baseURL: `http://localhost:${e2ePorts.PETS_SITE_PORT}`,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: process.env['CHROME_BIN'] ?? '/usr/bin/chromium',
@@ -33,9 +46,16 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
     command: 'npx tsx local/main.ts',
-    url: `http://localhost:${sitePort}/`,
-    env: { PETS_SITE_PORT: String(sitePort) },
+    url: `http://localhost:${e2ePorts.PETS_SITE_PORT}/config.json`,
+    // Short-lived credentials, so that the renewal test can outlive them.
+    env: {
+      ...e2ePorts,
+      PETS_DATA_DIR: process.env['PETS_E2E_DATA_DIR'],
+      PETS_CREDENTIAL_SECONDS: '900',
+    },
     reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
     timeout: 60_000,
   },
 });
