@@ -16,7 +16,9 @@ const transfer = (file) =>
 const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
 
 const html = readFileSync(join(dir, 'index.html'), 'utf8');
-const initial = [...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+const initial = [
+  ...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1])),
+];
 const lazy = readdirSync(dir).filter((f) => f.endsWith('.js') && !initial.includes(f));
 
 let failed = false;
