@@ -58,11 +58,14 @@ export class CatalogueSnapshot {
         );
     }
     this.salesDuringRefresh?.push(sold);
+    // A pet newer than the copy: read again. A refresh already in flight may have read
+    // before the pet existed; one started after it settles reads after our sale.
     if (!this.overlay(sold)) {
-      // A pet newer than the copy: read again (the read sees the sale, made before it).
-      this.loadedAt = -Infinity;
-      await this.refresh();
-      this.overlay(sold);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        this.loadedAt = -Infinity;
+        await this.refresh();
+        if (this.overlay(sold)) break;
+      }
     }
     let body = '[';
     for (let i = 0; i < this.chunks.length; i++) body += i ? `,${this.chunks[i]}` : this.chunks[i];
