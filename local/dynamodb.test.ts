@@ -8,6 +8,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { startDynamoDB } from './dynamodb';
 
@@ -28,6 +29,8 @@ async function createTable(db: DynamoDBClient): Promise<void> {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // Even with createTableMs 0 the table turns ACTIVE a tick later, as DynamoDB's does.
+  await waitUntilTableExists({ client: db, maxWaitTime: 10, minDelay: 1 }, { TableName: 'Pets' });
 }
 
 describe('startDynamoDB', () => {
@@ -50,20 +53,26 @@ describe('startDynamoDB', () => {
     const dir = await mkdtemp(join(tmpdir(), 'dynamodb-'));
     try {
       const first = await startDynamoDB({ path: dir, port: 0 });
-      const db1 = client(first.endpoint);
-      await createTable(db1);
-      await db1.send(new PutItemCommand({ TableName: 'Pets', Item: { id: { N: '7' } } }));
-      db1.destroy();
-      await first.close();
+      try {
+        const db1 = client(first.endpoint);
+        await createTable(db1);
+        await db1.send(new PutItemCommand({ TableName: 'Pets', Item: { id: { N: '7' } } }));
+        db1.destroy();
+      } finally {
+        await first.close();
+      }
 
       const second = await startDynamoDB({ path: dir, port: 0 });
-      const db2 = client(second.endpoint);
-      const got = await db2.send(
-        new GetItemCommand({ TableName: 'Pets', Key: { id: { N: '7' } } }),
-      );
-      assert.deepEqual(got.Item, { id: { N: '7' } });
-      db2.destroy();
-      await second.close();
+      try {
+        const db2 = client(second.endpoint);
+        const got = await db2.send(
+          new GetItemCommand({ TableName: 'Pets', Key: { id: { N: '7' } } }),
+        );
+        assert.deepEqual(got.Item, { id: { N: '7' } });
+        db2.destroy();
+      } finally {
+        await second.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
