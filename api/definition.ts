@@ -5,6 +5,15 @@
  * Change a fact here and both clouds change with it.
  */
 
+/** A pet as the HTTP API carries it (DESIGN.md); the app and the Lambdas share it. */
+export interface Pet {
+  id: number;
+  type: string;
+  price: number;
+  isSold?: boolean;
+  soldTo?: string;
+}
+
 export type Method = 'GET' | 'POST';
 export type AuthType = 'NONE' | 'AWS_IAM';
 export type HandlerName = 'getPets' | 'updatePets' | 'purchasePet';

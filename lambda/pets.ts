@@ -1,12 +1,7 @@
+import type { Pet } from '../api/definition';
 import { BadRequestError } from './errors';
 
-export interface Pet {
-  id: number;
-  type: string;
-  price: number;
-  isSold?: boolean;
-  soldTo?: string;
-}
+export type { Pet };
 
 /** What an admin controls about a pet: sale state is the server's alone. */
 export type PetListing = Pick<Pet, 'id' | 'type' | 'price'>;

@@ -3,14 +3,9 @@ import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway
 import { Auth } from '../auth/auth';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
+import type { Pet } from '../../../api/definition';
 
-export interface Pet {
-  id: number;
-  type: string;
-  price: number;
-  isSold?: boolean;
-  soldTo?: string;
-}
+export type { Pet };
 
 /** The pets and the catalogue's concurrency token (the ETag of the last answer). */
 export interface Catalogue {
