@@ -1,4 +1,4 @@
-// The AWS SigV4 test suite (../shared/aws-sigv4-test-suite, from awslabs/aws-c-auth)
+// The AWS SigV4 test suite (./sigv4-test-suite, from awslabs/aws-c-auth)
 // run through the gateway's verifier: each signed request must verify, and the same
 // request with its signature, a signed header or the body altered must not.
 import assert from 'node:assert/strict';
@@ -9,10 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { GatewayError } from './errors';
 import { type IncomingRequest, verifySignature } from './sigv4';
 
-const suite = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/aws-sigv4-test-suite/v4',
-);
+const suite = join(dirname(fileURLToPath(import.meta.url)), 'sigv4-test-suite/v4');
 
 interface Context {
   credentials: { access_key_id: string; secret_access_key: string; token?: string };
