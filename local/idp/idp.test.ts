@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt, importJWK, SignJWT, generateKeyPair, type JWK } from 'jose';
 import { roleArn } from '../../api/definition';
 import {
+  authorizeUrl,
   account,
   clientId,
   cookieClient,
@@ -57,31 +58,19 @@ describe('identity provider over HTTP', () => {
   });
 
   it('answers /authorize with parameters it does not know (auth0-js telemetry)', async () => {
-    const url = new URL('authorize', t.idp.issuer);
-    url.search = new URLSearchParams({
-      client_id: clientId,
-      response_type: 'id_token',
-      redirect_uri: `${t.app.origin}/callback.html`,
-      scope: 'openid email',
+    const url = authorizeUrl(t, {
       nonce: 'n',
       state: 's',
       auth0Client: Buffer.from('{"name":"auth0.js","version":"10.2.1"}').toString('base64'),
       protocol: 'oauth2',
-    }).toString();
+    });
     const res = await fetch(url, { redirect: 'manual' });
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location') ?? '', /^\/interaction\//);
   });
 
   it('refuses a redirect_uri that is not registered', async () => {
-    const url = new URL('authorize', t.idp.issuer);
-    url.search = new URLSearchParams({
-      client_id: clientId,
-      response_type: 'id_token',
-      redirect_uri: 'https://evil.example/callback',
-      scope: 'openid email',
-      nonce: 'n',
-    }).toString();
+    const url = authorizeUrl(t, { nonce: 'n', redirect_uri: 'https://evil.example/callback' });
     const res = await fetch(url, { redirect: 'manual' });
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('location'), null);
@@ -104,14 +93,7 @@ describe('identity provider over HTTP', () => {
   it('refuses a wrong password and an unknown email with the same message', async () => {
     for (const email of [seededAdmin.email, 'nobody@example.com']) {
       const client = cookieClient();
-      const authorize = new URL('authorize', t.idp.issuer);
-      authorize.search = new URLSearchParams({
-        client_id: clientId,
-        response_type: 'id_token',
-        redirect_uri: `${t.app.origin}/callback.html`,
-        scope: 'openid email',
-        nonce: 'n',
-      }).toString();
+      const authorize = authorizeUrl(t, { nonce: 'n' });
       const start = await client(authorize);
       const interaction = start.headers.get('location') ?? '';
       const res = await client(new URL(`${interaction}/login`, t.idp.issuer), {
@@ -127,14 +109,7 @@ describe('identity provider over HTTP', () => {
 
   it('answers a malformed login post with 4xx, not a server error', async () => {
     const client = cookieClient();
-    const authorize = new URL('authorize', t.idp.issuer);
-    authorize.search = new URLSearchParams({
-      client_id: clientId,
-      response_type: 'id_token',
-      redirect_uri: `${t.app.origin}/callback.html`,
-      scope: 'openid email',
-      nonce: 'n',
-    }).toString();
+    const authorize = authorizeUrl(t, { nonce: 'n' });
     const interaction = (await client(authorize)).headers.get('location') ?? '';
     const res = await client(new URL(`${interaction}/login`, t.idp.issuer), {
       method: 'POST',
@@ -207,16 +182,7 @@ describe('identity provider over HTTP', () => {
     });
 
     async function silentAuthorize(client: ReturnType<typeof cookieClient>): Promise<string> {
-      const url = new URL('authorize', t.idp.issuer);
-      url.search = new URLSearchParams({
-        client_id: clientId,
-        response_type: 'id_token',
-        redirect_uri: `${t.app.origin}/callback.html`,
-        scope: 'openid email',
-        nonce: 'n',
-        prompt: 'none',
-      }).toString();
-      const res = await client(url);
+      const res = await client(authorizeUrl(t, { nonce: 'n', prompt: 'none' }));
       return res.headers.get('location') ?? '';
     }
   });

@@ -126,6 +126,19 @@ export function cookieClient() {
   };
 }
 
+/** The app's implicit-flow `/authorize` URL, as auth0-js builds it, plus `extra` parameters. */
+export function authorizeUrl(t: TestIdp, extra: Record<string, string>): URL {
+  const url = new URL('authorize', t.idp.issuer);
+  url.search = new URLSearchParams({
+    client_id: clientId,
+    response_type: 'id_token',
+    redirect_uri: `${t.app.origin}/callback.html`,
+    scope: 'openid email',
+    ...extra,
+  }).toString();
+  return url;
+}
+
 /**
  * Signs in through the login form over plain HTTP (the browser tests cover the
  * pages); returns the fragment the IdP redirected to the app with.
@@ -135,16 +148,7 @@ export async function signInOverHttp(
   credentials: { email: string; password: string } | { amazon: string },
   client = cookieClient(),
 ): Promise<URLSearchParams> {
-  const authorize = new URL('authorize', t.idp.issuer);
-  authorize.search = new URLSearchParams({
-    client_id: clientId,
-    response_type: 'id_token',
-    redirect_uri: `${t.app.origin}/callback.html`,
-    scope: 'openid email',
-    nonce: 'nonce-1',
-    state: 'state-1',
-  }).toString();
-  let res = await client(authorize);
+  let res = await client(authorizeUrl(t, { nonce: 'nonce-1', state: 'state-1' }));
   const interaction = new URL(res.headers.get('location') ?? '', t.idp.issuer);
   const [path, body] =
     'amazon' in credentials
