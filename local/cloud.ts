@@ -1,9 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { api, roleArn } from '../api/definition';
+import { handlers } from '../lambda/handlers';
+import { createTableIfMissing, seedIfEmpty } from '../lambda/table';
 import { CredentialStore } from './aws/credentials';
 import { startAwsEdge } from './aws/index';
+import { issuerKey } from './aws/sts';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
 import { aws, clientId, ports, urls } from './settings';
@@ -52,6 +56,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => dynamodb.close());
 
     // The Lambdas read the same variables in AWS; here they point at the local parts.
+    // They read them on first use, so setting them here, after import, is in time.
     Object.assign(process.env, {
       AWS_REGION: aws.region,
       AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
@@ -62,9 +67,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       TOKEN_AUDIENCE: clientId,
       JWKS_URL: urls.jwks,
     });
-    const { handlers } = await import('../lambda/handlers');
-    const { createTableIfMissing, seedIfEmpty } = await import('../lambda/table');
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
     const client = new DynamoDBClient({});
     await createTableIfMissing(client, tableName);
     await seedIfEmpty(client, tableName);
@@ -99,7 +101,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     closers.push(() => edge.close());
 
-    const issuerKey = idp.issuer.replace(/^https?:\/\//, '').replace(/\/$/, '');
     const config = {
       auth0: { domain: idp.issuer.replace(/\/$/, ''), clientId },
       api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
@@ -108,7 +109,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         stsEndpoint: urls.aws,
         roles: { admin: roleArn('admin', aws.account), buyer: roleArn('buyer', aws.account) },
         ...(options.credentialSeconds ? { durationSeconds: options.credentialSeconds } : {}),
-        principal: `arn:aws:iam::${aws.account}:oidc-provider/${issuerKey}`,
+        principal: `arn:aws:iam::${aws.account}:oidc-provider/${issuerKey(idp.issuer)}`,
       },
     };
     const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
