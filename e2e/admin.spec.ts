@@ -1,4 +1,13 @@
-import { addPet, expect, petItem, screenshot, signInAsAdmin, test, uniqueType } from './support';
+import {
+  addPet,
+  expect,
+  petItem,
+  screenshot,
+  signInAsAdmin,
+  submitNewPet,
+  test,
+  uniqueType,
+} from './support';
 
 test('an admin adds a pet and removes another', async ({ page }) => {
   await signInAsAdmin(page);
@@ -24,11 +33,8 @@ test('an admin adds a pet and removes another', async ({ page }) => {
 
 test('the add form explains invalid input and saves nothing', async ({ page }) => {
   await signInAsAdmin(page);
-  await page.getByRole('button', { name: 'Add pet' }).click();
   const type = uniqueType('ghost');
-  await page.getByLabel('Type').fill(type);
-  await page.getByLabel('Price').fill('-3');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await submitNewPet(page, type, '-3');
   await expect(page.getByLabel('Price')).toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(petItem(page, type)).toHaveCount(0);

@@ -8,6 +8,7 @@ import {
   signInAsBuyer,
   stockPets,
   storageKeys,
+  submitNewPet,
   test,
   uniqueType,
 } from './support';
@@ -88,10 +89,7 @@ test("the gateway refuses an admin call made with a buyer's credentials", async 
   });
   await signInAsAdmin(page);
   const victim = uniqueType('turtle');
-  await page.getByRole('button', { name: 'Add pet' }).click();
-  await page.getByLabel('Type').fill(victim);
-  await page.getByLabel('Price').fill('7');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await submitNewPet(page, victim, '7');
   await expect(page.getByRole('alert')).toContainText('not allowed');
   expect(refusals).toContain('AccessDeniedException');
   await page.unroute(`${endpoints.aws}/`);

@@ -1,7 +1,8 @@
 import {
+  addPet,
+  storageKeys,
   endpoints,
   expect,
-  petItem,
   sessionStorageOf,
   setCloudClockOffset,
   signInAsAdmin,
@@ -14,15 +15,9 @@ import {
 test('a reload keeps the session and Log out clears it', async ({ page }) => {
   await signInAsAdmin(page);
   const type = uniqueType('gecko');
-  await page.getByRole('button', { name: 'Add pet' }).click();
-  await page.getByLabel('Type').fill(type);
-  await page.getByLabel('Price').fill('3');
-  await page.getByRole('button', { name: 'Save' }).click(); // fetches credentials
-  await expect(petItem(page, type)).toBeVisible();
+  await addPet(page, type, '3'); // a signed call, so credentials are stored too
   const before = Object.keys(await sessionStorageOf(page));
-  expect(before).toEqual(
-    expect.arrayContaining(['secure-pets.session', 'secure-pets.credentials']),
-  );
+  expect(before).toEqual(expect.arrayContaining([storageKeys.session, storageKeys.credentials]));
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, admin@example.com');
