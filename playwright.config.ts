@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sessionDuration } from './api/credentials';
 
 // The e2e run starts its own local cloud, on ports of its own (so it never talks to
 // one someone left running with `npm start`) and with fresh data every run.
@@ -47,11 +48,11 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx local/main.ts',
     url: `http://localhost:${e2ePorts.PETS_SITE_PORT}/config.json`,
-    // Short-lived credentials, so that the renewal test can outlive them.
+    // The shortest credentials STS gives, so that the renewal test can outlive them.
     env: {
       ...e2ePorts,
       PETS_DATA_DIR: process.env['PETS_E2E_DATA_DIR'],
-      PETS_CREDENTIAL_SECONDS: '900',
+      PETS_CREDENTIAL_SECONDS: String(sessionDuration.minSeconds),
     },
     reuseExistingServer: false,
     stdout: 'ignore',

@@ -1,6 +1,6 @@
 import { storeConfig } from './config';
 import { CatalogueSnapshot } from './snapshot';
-import { PetStore } from './store';
+import { PetTable } from './pet-table';
 
 const snapshots = new Map<string, CatalogueSnapshot>();
 
@@ -14,7 +14,7 @@ export function snapshot(): CatalogueSnapshot {
   const { tableName, snapshotTtlMs } = storeConfig();
   let s = snapshots.get(tableName);
   if (!s) {
-    const store = new PetStore(tableName);
+    const store = new PetTable(tableName);
     s = new CatalogueSnapshot(() => store.list(), snapshotTtlMs);
     snapshots.set(tableName, s);
   }

@@ -1,3 +1,5 @@
+import { lambdaEnv } from '../api/handlers';
+
 /** What the handlers read from the environment (documented in lambda/README.md). */
 export interface StoreConfig {
   tableName: string;
@@ -16,8 +18,8 @@ export interface AuthConfig {
 }
 
 /** A deployment mistake: the handler answers 500 and logs which variable is wrong. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,36 +39,38 @@ function memo<T>(names: string[], parse: (env: Env) => T): (env?: Env) => T {
 
 function required(env: Env, name: string): string {
   const value = env[name]?.trim();
-  if (!value) throw new ConfigError(`${name} is not set`);
+  if (!value) throw new EnvironmentError(`${name} is not set`);
   return value;
 }
 
-export const storeConfig = memo(['PETS_TABLE', 'PURCHASE_SNAPSHOT_TTL_MS'], (env) => {
-  const ttl = Number(env['PURCHASE_SNAPSHOT_TTL_MS'] ?? 1000);
+export const storeConfig = memo([lambdaEnv.table, lambdaEnv.snapshotTtlMs], (env) => {
+  const ttl = Number(env[lambdaEnv.snapshotTtlMs] ?? 1000);
   if (!Number.isFinite(ttl) || ttl < 0) {
-    throw new ConfigError('PURCHASE_SNAPSHOT_TTL_MS must be a non-negative number');
+    throw new EnvironmentError(`${lambdaEnv.snapshotTtlMs} must be a non-negative number`);
   }
-  return { tableName: required(env, 'PETS_TABLE'), snapshotTtlMs: ttl } satisfies StoreConfig;
+  return { tableName: required(env, lambdaEnv.table), snapshotTtlMs: ttl } satisfies StoreConfig;
 });
 
 export const authConfig = memo(
-  ['TOKEN_ISSUER', 'TOKEN_AUDIENCE', 'JWKS_URL', 'LEGACY_HS256_SECRET'],
+  [lambdaEnv.tokenIssuer, lambdaEnv.tokenAudience, lambdaEnv.jwksUrl, lambdaEnv.legacySecret],
   (env): AuthConfig => {
     let jwksUrl: URL;
     try {
-      jwksUrl = new URL(required(env, 'JWKS_URL'));
+      jwksUrl = new URL(required(env, lambdaEnv.jwksUrl));
     } catch (err) {
-      throw err instanceof ConfigError ? err : new ConfigError('JWKS_URL is not a URL');
+      throw err instanceof EnvironmentError
+        ? err
+        : new EnvironmentError(`${lambdaEnv.jwksUrl} is not a URL`);
     }
-    const secret = env['LEGACY_HS256_SECRET']?.trim();
+    const secret = env[lambdaEnv.legacySecret]?.trim();
     const legacySecret = secret ? new Uint8Array(Buffer.from(secret, 'base64')) : undefined;
     // A short or mis-encoded secret would make HS256 tokens forgeable by brute force.
     if (legacySecret && legacySecret.length < 16) {
-      throw new ConfigError('LEGACY_HS256_SECRET must be base64 of at least 16 bytes');
+      throw new EnvironmentError(`${lambdaEnv.legacySecret} must be base64 of at least 16 bytes`);
     }
     return {
-      issuer: required(env, 'TOKEN_ISSUER'),
-      audience: required(env, 'TOKEN_AUDIENCE'),
+      issuer: required(env, lambdaEnv.tokenIssuer),
+      audience: required(env, lambdaEnv.tokenAudience),
       jwksUrl,
       legacySecret,
       algorithms: legacySecret ? ['RS256', 'HS256'] : ['RS256'],

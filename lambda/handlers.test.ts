@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { corsHeaders } from '../api/definition';
-import { handlers } from './handlers';
-import type { Pet } from './pets';
+import { corsHeaders } from '../api/http-api';
+import type { Pet } from '../api/pet';
 import { seedIfEmpty, seedPets } from './table';
-import { apiEvent, startBackend, type Backend } from './test-support';
+import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+
+const handlers = await loadHandlers();
 
 let backend: Backend;
 const get = () => handlers.getPets(apiEvent('GET', '/pets'));
@@ -166,6 +167,7 @@ describe('POST /pets', () => {
     ['a string price', { pets: [{ id: 1, type: 'dog', price: '1' }] }, /finite number/],
     ['a missing price', { pets: [{ id: 1, type: 'dog' }] }, /finite number/],
     ['a negative price', { pets: [{ id: 1, type: 'dog', price: -1 }] }, /between 0/],
+    ['a fraction of a cent', { pets: [{ id: 1, type: 'dog', price: 0.999 }] }, /whole cents/],
     ['a non-finite price', '{"pets":[{"id":1,"type":"dog","price":1e999}]}', /finite number/],
     ['duplicate ids', { pets: [seedPets[0], seedPets[0]] }, /more than one pet with id 1/],
     ['a non-string etag', { pets: seedPets, etag: 5 }, /etag must be/],

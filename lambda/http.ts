@@ -1,8 +1,7 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { corsHeaders } from '../api/definition';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { HandlerName, LambdaHandler } from '../api/handlers';
+import { corsHeaders } from '../api/http-api';
 import { HttpError } from './errors';
-
-export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /** A JSON response with the CORS headers every response carries. */
 export function json(
@@ -31,7 +30,7 @@ export function log(fields: Record<string, unknown>): void {
  * Wraps a route: known errors become `{ message }` with their status; anything else
  * is logged with its stack and answered 500 without it.
  */
-export function route(name: string, fn: Handler): Handler {
+export function route(name: HandlerName, fn: LambdaHandler): LambdaHandler {
   return async (event) => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId;

@@ -1,17 +1,10 @@
-import type { Pet } from '../api/definition';
+import { isPetId, petRules, priceProblem, typeProblem, type PetListing } from '../api/pet';
 import { BadRequestError } from './errors';
-
-export type { Pet };
-
-/** What an admin controls about a pet: sale state is the server's alone. */
-export type PetListing = Pick<Pet, 'id' | 'type' | 'price'>;
 
 export const limits = {
   /** Lambda's synchronous payload limit is 6 MB; stay clear of it with JSON overhead. */
   maxBodyBytes: 5 * 1024 * 1024,
   maxPets: 60_000,
-  maxTypeLength: 40,
-  maxPrice: 1_000_000_000,
 } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -38,29 +31,35 @@ export function parseJsonBody(
   return value;
 }
 
-export function isPetId(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-}
-
 function parseListing(value: unknown, index: number): PetListing {
   const at = `pets[${index}]`;
   if (!isRecord(value)) throw new BadRequestError(`${at} must be an object.`);
   const { id, type, price } = value;
   if (!isPetId(id)) throw new BadRequestError(`${at}.id must be a positive integer.`);
-  if (typeof type !== 'string') throw new BadRequestError(`${at}.type must be a string.`);
-  const trimmed = type.trim();
-  if (trimmed.length === 0) throw new BadRequestError(`${at}.type must not be empty.`);
-  if (trimmed.length > limits.maxTypeLength) {
-    throw new BadRequestError(`${at}.type must be at most ${limits.maxTypeLength} characters.`);
+  switch (typeProblem(type)) {
+    case 'missing':
+      throw new BadRequestError(`${at}.type must be a string.`);
+    case 'empty':
+      throw new BadRequestError(`${at}.type must not be empty.`);
+    case 'tooLong':
+      throw new BadRequestError(`${at}.type must be at most ${petRules.maxTypeLength} characters.`);
   }
-  if (typeof price !== 'number' || !Number.isFinite(price)) {
-    throw new BadRequestError(`${at}.price must be a finite number.`);
-  }
-  if (price < 0 || price > limits.maxPrice) {
-    throw new BadRequestError(`${at}.price must be between 0 and ${limits.maxPrice}.`);
+  switch (priceProblem(price)) {
+    case 'missing':
+    case 'notFinite':
+      throw new BadRequestError(`${at}.price must be a finite number.`);
+    case 'negative':
+    case 'tooHigh':
+      throw new BadRequestError(
+        `${at}.price must be between ${petRules.minPrice} and ${petRules.maxPrice}.`,
+      );
+    case 'tooPrecise':
+      throw new BadRequestError(
+        `${at}.price must have at most ${petRules.priceDecimals} decimals (whole cents).`,
+      );
   }
   // isSold and soldTo are ignored on purpose: POST /pets cannot create, change or undo a sale.
-  return { id, type: trimmed, price };
+  return { id, type: (type as string).trim(), price: price as number };
 }
 
 export interface UpdateRequest {

@@ -1,24 +1,21 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { LambdaHandler } from '../api/handlers';
 import { authConfig, storeConfig } from './config';
 import { snapshot } from './catalogue';
 import { etagHeader, json, log, route } from './http';
 import { parseJsonBody, parsePetId } from './pets';
-import { PetStore } from './store';
+import { PetTable } from './pet-table';
 import { verifyAuthToken } from './token';
 
 /**
  * POST /pets/purchase (buyer): `{ petId, authToken }`. The ID token is verified before
  * anything else is looked at; the buyer is the token's email, never the body's.
  */
-export const handler: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> = route(
-  'purchasePet',
-  async (event) => {
-    const body = parseJsonBody(event.body, event.isBase64Encoded);
-    const buyer = await verifyAuthToken(body['authToken'], authConfig());
-    const petId = parsePetId(body);
-    const sold = await new PetStore(storeConfig().tableName).purchase(petId, buyer.email);
-    log({ event: 'sold', petId, buyerSub: buyer.sub });
-    const { body: pets, tag } = await snapshot().withSale(sold);
-    return json(200, pets, etagHeader(tag));
-  },
-);
+export const handler: LambdaHandler = route('purchasePet', async (event) => {
+  const body = parseJsonBody(event.body, event.isBase64Encoded);
+  const buyer = await verifyAuthToken(body['authToken'], authConfig());
+  const petId = parsePetId(body);
+  const sold = await new PetTable(storeConfig().tableName).purchase(petId, buyer.email);
+  log({ event: 'sold', petId, buyerSub: buyer.sub });
+  const { body: pets, tag } = await snapshot().withSale(sold);
+  return json(200, pets, etagHeader(tag));
+});

@@ -9,9 +9,10 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { snapshotsIdle } from './catalogue';
-import { handlers } from './handlers';
 import { createTableIfMissing } from './table';
-import { apiEvent, makePets, startBackend } from './test-support';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../testing/backend';
+
+const handlers = await loadHandlers();
 
 const sizes = (process.env['BENCH_SIZES'] ?? '10,1000,10000').split(',').map(Number);
 const buyers = Number(process.env['BENCH_BUYERS'] ?? 32);

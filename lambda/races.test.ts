@@ -6,12 +6,13 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { handlers } from './handlers';
-import type { Pet } from './pets';
-import { PetStore } from './store';
+import type { Pet } from '../api/pet';
+import { PetTable } from './pet-table';
 import { ConflictError } from './errors';
 import { seedIfEmpty, seedPets } from './table';
-import { apiEvent, startBackend, type Backend } from './test-support';
+import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+
+const handlers = await loadHandlers();
 
 let backend: Backend;
 let doc: DynamoDBDocumentClient;
@@ -141,7 +142,7 @@ describe('races', () => {
         if (prop !== 'send') return Reflect.get(target, prop, receiver);
         return async (command: unknown) => {
           if (command instanceof UpdateCommand && command.input.Key?.['id'] === 2) {
-            await new PetStore(backend.tableName, doc).purchase(2, 'sneaky@example.com');
+            await new PetTable(backend.tableName, doc).purchase(2, 'sneaky@example.com');
           }
           return target.send(command as never);
         };
@@ -154,7 +155,7 @@ describe('races', () => {
       { id: 4, type: 'owl', price: 4 },
     ];
     await assert.rejects(
-      new PetStore(backend.tableName, sneaky).replace(edited, undefined),
+      new PetTable(backend.tableName, sneaky).replace(edited, undefined),
       ConflictError,
     );
     assert.deepEqual((await get()).pets, [

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { handlers } from './handlers';
-import type { Pet } from './pets';
-import { apiEvent, makePets, startBackend, type Backend } from './test-support';
+import type { Pet } from '../api/pet';
+import { apiEvent, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
+
+const handlers = await loadHandlers();
 
 // 50,000 pets: far past what one 400 KB item holds (the tutorial's design overflows at
 // 14,476), with the longest sale state a real buyer would have, to bound the response.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Pet } from './pets';
+import type { Pet } from '../api/pet';
 import { CatalogueSnapshot } from './snapshot';
-import { catalogueTag } from './store';
+import { catalogueTag } from './pet-table';
 
 // The snapshot's own logic, over a catalogue held in an array (the DynamoDB side of
 // it is covered by handlers.test.ts and the bench).

@@ -1,5 +1,5 @@
-import type { Pet } from './pets';
-import { catalogueTag } from './store';
+import type { Pet } from '../api/pet';
+import { catalogueTag } from './pet-table';
 
 /**
  * A container's recent copy of the catalogue, for purchase responses only.

@@ -7,7 +7,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Pet } from './pets';
+import type { Pet } from '../api/pet';
 
 /**
  * The key design, the one source of truth for the local table and the CDK stack

@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { base64url, exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { handlers } from './handlers';
 import {
   apiEvent,
   audience,
+  type Backend,
   issuer,
   legacySecret,
+  loadHandlers,
   startBackend,
-  type Backend,
-} from './test-support';
-import type { Pet } from './pets';
+} from '../testing/backend';
+import type { Pet } from '../api/pet';
+
+const handlers = await loadHandlers();
 
 let backend: Backend;
 let nextId = 1;

@@ -2,17 +2,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { api, roleArn } from '../api/definition';
-import { handlers } from '../lambda/handlers';
+import { type AppConfig, parseAppConfig } from '../api/app-config';
+import { handlerNames, lambdaEnvironment } from '../api/handlers';
+import { api } from '../api/http-api';
+import { oidcProviderArn } from '../api/policies';
+import { roleArn } from '../api/roles';
 import { createTableIfMissing, seedIfEmpty } from '../lambda/table';
 import { CredentialStore } from './aws/credentials';
 import { startAwsEdge } from './aws/index';
-import { issuerKey } from './aws/sts';
+import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
+import { loadHandlers } from './lambdas';
 import { aws, clientId, ports, urls } from './settings';
 import { startSite } from './site';
-import { TestClock } from './test-clock';
 
 export interface LocalCloudOptions {
   /** Keys, users and DynamoDB files live here, so data survives a restart. */
@@ -28,7 +31,7 @@ export interface LocalCloudOptions {
 }
 
 export interface LocalCloud {
-  config: object;
+  config: AppConfig;
   close(): Promise<void>;
 }
 
@@ -56,23 +59,28 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => dynamodb.close());
 
     // The Lambdas read the same variables in AWS; here they point at the local parts.
-    // They read them on first use, so setting them here, after import, is in time.
-    Object.assign(process.env, {
-      AWS_REGION: aws.region,
-      AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
-      AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      PETS_TABLE: tableName,
-      TOKEN_ISSUER: urls.issuer,
-      TOKEN_AUDIENCE: clientId,
-      JWKS_URL: urls.jwks,
-    });
+    // They share this process, so it holds every function's variables.
+    Object.assign(
+      process.env,
+      {
+        AWS_REGION: aws.region,
+        AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+        AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      },
+      ...handlerNames.map((name) =>
+        lambdaEnvironment(name, {
+          tableName,
+          identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+        }),
+      ),
+    );
     const client = new DynamoDBClient({});
     await createTableIfMissing(client, tableName);
     await seedIfEmpty(client, tableName);
     client.destroy();
 
-    const clock = new TestClock();
+    const clock = new AdjustableClock();
     if (options.testClockPort !== undefined) {
       const control = await clock.serve(options.testClockPort);
       closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
@@ -94,14 +102,15 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.aws,
       ...aws,
       credentials,
-      handlers,
+      handlers: await loadHandlers(),
       now: clock.now,
       identity: { issuer: idp.issuer, jwksUrl: idp.jwksUrl, audience: clientId },
       log: (line) => log(`aws      ${line}`),
     });
     closers.push(() => edge.close());
 
-    const config = {
+    // Parsed as the app will parse it: a bad setting fails here, not in the browser.
+    const config = parseAppConfig({
       auth0: { domain: idp.issuer.replace(/\/$/, ''), clientId },
       api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
       credentials: {
@@ -109,9 +118,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         stsEndpoint: urls.aws,
         roles: { admin: roleArn('admin', aws.account), buyer: roleArn('buyer', aws.account) },
         ...(options.credentialSeconds ? { durationSeconds: options.credentialSeconds } : {}),
-        principal: `arn:aws:iam::${aws.account}:oidc-provider/${issuerKey(idp.issuer)}`,
+        principal: oidcProviderArn(aws.account, idp.issuer),
       },
-    };
+    } satisfies AppConfig);
     const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
     return { config, close };

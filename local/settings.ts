@@ -1,3 +1,5 @@
+import { jwksUriOf } from '../api/app-config';
+
 // The one place that names the local cloud's ports; everything else (config.json,
 // the servers, the e2e tests) reads them from here. Each can be moved with an
 // environment variable when a port is taken.
@@ -35,11 +37,13 @@ export const aws = {
 export const clientId = 'pets-spa';
 
 /** Where each local endpoint lives, as the browser and the tests reach them. */
+/** The IdP's issuer. Like Auth0's `https://{tenant}/`, it ends with a slash. */
+const issuer = `http://localhost:${ports.idp}/`;
+
 export const urls = {
   site: `http://localhost:${ports.site}`,
-  /** The IdP's issuer. Like Auth0's `https://{tenant}/`, it ends with a slash. */
-  issuer: `http://localhost:${ports.idp}/`,
-  jwks: `http://localhost:${ports.idp}/.well-known/jwks.json`,
+  issuer,
+  jwks: jwksUriOf(issuer),
   aws: `http://localhost:${ports.aws}`,
-  dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+  dynamodb: `http://${host}:${ports.dynamodb}`,
 };

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import sirv from 'sirv';
+import type { AppConfig } from '../api/app-config';
 import { host } from './settings';
 
 /** Angular's output hashing: `main-AB12CD34.js`. */
@@ -10,7 +11,7 @@ export interface SiteOptions {
   root: string;
   port: number;
   /** Served as `/config.json`, the app's runtime configuration. */
-  config: object;
+  config: AppConfig;
 }
 
 /**

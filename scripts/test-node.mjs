@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { sourceFiles } from './source-files.mjs';
 
 const selected = sourceFiles(
-  ['api', 'lambda', 'local', 'infra', 'scripts'],
+  ['api', 'lambda', 'local', 'infra', 'scripts', 'testing'],
   '.test.ts',
   process.argv.slice(2),
 );

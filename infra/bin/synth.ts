@@ -7,5 +7,5 @@ process.env['PETS_EXAMPLE'] ??= '1';
 process.env['CDK_DISABLE_VERSION_CHECK'] ??= '1';
 const { stackName } = await import('../lib/parameters');
 await import('./app');
-const { api } = await import('../../api/definition');
+const { api } = await import('../../api/http-api');
 console.log(`Wrote cdk.out/${stackName(process.env['PETS_STAGE'] ?? api.stage)}.template.json`);

@@ -6,37 +6,12 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import type { HandlerName } from '../../api/definition';
+import { auth0Endpoints } from '../../api/app-config';
+import { handlerNames, handlers, lambdaEnvironment, type HandlerName } from '../../api/handlers';
 import type { DeployParameters } from './parameters';
 
 /** The repository root: the Lambdas' sources and lock file live there, not in infra/. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Each handler's entry file under lambda/ (each exports `handler`). */
-export const handlerEntries: Record<HandlerName, string> = {
-  getPets: 'lambda/get-pets.ts',
-  updatePets: 'lambda/update-pets.ts',
-  purchasePet: 'lambda/purchase-pet.ts',
-};
-
-/**
- * The DynamoDB actions each handler's code performs on the pets table (see
- * lambda/store.ts: PetStore.list is a Scan, purchase an UpdateItem then a GetItem on
- * conflict, replace Scan + conditional Put/Update/Delete per pet), and nothing else:
- * the function's role gets exactly these, on the table's ARN only.
- */
-export const tableActions: Record<HandlerName, readonly string[]> = {
-  getPets: ['dynamodb:Scan'],
-  updatePets: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
-  purchasePet: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
-};
-
-/** Handlers that verify the buyer's ID token, so they get the token settings. */
-const verifiesTokens: Record<HandlerName, boolean> = {
-  getPets: false,
-  updatePets: false,
-  purchasePet: true,
-};
 
 export interface PetsFunctionsProps {
   table: dynamodb.ITable;
@@ -45,7 +20,11 @@ export interface PetsFunctionsProps {
   parameters: DeployParameters;
 }
 
-/** The three Lambdas: Node.js 22, bundled locally by esbuild, one least-privilege role each. */
+/**
+ * The Lambdas of the manifest (api/handlers.ts): Node.js 22, bundled locally by
+ * esbuild, each with its memory, timeout and environment, and a role that may do
+ * exactly its table actions.
+ */
 export class PetsFunctions extends Construct {
   readonly byHandler: Record<HandlerName, nodejs.NodejsFunction>;
 
@@ -56,6 +35,7 @@ export class PetsFunctions extends Construct {
       ? [table.tableArn, `${table.tableArn}/index/*`]
       : [table.tableArn];
     const make = (name: HandlerName): nodejs.NodejsFunction => {
+      const spec = handlers[name];
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -68,18 +48,18 @@ export class PetsFunctions extends Construct {
       });
       logGroup.grantWrite(role);
       role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: [...tableActions[name]], resources }),
+        new iam.PolicyStatement({ actions: [...spec.tableActions], resources }),
       );
       const fn = new nodejs.NodejsFunction(this, name, {
         role,
-        entry: `${repoRoot}${handlerEntries[name]}`,
+        entry: `${repoRoot}${spec.entry}`,
         handler: 'handler',
         projectRoot: repoRoot,
         depsLockFilePath: `${repoRoot}package-lock.json`,
         runtime: lambda.Runtime.NODEJS_22_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: 512,
-        timeout: Duration.seconds(10),
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
         logGroup,
         environment: environmentFor(name, table.tableName, parameters),
         bundling: {
@@ -98,34 +78,32 @@ export class PetsFunctions extends Construct {
       });
       return fn;
     };
-    this.byHandler = {
-      getPets: make('getPets'),
-      updatePets: make('updatePets'),
-      purchasePet: make('purchasePet'),
-    };
+    this.byHandler = Object.fromEntries(handlerNames.map((name) => [name, make(name)])) as Record<
+      HandlerName,
+      nodejs.NodejsFunction
+    >;
   }
 }
 
 /**
- * The variables lambda/config.ts reads. The legacy HS256 secret stays out of the
- * template text: the variable holds a CloudFormation dynamic reference that
- * CloudFormation resolves from Secrets Manager at deploy time (SSM SecureString
- * references are not supported in Lambda environments).
+ * The variables lambda/config.ts reads, for a function of the manifest. The legacy
+ * HS256 secret stays out of the template text: the variable holds a CloudFormation
+ * dynamic reference that CloudFormation resolves from Secrets Manager at deploy time
+ * (SSM SecureString references are not supported in Lambda environments).
  */
 export function environmentFor(
   name: HandlerName,
   tableName: string,
   parameters: DeployParameters,
 ): Record<string, string> {
-  const env: Record<string, string> = { PETS_TABLE: tableName };
-  if (!verifiesTokens[name]) return env;
-  env['TOKEN_ISSUER'] = `https://${parameters.auth0Domain}/`;
-  env['TOKEN_AUDIENCE'] = parameters.auth0ClientId;
-  env['JWKS_URL'] = `https://${parameters.auth0Domain}/.well-known/jwks.json`;
-  if (parameters.legacySecretId) {
-    env['LEGACY_HS256_SECRET'] = SecretValue.secretsManager(parameters.legacySecretId, {
-      jsonField: parameters.legacySecretJsonField,
-    }).unsafeUnwrap();
-  }
-  return env;
+  const { issuer, jwksUri } = auth0Endpoints(parameters.auth0Domain);
+  const legacySecret = parameters.legacySecretId
+    ? SecretValue.secretsManager(parameters.legacySecretId, {
+        jsonField: parameters.legacySecretJsonField,
+      }).unsafeUnwrap()
+    : undefined;
+  return lambdaEnvironment(name, {
+    tableName,
+    identity: { issuer, audience: parameters.auth0ClientId, jwksUrl: jwksUri, legacySecret },
+  });
 }

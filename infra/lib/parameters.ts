@@ -1,4 +1,4 @@
-import { api } from '../../api/definition';
+import { api } from '../../api/http-api';
 
 /**
  * What a deployment varies by. These are synth-time values (CDK context or

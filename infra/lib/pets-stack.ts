@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { PetsFunctions } from './functions';
 import { outputNames, type OutputKey } from './outputs';
 import type { DeployParameters } from './parameters';
-import { PetsApi } from './rest-api';
+import { PetsRestApi } from './rest-api';
 import { PetsRoles } from './roles';
 import { PetsSite } from './site';
 import { petsTable, type TableSchema } from './table';
@@ -25,7 +25,7 @@ export class PetsStack extends Stack {
       hasIndexes: (props.tableSchema.GlobalSecondaryIndexes?.length ?? 0) > 0,
       parameters,
     });
-    const petsApi = new PetsApi(this, 'Api', {
+    const petsApi = new PetsRestApi(this, 'Api', {
       stage: parameters.stage,
       functions: functions.byHandler,
     });

@@ -1,14 +1,8 @@
 import mime from 'mime';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { type AppConfig, parseAppConfig } from '../../api/app-config';
 import { outputNames, type OutputKey } from './outputs';
-
-/** config.json for AWS, as ../shared/DESIGN.md fixes it (no stsEndpoint: the regional STS). */
-export interface AppConfig {
-  auth0: { domain: string; clientId: string };
-  api: { invokeUrl: string; region: string };
-  credentials: { mode: 'web-identity'; roles: { admin: string; buyer: string } };
-}
 
 export class MissingOutputError extends Error {
   override readonly name = 'MissingOutputError';
@@ -30,15 +24,19 @@ export function requireOutputs(
   return Object.fromEntries(entries) as Record<OutputKey, string>;
 }
 
+/**
+ * config.json for AWS (no stsEndpoint: the regional STS), checked by the parser the
+ * app itself runs, so a publish never ships a file the app would refuse.
+ */
 export function configFromOutputs(
   outputs: Readonly<Record<string, string | undefined>>,
 ): AppConfig {
   const o = requireOutputs(outputs);
-  return {
+  return parseAppConfig({
     auth0: { domain: o.auth0Domain, clientId: o.auth0ClientId },
-    api: { invokeUrl: o.apiInvokeUrl.replace(/\/+$/, ''), region: o.region },
+    api: { invokeUrl: o.apiInvokeUrl, region: o.region },
     credentials: { mode: 'web-identity', roles: { admin: o.adminRoleArn, buyer: o.buyerRoleArn } },
-  };
+  } satisfies AppConfig);
 }
 
 export interface Upload {

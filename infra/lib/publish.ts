@@ -4,13 +4,8 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  configFromOutputs,
-  planUploads,
-  requireOutputs,
-  type AppConfig,
-  type Upload,
-} from './publish-plan';
+import type { AppConfig } from '../../api/app-config';
+import { configFromOutputs, planUploads, requireOutputs, type Upload } from './publish-plan';
 
 export class PublishError extends Error {
   override readonly name = 'PublishError';

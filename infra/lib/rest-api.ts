@@ -1,9 +1,10 @@
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { api, corsHeaders, type HandlerName } from '../../api/definition';
+import type { HandlerName } from '../../api/handlers';
+import { api, corsHeaders } from '../../api/http-api';
 
-export interface PetsApiProps {
+export interface PetsRestApiProps {
   stage: string;
   functions: Record<HandlerName, lambda.IFunction>;
 }
@@ -20,15 +21,15 @@ function headerMappings(headers: Record<string, string>, prefix: string): Record
 }
 
 /**
- * The REST API, built route by route from api/definition.ts: Lambda proxy
+ * The REST API, built route by route from api/http-api.ts: Lambda proxy
  * integrations, the definition's auth type per method, a preflight on every
  * resource, and CORS headers on the gateway's own errors (a request refused by IAM
  * never reaches a Lambda, so only a gateway response can add the headers there).
  */
-export class PetsApi extends Construct {
+export class PetsRestApi extends Construct {
   readonly restApi: apigateway.RestApi;
 
-  constructor(scope: Construct, id: string, props: PetsApiProps) {
+  constructor(scope: Construct, id: string, props: PetsRestApiProps) {
     super(scope, id);
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
       restApiName: api.name,

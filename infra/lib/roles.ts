@@ -1,7 +1,9 @@
 import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { apiArn, api, rolePolicy, roles, trustPolicy, type RoleName } from '../../api/definition';
+import { api } from '../../api/http-api';
+import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
+import { roleNames, roles, type RoleName } from '../../api/roles';
 import type { DeployParameters } from './parameters';
 
 export interface PetsRolesProps {
@@ -11,7 +13,7 @@ export interface PetsRolesProps {
 
 /**
  * The tenant's IAM OIDC provider and the admin and buyer roles. Trust and identity
- * policies are api/definition.ts's, unchanged, so STS in AWS decides exactly what the
+ * policies are api/policies.ts's, unchanged, so STS in AWS decides exactly what the
  * local STS decides.
  */
 export class PetsRoles extends Construct {
@@ -50,7 +52,10 @@ export class PetsRoles extends Construct {
         },
       });
     };
-    this.byRole = { admin: make('admin'), buyer: make('buyer') };
+    this.byRole = Object.fromEntries(roleNames.map((role) => [role, make(role)])) as Record<
+      RoleName,
+      iam.Role
+    >;
   }
 }
 

@@ -8,7 +8,7 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { api } from '../../api/definition';
+import { api } from '../../api/http-api';
 import { stackName } from '../lib/parameters';
 import { publish } from '../lib/publish';
 

@@ -5,13 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { HandlerName } from '../../api/definition';
-import { apiEvent, startBackend, type Backend } from '../../lambda/test-support';
-import { tableActions } from '../lib/functions';
+import {
+  handlerNames,
+  handlers as manifest,
+  lambdaEnv,
+  type HandlerName,
+  type LambdaHandler,
+} from '../../api/handlers';
+import { apiEvent, startBackend, type Backend } from '../../testing/backend';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
-
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /**
  * The least-privilege lists checked against the code that will really run: the
@@ -23,20 +25,19 @@ describe('the bundled Lambdas, run with their template environment', () => {
   let s: Synthesized;
   let backend: Backend;
   let proxy: Server;
-  const seen: Record<HandlerName, Set<string>> = {
-    getPets: new Set(),
-    updatePets: new Set(),
-    purchasePet: new Set(),
-  };
+  const seen = Object.fromEntries(handlerNames.map((n) => [n, new Set<string>()])) as Record<
+    HandlerName,
+    Set<string>
+  >;
   let running: HandlerName | undefined;
-  const handlers = {} as Record<HandlerName, Handler>;
+  const handlers = {} as Record<HandlerName, LambdaHandler>;
   const templateEnv = {} as Record<HandlerName, Record<string, unknown>>;
   const testEnv: Record<string, string | undefined> = {};
 
   before(async () => {
     s = synthesize({ example: 'true' }, { insideRepo: true });
     backend = await startBackend();
-    for (const name of ['PETS_TABLE', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE', 'JWKS_URL']) {
+    for (const name of Object.values(lambdaEnv)) {
       testEnv[name] = process.env[name];
     }
     const dynamo = new URL(process.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? '');
@@ -63,7 +64,7 @@ describe('the bundled Lambdas, run with their template environment', () => {
       `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
     const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
-    for (const name of Object.keys(tableActions) as HandlerName[]) {
+    for (const name of handlerNames) {
       const [, fn] =
         Object.entries(functions).find(([id]) => id.startsWith(`Functions${name}`)) ?? [];
       const key = ((fn?.Properties['Code'] as Record<string, unknown>)['S3Key'] as string).replace(
@@ -74,7 +75,9 @@ describe('the bundled Lambdas, run with their template environment', () => {
         fn?.Properties['Environment'] as { Variables: Record<string, unknown> }
       ).Variables;
       const bundle = join(s.outdir, `asset.${key}`, 'index.mjs');
-      handlers[name] = ((await import(pathToFileURL(bundle).href)) as { handler: Handler }).handler;
+      handlers[name] = (
+        (await import(pathToFileURL(bundle).href)) as { handler: LambdaHandler }
+      ).handler;
     }
   });
 
@@ -94,8 +97,8 @@ describe('the bundled Lambdas, run with their template environment', () => {
    */
   async function call(
     name: HandlerName,
-    event: APIGatewayProxyEvent,
-  ): Promise<APIGatewayProxyResult> {
+    event: Parameters<LambdaHandler>[0],
+  ): ReturnType<LambdaHandler> {
     for (const variable of Object.keys(testEnv)) {
       if (variable in templateEnv[name]) process.env[variable] = testEnv[variable];
       else delete process.env[variable];
@@ -144,10 +147,10 @@ describe('the bundled Lambdas, run with their template environment', () => {
     );
     assert.equal(again.statusCode, 409, again.body);
 
-    for (const name of Object.keys(tableActions) as HandlerName[]) {
+    for (const name of handlerNames) {
       assert.deepEqual(
         [...seen[name]].sort(),
-        [...tableActions[name]].sort(),
+        [...manifest[name].tableActions].sort(),
         `${name}'s table actions`,
       );
     }

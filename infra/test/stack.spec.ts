@@ -2,18 +2,11 @@ import { Aws } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  api,
-  apiArn,
-  corsHeaders,
-  rolePolicy,
-  roles,
-  trustPolicy,
-  type HandlerName,
-  type RoleName,
-} from '../../api/definition';
+import { handlerNames, handlers, type HandlerName } from '../../api/handlers';
+import { api, corsHeaders } from '../../api/http-api';
+import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
+import { roleNames, roles } from '../../api/roles';
 import { tableSchema } from '../../lambda/table';
-import { tableActions } from '../lib/functions';
 import { outputNames } from '../lib/outputs';
 import { exampleParameters } from '../lib/parameters';
 import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
@@ -72,9 +65,7 @@ describe('the Secure Pets stack (example tenant)', () => {
         const resourceRef = m.Properties['ResourceId'] as Json;
         const integration = m.Properties['Integration'] as Json;
         const uri = JSON.stringify(integration['Uri']);
-        const handler = (Object.keys(tableActions) as HandlerName[]).find((h) =>
-          uri.includes(`"${functionId(s, h)}"`),
-        );
+        const handler = handlerNames.find((h) => uri.includes(`"${functionId(s, h)}"`));
         return {
           method: m.Properties['HttpMethod'],
           path: paths.get(resourceRef['Ref'] as string),
@@ -83,7 +74,13 @@ describe('the Secure Pets stack (example tenant)', () => {
           type: integration['Type'],
         };
       });
-    const expected = api.routes.map((r) => ({ ...r, type: 'AWS_PROXY' }));
+    const expected = api.routes.map(({ method, path, auth, handler }) => ({
+      method,
+      path,
+      auth,
+      handler,
+      type: 'AWS_PROXY',
+    }));
     const key = (r: { method: unknown; path: unknown }) => `${String(r.method)} ${String(r.path)}`;
     assert.deepEqual(
       described.sort((a, b) => key(a).localeCompare(key(b))),
@@ -141,7 +138,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     });
   });
 
-  for (const role of Object.keys(roles) as RoleName[]) {
+  for (const role of roleNames) {
     it(`gives the ${role} role the definition’s trust and identity policies, and nothing else`, () => {
       const [providerId] = only(s, 'AWS::IAM::OIDCProvider');
       const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
@@ -218,7 +215,7 @@ describe('the Secure Pets stack (example tenant)', () => {
   it('grants each Lambda only its table actions on the table, and its own log group', () => {
     const [tableId] = only(s, 'AWS::DynamoDB::Table');
     const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
-    for (const handler of Object.keys(tableActions) as HandlerName[]) {
+    for (const handler of handlerNames) {
       const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
       const roleId = ((fn?.Properties['Role'] as Json)['Fn::GetAtt'] as string[])[0] as string;
       const role = resourcesOf(s.template, 'AWS::IAM::Role')[roleId];
@@ -235,9 +232,9 @@ describe('the Secure Pets stack (example tenant)', () => {
         {
           Effect: 'Allow',
           Action:
-            tableActions[handler].length === 1
-              ? tableActions[handler][0]
-              : [...tableActions[handler]],
+            handlers[handler].tableActions.length === 1
+              ? handlers[handler].tableActions[0]
+              : [...handlers[handler].tableActions],
           Resource: tableArn,
         },
       ]);

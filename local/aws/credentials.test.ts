@@ -9,11 +9,11 @@ describe('CredentialStore', () => {
     const now = Date.parse('2026-01-01T00:00:00.500Z');
     const store = new CredentialStore({ now: () => now });
     const issued = store.issue({ roleArn, subject: 'amazon|42', sessionName: 'buyer-42' });
-    assert.match(issued.AccessKeyId, /^ASIA[A-Z2-7]{16}$/);
-    assert.equal(issued.SecretAccessKey.length, 40);
-    assert.ok(issued.SessionToken.length > 100);
-    assert.equal(issued.Expiration.toISOString(), '2026-01-01T01:00:00.000Z');
-    const stored = store.lookup(issued.AccessKeyId);
+    assert.match(issued.accessKeyId, /^ASIA[A-Z2-7]{16}$/);
+    assert.equal(issued.secretAccessKey.length, 40);
+    assert.ok(issued.sessionToken.length > 100);
+    assert.equal(issued.expiration.toISOString(), '2026-01-01T01:00:00.000Z');
+    const stored = store.lookup(issued.accessKeyId);
     assert.equal(stored?.roleArn, roleArn);
     assert.equal(stored?.subject, 'amazon|42');
     assert.equal(
@@ -21,7 +21,7 @@ describe('CredentialStore', () => {
       'arn:aws:sts::000000000000:assumed-role/pets-buyer/buyer-42',
     );
     assert.match(stored?.assumedRoleId ?? '', /^AROA[A-Z2-7]{17}:buyer-42$/);
-    assert.equal(stored?.sessionToken, issued.SessionToken);
+    assert.equal(stored?.sessionToken, issued.sessionToken);
     assert.equal(store.lookup('ASIAUNKNOWN000000000'), undefined);
   });
 
@@ -29,11 +29,11 @@ describe('CredentialStore', () => {
     const store = new CredentialStore();
     const a = store.issue({ roleArn, subject: 's', sessionName: 'one' });
     const b = store.issue({ roleArn, subject: 's', sessionName: 'two' });
-    assert.notEqual(a.AccessKeyId, b.AccessKeyId);
-    assert.notEqual(a.SecretAccessKey, b.SecretAccessKey);
+    assert.notEqual(a.accessKeyId, b.accessKeyId);
+    assert.notEqual(a.secretAccessKey, b.secretAccessKey);
     assert.equal(
-      store.lookup(a.AccessKeyId)?.assumedRoleId.split(':')[0],
-      store.lookup(b.AccessKeyId)?.assumedRoleId.split(':')[0],
+      store.lookup(a.accessKeyId)?.assumedRoleId.split(':')[0],
+      store.lookup(b.accessKeyId)?.assumedRoleId.split(':')[0],
     );
   });
 
@@ -43,14 +43,14 @@ describe('CredentialStore', () => {
     assert.equal(
       store
         .issue({ roleArn, subject: 's', sessionName: 'ss', durationSeconds: 900 })
-        .Expiration.getTime(),
+        .expiration.getTime(),
       900_000,
     );
     now = 10_000;
     assert.equal(
       store
         .issue({ roleArn, subject: 's', sessionName: 'ss', durationSeconds: 43200 })
-        .Expiration.getTime(),
+        .expiration.getTime(),
       10_000 + 43_200_000,
     );
     for (const durationSeconds of [899, 43201, 1000.5, Number.NaN]) {

@@ -1,23 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import {
+  assumedRoleArn,
+  assumedRoleId,
+  awsIdAlphabet,
+  sessionDuration,
+  sessionNamePattern,
+} from '../../api/credentials';
 
 /** Why a credential request was refused; STS maps it to a ValidationError. */
 export class CredentialRequestError extends Error {
   override readonly name = 'CredentialRequestError';
 }
 
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_DURATION_SECONDS = 43200;
-export const DEFAULT_DURATION_SECONDS = 3600;
-
-/** What STS hands out (the `Credentials` element of AssumeRoleWithWebIdentity). */
-export interface IssuedCredentials {
-  AccessKeyId: string;
-  SecretAccessKey: string;
-  SessionToken: string;
-  Expiration: Date;
-}
-
-/** What the gateway needs to know about a key it sees in a signature. */
+/**
+ * Issued credentials and everything known about them: what STS and delegation hand
+ * out, and what the gateway needs to know about a key it sees in a signature.
+ */
 export interface StoredCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -35,23 +33,11 @@ export interface StoredCredentials {
   sessionName: string;
 }
 
-// AWS access key ids are base32 upper case: ASIA + 16 characters for temporary keys.
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+// Temporary access key ids are ASIA + 16 characters.
 function base32(length: number): string {
   const bytes = randomBytes(length);
   let out = '';
-  for (const byte of bytes) out += BASE32[byte & 31];
-  return out;
-}
-
-// A role's unique id (AROA…) must be stable across sessions, so it is derived from its ARN.
-function roleId(roleArn: string): string {
-  let hash = 0x811c9dc5;
-  let out = 'AROA';
-  for (let i = 0; out.length < 21; i++) {
-    hash = Math.imul(hash ^ roleArn.charCodeAt(i % roleArn.length), 0x01000193) >>> 0;
-    out += BASE32[hash & 31];
-  }
+  for (const byte of bytes) out += awsIdAlphabet[byte & 31];
   return out;
 }
 
@@ -75,20 +61,20 @@ export class CredentialStore {
     subject: string;
     sessionName: string;
     durationSeconds?: number;
-  }): IssuedCredentials {
-    const duration = input.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+  }): StoredCredentials {
+    const duration = input.durationSeconds ?? sessionDuration.defaultSeconds;
     if (
       !Number.isInteger(duration) ||
-      duration < MIN_DURATION_SECONDS ||
-      duration > MAX_DURATION_SECONDS
+      duration < sessionDuration.minSeconds ||
+      duration > sessionDuration.maxSeconds
     ) {
       throw new CredentialRequestError(
-        `DurationSeconds must be an integer from ${MIN_DURATION_SECONDS} to ${MAX_DURATION_SECONDS}, got ${duration}`,
+        `DurationSeconds must be an integer from ${sessionDuration.minSeconds} to ${sessionDuration.maxSeconds}, got ${duration}`,
       );
     }
     const match = ROLE_ARN.exec(input.roleArn);
     if (!match) throw new CredentialRequestError(`${input.roleArn} is not a role ARN`);
-    if (!/^[\w+=,.@-]{2,64}$/.test(input.sessionName)) {
+    if (!sessionNamePattern.test(input.sessionName)) {
       throw new CredentialRequestError(`${input.sessionName} is not a valid role session name`);
     }
     const [, account, roleName] = match as unknown as [string, string, string];
@@ -103,18 +89,13 @@ export class CredentialStore {
       expiration,
       roleArn: input.roleArn,
       roleName,
-      assumedRoleArn: `arn:aws:sts::${account}:assumed-role/${roleName}/${input.sessionName}`,
-      assumedRoleId: `${roleId(input.roleArn)}:${input.sessionName}`,
+      assumedRoleArn: assumedRoleArn(account, roleName, input.sessionName),
+      assumedRoleId: assumedRoleId(input.roleArn, input.sessionName),
       subject: input.subject,
       sessionName: input.sessionName,
     };
     this.#byKey.set(stored.accessKeyId, stored);
-    return {
-      AccessKeyId: stored.accessKeyId,
-      SecretAccessKey: stored.secretAccessKey,
-      SessionToken: stored.sessionToken,
-      Expiration: expiration,
-    };
+    return stored;
   }
 
   /** The credentials behind a key, expired ones included (the caller tells "expired" from "unknown"). */

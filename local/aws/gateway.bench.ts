@@ -6,7 +6,10 @@
 //      (routing + no-op Lambda) on the same keep-alive connection.
 // Target: p50 <= 2 ms.
 import { performance } from 'node:perf_hooks';
-import { api } from '../../api/definition';
+import { handlerNames } from '../../api/handlers';
+import { api } from '../../api/http-api';
+import { databaseSub, roleArn } from '../../api/roles';
+import { ACCOUNT, API_ID, REGION } from '../../testing/edge';
 import { CredentialStore } from './credentials';
 import { Gateway } from './gateway';
 import { startAwsEdge } from './index';
@@ -15,13 +18,13 @@ import type { IncomingRequest } from './sigv4';
 
 const N = Number(process.env['BENCH_N'] ?? 2000);
 const TARGET_MS = 2;
-const REGION = 'us-east-1';
-const ACCOUNT = '000000000000';
-const API_ID = 'localpets1';
 const BODY = JSON.stringify({ pets: [{ id: 1, type: 'dog', price: 249.99 }] });
 
 const noop = () => Promise.resolve({ statusCode: 200, headers: {}, body: '[]' });
-const handlers = { getPets: noop, updatePets: noop, purchasePet: noop };
+const handlers = Object.fromEntries(handlerNames.map((name) => [name, noop])) as Record<
+  (typeof handlerNames)[number],
+  typeof noop
+>;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -34,14 +37,14 @@ function stats(samples: number[]) {
 
 const credentials = new CredentialStore();
 const admin = credentials.issue({
-  roleArn: `arn:aws:iam::${ACCOUNT}:role/pets-admin`,
-  subject: 'auth0|bench',
+  roleArn: roleArn('admin', ACCOUNT),
+  subject: databaseSub('bench'),
   sessionName: 'bench',
 });
 const signing = {
-  accessKeyId: admin.AccessKeyId,
-  secretAccessKey: admin.SecretAccessKey,
-  sessionToken: admin.SessionToken,
+  accessKeyId: admin.accessKeyId,
+  secretAccessKey: admin.secretAccessKey,
+  sessionToken: admin.sessionToken,
 };
 
 async function signedRequests(base: string, count: number): Promise<SignedRequest[]> {

@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { newApigClient } from './apig-client';
 import { signRequest, type SigningCredentials, type SignedRequest } from './sign';
-import { ACCOUNT, API_ID, REGION, startTestEdge, startTestIdp, type TestIdp } from './testing';
+import { ACCOUNT, API_ID, REGION, startTestEdge } from '../../testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;
@@ -16,7 +17,7 @@ interface Creds extends SigningCredentials {
 }
 
 describe('API Gateway', () => {
-  let idp: TestIdp;
+  let idp: TokenIssuer;
   let edge: Awaited<ReturnType<typeof startTestEdge>>;
   let clock = Date.now();
   let admin: Creds;
@@ -45,7 +46,7 @@ describe('API Gateway', () => {
   }
 
   before(async () => {
-    idp = await startTestIdp();
+    idp = await startTokenIssuer();
     edge = await startTestEdge({ idp, now: () => clock });
     api = `${edge.edge.url}/test`;
     admin = await credentialsFor('auth0|admin1', ADMIN);

@@ -1,5 +1,5 @@
 /**
- * The API Gateway side: routes, auth and CORS come from api/definition.ts; an
+ * The API Gateway side: routes, auth and CORS come from api/http-api.ts; an
  * AWS_IAM method is refused with API Gateway's own 403 shapes unless its SigV4
  * signature verifies and the caller's role policy allows execute-api:Invoke on
  * the method's ARN. Only then does the Lambda handler run, with the proxy event
@@ -7,31 +7,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import {
-  api,
-  apiArn,
-  corsHeaders,
-  roleArn,
-  rolePolicy,
-  roles,
-  type HandlerName,
-  type PolicyDocument,
-  type RoleName,
-  type Route,
-} from '../../api/definition';
+import type { HandlerName, LambdaHandler } from '../../api/handlers';
+import { api, corsHeaders, type Route } from '../../api/http-api';
+import { apiArn, rolePolicy, type PolicyDocument } from '../../api/policies';
+import { roleArn, roleNames } from '../../api/roles';
 import type { CredentialStore, StoredCredentials } from './credentials';
 import { GatewayError, MISSING_AUTHENTICATION_TOKEN } from './errors';
 import { evaluate } from './iam';
 import { type IncomingRequest, verifySignature } from './sigv4';
-
-export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
   region: string;
   account: string;
   apiId: string;
   credentials: CredentialStore;
-  handlers: Record<HandlerName, Handler>;
+  handlers: Record<HandlerName, LambdaHandler>;
   now: () => number;
 }
 
@@ -79,7 +69,7 @@ export class Gateway {
   constructor(options: GatewayOptions) {
     this.#options = options;
     this.#apiArn = apiArn(options.region, options.account, options.apiId);
-    for (const role of Object.keys(roles) as RoleName[]) {
+    for (const role of roleNames) {
       this.#policies.set(roleArn(role, options.account), rolePolicy(role, this.#apiArn));
     }
   }

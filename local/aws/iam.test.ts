@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiArn, rolePolicy, trustPolicy, type PolicyDocument } from '../../api/definition';
+import { apiArn, rolePolicy, trustPolicy, type PolicyDocument } from '../../api/policies';
 import { evaluate, PolicyError, wildcardMatch } from './iam';
 
 const doc = (...Statement: PolicyDocument['Statement']): PolicyDocument => ({
@@ -170,7 +170,7 @@ describe('IAM evaluation', () => {
     assert.equal(ask(provider, 'auth0|1', 'other-app'), 'ImplicitDeny');
   });
 
-  it('gives each role of api/definition.ts exactly its own method', () => {
+  it('gives each role of api/policies.ts exactly its own method', () => {
     const prefix = apiArn('us-east-1', '000000000000', 'localpets1');
     const can = (role: 'admin' | 'buyer', method: string, path: string) =>
       evaluate([rolePolicy(role, prefix)], {

@@ -3,7 +3,7 @@
  * after IAM policies (iam-policies, policy, @ddt/iam) use their own syntax, not
  * AWS's JSON; the one that evaluates AWS's own grammar, @cloud-copilot/iam-simulate,
  * is pre-1.0 and pulls in the whole IAM service catalogue to simulate every
- * service. Our policies (api/definition.ts) use a handful of features, so this
+ * service. Our policies (api/policies.ts) use a handful of features, so this
  * implements exactly those, with AWS's documented semantics:
  *
  * - an explicit Deny beats any Allow, an Allow beats the implicit (default) deny;
@@ -19,7 +19,7 @@
  *
  * Anything else in a policy is refused with PolicyError rather than guessed at.
  */
-import type { PolicyDocument, PolicyStatement } from '../../api/definition';
+import type { PolicyDocument, PolicyStatement } from '../../api/policies';
 
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';

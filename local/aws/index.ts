@@ -4,14 +4,14 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { corsHeaders, type HandlerName } from '../../api/definition';
+import type { HandlerName, LambdaHandler } from '../../api/handlers';
+import { corsHeaders } from '../../api/http-api';
 import type { CredentialStore } from './credentials';
 import { Gateway, type GatewayResponse } from './gateway';
 import { Sts } from './sts';
 
 export { CredentialStore } from './credentials';
-export type { IssuedCredentials, StoredCredentials } from './credentials';
+export type { StoredCredentials } from './credentials';
 
 export interface AwsEdgeOptions {
   /** Port on 127.0.0.1; 0 picks a free one. */
@@ -20,7 +20,7 @@ export interface AwsEdgeOptions {
   account: string;
   apiId: string;
   credentials: CredentialStore;
-  handlers: Record<HandlerName, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>;
+  handlers: Record<HandlerName, LambdaHandler>;
   /** The one OIDC provider STS trusts (the IdP): issuer, JWKS url and client id (audience). */
   identity: { issuer: string; jwksUrl: string; audience: string };
   now?: () => number;

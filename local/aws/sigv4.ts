@@ -158,11 +158,6 @@ function sameSignature(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Whether a request carries SigV4 at all (header form). */
-export function isSigned(request: IncomingRequest): boolean {
-  return header(request.headers, 'authorization') !== undefined;
-}
-
 /**
  * Checks a request's SigV4 signature (Authorization header form). Throws a
  * GatewayError with API Gateway's type and wording on any refusal.

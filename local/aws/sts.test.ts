@@ -7,18 +7,20 @@ import {
   InvalidIdentityTokenException,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { ACCOUNT, CLIENT_ID, REGION, startTestEdge, startTestIdp, type TestIdp } from './testing';
+import { generateKeyPair } from 'jose';
+import { ACCOUNT, CLIENT_ID, REGION, startTestEdge } from '../../testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;
 
 describe('STS AssumeRoleWithWebIdentity', () => {
-  let idp: TestIdp;
+  let idp: TokenIssuer;
   let edge: Awaited<ReturnType<typeof startTestEdge>>;
   let sts: STSClient;
 
   before(async () => {
-    idp = await startTestIdp();
+    idp = await startTokenIssuer();
     edge = await startTestEdge({ idp });
     sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
   });
@@ -127,7 +129,8 @@ describe('STS AssumeRoleWithWebIdentity', () => {
       name: 'InvalidIdentityTokenException',
       message: 'Incorrect token audience',
     });
-    const forged = await idp.token({ sub: 'auth0|admin1' }, { foreignKey: true });
+    const foreign = await generateKeyPair('RS256');
+    const forged = await idp.token({ sub: 'auth0|admin1' }, { key: foreign.privateKey });
     await assert.rejects(assume(forged, ADMIN), { name: 'InvalidIdentityTokenException' });
     const [h, p, s] = (await idp.token({ sub: 'amazon|1' })).split('.');
     const swapped = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'auth0|1' })).toString('base64url')}.${s}`;
@@ -231,7 +234,7 @@ describe('STS AssumeRoleWithWebIdentity', () => {
 
 describe('STS when the identity provider is down', () => {
   it('answers InvalidIdentityToken, as AWS does when it cannot fetch the keys', async () => {
-    const idp = await startTestIdp();
+    const idp = await startTokenIssuer();
     const token = await idp.token({ sub: 'auth0|admin1' });
     const edge = await startTestEdge({ idp });
     await idp.close();

@@ -3,7 +3,7 @@
  * XML out, errors as `ErrorResponse` with AWS's codes and wording. The token is
  * verified against the one OIDC provider the local account trusts (the IdP's
  * JWKS, issuer, audience, expiry), then the role's trust policy from
- * api/definition.ts decides, as IAM would.
+ * api/policies.ts decides, as IAM would.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -13,19 +13,10 @@ import {
   jwtVerify,
   type JWTPayload,
 } from 'jose';
-import {
-  roleArn,
-  roles,
-  trustPolicy,
-  type PolicyDocument,
-  type RoleName,
-} from '../../api/definition';
-import {
-  CredentialRequestError,
-  type CredentialStore,
-  MAX_DURATION_SECONDS,
-  MIN_DURATION_SECONDS,
-} from './credentials';
+import { sessionDuration } from '../../api/credentials';
+import { issuerKey, oidcProviderArn, trustPolicy, type PolicyDocument } from '../../api/policies';
+import { roleArn, roleNames } from '../../api/roles';
+import { CredentialRequestError, type CredentialStore } from './credentials';
 import { StsError } from './errors';
 import { evaluate } from './iam';
 
@@ -46,11 +37,6 @@ export interface StsResponse {
   body: string;
   /** For the log: what was decided, never a secret. */
   outcome: string;
-}
-
-/** `http://localhost:4400/` -> `localhost:4400`, as IAM names the provider and its condition keys. */
-export function issuerKey(issuer: string): string {
-  return issuer.replace(/^https?:\/\//, '').replace(/\/+$/, '');
 }
 
 export function escapeXml(value: string): string {
@@ -109,24 +95,24 @@ function validate(params: URLSearchParams): Validated {
   }
   const token = required('WebIdentityToken', 'webIdentityToken', 4, 20000);
   const rawDuration = value('DurationSeconds');
-  let durationSeconds = 3600;
+  let durationSeconds: number = sessionDuration.defaultSeconds;
   if (rawDuration !== undefined) {
     durationSeconds = Number(rawDuration);
     if (!/^\d+$/.test(rawDuration)) {
       problems.push(
         `Value '${rawDuration}' at 'durationSeconds' failed to satisfy constraint: Member must be a number`,
       );
-    } else if (durationSeconds < MIN_DURATION_SECONDS) {
+    } else if (durationSeconds < sessionDuration.minSeconds) {
       at(
         'durationSeconds',
         rawDuration,
-        `Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
+        `Member must have value greater than or equal to ${sessionDuration.minSeconds}`,
       );
-    } else if (durationSeconds > MAX_DURATION_SECONDS) {
+    } else if (durationSeconds > sessionDuration.maxSeconds) {
       at(
         'durationSeconds',
         rawDuration,
-        `Member must have value less than or equal to ${MAX_DURATION_SECONDS}`,
+        `Member must have value less than or equal to ${sessionDuration.maxSeconds}`,
       );
     }
   }
@@ -157,8 +143,8 @@ export class Sts {
       cooldownDuration: 0,
     });
     this.#issuerKey = issuerKey(options.identity.issuer);
-    this.#providerArn = `arn:aws:iam::${options.account}:oidc-provider/${this.#issuerKey}`;
-    for (const role of Object.keys(roles) as RoleName[]) {
+    this.#providerArn = oidcProviderArn(options.account, options.identity.issuer);
+    for (const role of roleNames) {
       this.#trust.set(
         roleArn(role, options.account),
         trustPolicy(role, this.#providerArn, this.#issuerKey, options.identity.audience),
@@ -278,8 +264,6 @@ export class Sts {
         throw new StsError('ValidationError', error.message);
       throw error;
     }
-    const stored = this.#options.credentials.lookup(issued.AccessKeyId);
-    if (!stored) throw new Error('issued credentials are not in the store');
     const audience = typeof aud === 'string' ? aud : this.#options.identity.audience;
     const x = escapeXml;
     return (
@@ -288,14 +272,14 @@ export class Sts {
       `    <SubjectFromWebIdentityToken>${x(claims.sub)}</SubjectFromWebIdentityToken>\n` +
       `    <Audience>${x(audience)}</Audience>\n` +
       `    <AssumedRoleUser>\n` +
-      `      <Arn>${x(stored.assumedRoleArn)}</Arn>\n` +
-      `      <AssumedRoleId>${x(stored.assumedRoleId)}</AssumedRoleId>\n` +
+      `      <Arn>${x(issued.assumedRoleArn)}</Arn>\n` +
+      `      <AssumedRoleId>${x(issued.assumedRoleId)}</AssumedRoleId>\n` +
       `    </AssumedRoleUser>\n` +
       `    <Credentials>\n` +
-      `      <SessionToken>${x(issued.SessionToken)}</SessionToken>\n` +
-      `      <SecretAccessKey>${x(issued.SecretAccessKey)}</SecretAccessKey>\n` +
-      `      <Expiration>${awsDate(issued.Expiration)}</Expiration>\n` +
-      `      <AccessKeyId>${issued.AccessKeyId}</AccessKeyId>\n` +
+      `      <SessionToken>${x(issued.sessionToken)}</SessionToken>\n` +
+      `      <SecretAccessKey>${x(issued.secretAccessKey)}</SecretAccessKey>\n` +
+      `      <Expiration>${awsDate(issued.expiration)}</Expiration>\n` +
+      `      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>\n` +
       `    </Credentials>\n` +
       `    <Provider>${x(this.#providerArn)}</Provider>\n` +
       `  </AssumeRoleWithWebIdentityResult>\n` +

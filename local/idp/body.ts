@@ -1,14 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 
-/** A request the IdP refuses before acting on it, with Auth0's error shape. */
-export class BadRequestError extends Error {
+/** A request body the IdP cannot read: too large (413), malformed (400) or of another type (415). */
+export class BodyError extends Error {
+  override readonly name = 'BodyError';
   constructor(
-    readonly status: number,
-    readonly error: string,
-    description: string,
+    readonly status: 400 | 413 | 415,
+    message: string,
   ) {
-    super(description);
-    this.name = 'BadRequestError';
+    super(message);
   }
 }
 
@@ -22,7 +21,7 @@ export async function readFields(req: IncomingMessage): Promise<Record<string, s
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBody) throw new BadRequestError(413, 'invalid_request', 'Request body too large');
+    if (size > maxBody) throw new BodyError(413, 'Request body too large');
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -32,10 +31,10 @@ export async function readFields(req: IncomingMessage): Promise<Record<string, s
     try {
       parsed = JSON.parse(text || '{}');
     } catch {
-      throw new BadRequestError(400, 'invalid_request', 'Body is not valid JSON');
+      throw new BodyError(400, 'Body is not valid JSON');
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new BadRequestError(400, 'invalid_request', 'Body must be a JSON object');
+      throw new BodyError(400, 'Body must be a JSON object');
     }
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(parsed)) {
@@ -46,9 +45,8 @@ export async function readFields(req: IncomingMessage): Promise<Record<string, s
   if (type === 'application/x-www-form-urlencoded' || (!type && !text)) {
     return Object.fromEntries(new URLSearchParams(text));
   }
-  throw new BadRequestError(
+  throw new BodyError(
     415,
-    'invalid_request',
     'Content-Type must be application/json or application/x-www-form-urlencoded',
   );
 }

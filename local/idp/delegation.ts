@@ -1,14 +1,18 @@
-import { createHash } from 'node:crypto';
 import { createLocalJWKSet, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
-import { roleArn, roles, type RoleName } from '../../api/definition';
-import { BadRequestError } from './body';
+import { sessionNameFor } from '../../api/credentials';
+import { roleArn, roleOf } from '../../api/roles';
+import type { StoredCredentials } from '../aws/credentials';
 
-export interface AwsCredentials {
-  AccessKeyId: string;
-  SecretAccessKey: string;
-  SessionToken: string;
-  Expiration: Date;
-}
+/** What the local STS issued: the keys and the session they belong to. */
+export type AwsCredentials = Pick<
+  StoredCredentials,
+  | 'accessKeyId'
+  | 'secretAccessKey'
+  | 'sessionToken'
+  | 'expiration'
+  | 'assumedRoleArn'
+  | 'assumedRoleId'
+>;
 
 export type IssueAwsCredentials = (input: {
   roleArn: string;
@@ -16,6 +20,18 @@ export type IssueAwsCredentials = (input: {
   sessionName: string;
   durationSeconds?: number;
 }) => Promise<AwsCredentials>;
+
+/** A refusal with OAuth's error shape (`error`, `error_description`), as Auth0 answers. */
+export class OAuthError extends Error {
+  override readonly name = 'OAuthError';
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
 
 /** Auth0's answer to `/delegation` with `api_type: "aws"`. */
 export interface DelegationResponse {
@@ -39,22 +55,6 @@ export interface DelegationSettings {
 
 export const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-/**
- * The server decides the role, as the tutorial's Auth0 rule did: database users are
- * admins, social users buyers. The role the browser asked for is ignored.
- */
-export function roleForSubject(sub: string): RoleName {
-  const connection = sub.startsWith('auth0|') ? 'database' : 'social';
-  const role = (Object.keys(roles) as RoleName[]).find((r) => roles[r].connection === connection);
-  if (!role) throw new Error(`No role for the ${connection} connection`);
-  return role;
-}
-
-/** STS's RoleSessionName alphabet and length. */
-export function sessionNameFor(sub: string): string {
-  return sub.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
-}
-
 /** Trades an ID token of this IdP for AWS credentials of the connection's role. */
 export async function delegate(
   fields: Record<string, string>,
@@ -62,44 +62,45 @@ export async function delegate(
 ): Promise<DelegationResponse> {
   const { client_id, grant_type, id_token, api_type } = fields;
   if (client_id !== settings.clientId) {
-    throw new BadRequestError(401, 'unauthorized_client', 'Unknown or missing client_id');
+    throw new OAuthError(401, 'unauthorized_client', 'Unknown or missing client_id');
   }
   if (grant_type !== jwtBearer) {
-    throw new BadRequestError(400, 'unsupported_grant_type', `grant_type must be ${jwtBearer}`);
+    throw new OAuthError(400, 'unsupported_grant_type', `grant_type must be ${jwtBearer}`);
   }
   if (api_type !== 'aws') {
-    throw new BadRequestError(400, 'invalid_request', 'Only api_type "aws" is supported');
+    throw new OAuthError(400, 'invalid_request', 'Only api_type "aws" is supported');
   }
   if (!id_token) {
-    throw new BadRequestError(400, 'invalid_request', 'id_token is required');
+    throw new OAuthError(400, 'invalid_request', 'id_token is required');
   }
   const claims = await verify(id_token, settings);
   const sub = claims.sub;
-  if (!sub) throw new BadRequestError(401, 'invalid_token', 'The id_token has no sub');
+  if (!sub) throw new OAuthError(401, 'invalid_token', 'The id_token has no sub');
 
-  const role = roleForSubject(sub);
+  // The server decides the role, as the tutorial's Auth0 rule did: by connection.
+  // The role the browser asked for is ignored.
+  const role = roleOf(sub);
   const arn = roleArn(role, settings.account);
   const requested = fields['role'];
   settings.log(
     `delegation: ${sub} gets role ${role}` +
       (requested && requested !== arn ? ` (asked for ${requested}, overridden)` : ''),
   );
-  const sessionName = sessionNameFor(sub);
   const credentials = await settings.issueAwsCredentials({
     roleArn: arn,
     subject: sub,
-    sessionName,
+    sessionName: sessionNameFor(sub),
   });
   return {
     Credentials: {
-      AccessKeyId: credentials.AccessKeyId,
-      SecretAccessKey: credentials.SecretAccessKey,
-      SessionToken: credentials.SessionToken,
-      Expiration: credentials.Expiration.toISOString(),
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: credentials.expiration.toISOString(),
     },
     AssumedRoleUser: {
-      AssumedRoleId: `${roleId(arn)}:${sessionName}`,
-      Arn: `arn:aws:sts::${settings.account}:assumed-role/${roles[role].roleName}/${sessionName}`,
+      AssumedRoleId: credentials.assumedRoleId,
+      Arn: credentials.assumedRoleArn,
     },
   };
 }
@@ -118,21 +119,11 @@ async function verify(idToken: string, settings: DelegationSettings): Promise<JW
     return payload;
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
-      throw new BadRequestError(401, 'invalid_token', 'The id_token has expired');
+      throw new OAuthError(401, 'invalid_token', 'The id_token has expired');
     }
     if (error instanceof errors.JOSEError) {
-      throw new BadRequestError(401, 'invalid_token', 'The id_token is not valid for this client');
+      throw new OAuthError(401, 'invalid_token', 'The id_token is not valid for this client');
     }
     throw error;
   }
-}
-
-/** IAM role ids are `AROA` plus 17 characters; derived from the ARN so it is stable. */
-function roleId(arn: string): string {
-  const digest = createHash('sha256').update(arn).digest('hex');
-  return `AROA${BigInt('0x' + digest.slice(0, 24))
-    .toString(36)
-    .toUpperCase()
-    .padStart(17, '0')
-    .slice(0, 17)}`;
 }

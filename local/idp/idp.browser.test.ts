@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { roleArn } from '../../api/definition';
-import { account, startTestIdp, type TestIdp } from './test-support';
+import { roleArn } from '../../api/roles';
+import { account, startTestIdp, type TestIdp } from '../../testing/idp';
 import { seededAdmin } from './users';
 
 const chromiumPath = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt, importJWK, SignJWT, generateKeyPair, type JWK } from 'jose';
-import { roleArn } from '../../api/definition';
+import { roleArn } from '../../api/roles';
 import {
   authorizeUrl,
   account,
@@ -13,7 +13,7 @@ import {
   signInOverHttp,
   startTestIdp,
   type TestIdp,
-} from './test-support';
+} from '../../testing/idp';
 import { seededAdmin, socialSub } from './users';
 
 describe('identity provider over HTTP', () => {

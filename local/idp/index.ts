@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { host } from '../settings';
-import { BadRequestError, readFields } from './body';
-import { delegate, type AwsCredentials, type IssueAwsCredentials } from './delegation';
+import { jwksUriOf } from '../../api/app-config';
+import { BodyError, readFields } from './body';
+import { delegate, OAuthError, type AwsCredentials, type IssueAwsCredentials } from './delegation';
 import { interactions } from './interactions';
 import { loadOrCreateCookieKeys, loadOrCreateSigningKey, publicJwk } from './keys';
 import { logout, normaliseUrl } from './logout';
@@ -114,7 +115,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     }
     ctx.set('Cache-Control', 'no-store');
     try {
-      if (ctx.method !== 'POST') throw new BadRequestError(405, 'invalid_request', 'Use POST');
+      if (ctx.method !== 'POST') throw new OAuthError(405, 'invalid_request', 'Use POST');
       const fields = await readFields(ctx.req);
       ctx.body = await delegate(fields, {
         issuer,
@@ -147,7 +148,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
 
   return {
     issuer,
-    jwksUrl: new URL('.well-known/jwks.json', issuer).href,
+    jwksUrl: jwksUriOf(issuer),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -158,13 +159,15 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
 }
 
 /** STS refusals keep their meaning; anything else is the IdP's own fault. */
-function toDelegationError(error: unknown): BadRequestError {
-  if (error instanceof BadRequestError) return error;
+function toDelegationError(error: unknown): OAuthError {
+  if (error instanceof OAuthError) return error;
+  if (error instanceof BodyError)
+    return new OAuthError(error.status, 'invalid_request', error.message);
   const name = (error as { name?: string } | undefined)?.name ?? '';
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return new BadRequestError(401, 'unauthorized', (error as Error).message);
+    return new OAuthError(401, 'unauthorized', (error as Error).message);
   }
-  return new BadRequestError(500, 'server_error', 'Could not get AWS credentials');
+  return new OAuthError(500, 'server_error', 'Could not get AWS credentials');
 }
 
 function ignore(): void {

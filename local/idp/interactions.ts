@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { BadRequestError, readFields } from './body';
+import { databaseSub } from '../../api/roles';
+import { BodyError, readFields } from './body';
 import { amazonPage, loginPage, messagePage, pageHeaders } from './pages';
 import { emailPattern, type SocialDirectory, type UserStore } from './users';
 
@@ -74,7 +75,7 @@ export function interactions(provider: Provider, settings: InteractionSettings) 
     try {
       fields = await readFields(ctx.req);
     } catch (error) {
-      if (!(error instanceof BadRequestError)) throw error;
+      if (!(error instanceof BodyError)) throw error;
       return render(error.status, messagePage('Cannot sign in', error.message, true));
     }
     const email = (fields['email'] ?? '').trim();
@@ -85,8 +86,9 @@ export function interactions(provider: Provider, settings: InteractionSettings) 
         // One message for an unknown email and a wrong password: no account enumeration.
         return render(401, loginPage({ ...page, email, error: 'Wrong email or password.' }));
       }
-      settings.log(`login: database connection, auth0|${user.id}`);
-      return finish(`auth0|${user.id}`);
+      const sub = databaseSub(user.id);
+      settings.log(`login: database connection, ${sub}`);
+      return finish(sub);
     }
     if (!emailPattern.test(email)) {
       return render(400, amazonPage({ ...page, email, error: 'Enter a valid email address.' }));

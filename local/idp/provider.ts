@@ -1,4 +1,5 @@
 import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import { databaseUserId } from '../../api/roles';
 import { memoryAdapter } from './adapter';
 import { messagePage } from './pages';
 import type { SocialDirectory, UserStore } from './users';
@@ -75,9 +76,11 @@ export function createProvider(settings: ProviderSettings): Provider {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     clientBasedCORS: (_ctx, origin) => settings.allowedOrigins.has(origin),
     async findAccount(_ctx, sub) {
-      const email = sub.startsWith('auth0|')
-        ? settings.users.findById(sub.slice('auth0|'.length))?.email
-        : settings.social.emailOf(sub);
+      const userId = databaseUserId(sub);
+      const email =
+        userId === undefined
+          ? settings.social.emailOf(sub)
+          : settings.users.findById(userId)?.email;
       if (!email) return undefined;
       return { accountId: sub, claims: () => ({ sub, email, email_verified: true }) };
     },

@@ -23,7 +23,7 @@ const keyLength = 32;
 
 /** A user of the database connection, as stored: never the password itself. */
 export interface DatabaseUser {
-  /** The part after `auth0|` in the `sub`. */
+  /** The user's id, which their `sub` carries (api/roles.ts `databaseSub`). */
   id: string;
   email: string;
   /** `scrypt$N$r$p$salt$hash`, salt and hash base64url. */

@@ -3,7 +3,8 @@
 // boundary (the app's services and components) runs for real in the tests.
 import type { Provider } from '@angular/core';
 import type { ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
-import type { Pet } from '../app/api/pets-api';
+import { databaseSub } from '../../api/roles';
+import type { Pet } from '../../api/pet';
 import { APIG_FACTORY } from '../app/api/pets-api';
 import { type Auth0ErrorLike, WEB_AUTH_FACTORY, type WebAuthLike } from '../app/auth/auth0-client';
 import { SESSION_STORAGE } from '../app/auth/storage';
@@ -33,7 +34,7 @@ export function jwt(claims: Record<string, unknown>): string {
 }
 
 export function idToken(
-  sub = 'auth0|admin',
+  sub = databaseSub('admin'),
   email = 'admin@example.com',
   lifetimeSeconds = 3600,
 ): string {

@@ -3,9 +3,7 @@ import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway
 import { Auth } from '../auth/auth';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
-import type { Pet } from '../../../api/definition';
-
-export type { Pet };
+import type { Pet } from '../../../api/pet';
 
 /** The pets and the catalogue's concurrency token (the ETag of the last answer). */
 export interface Catalogue {

@@ -1,10 +1,10 @@
+import { roleOf } from '../../../api/roles';
 import { MemoryStorage, idToken, jwt } from '../../testing/fakes';
 import {
   STORAGE_KEYS,
   clearStorage,
   displayName,
   readSession,
-  roleOf,
   sessionFromTokens,
   writeSession,
 } from './session';

@@ -1,6 +1,7 @@
 import { jwtDecode } from 'jwt-decode';
+import { type RoleName, roleOf } from '../../../api/roles';
 
-export type Role = 'admin' | 'buyer';
+export type Role = RoleName;
 
 export interface Profile {
   sub: string;
@@ -30,16 +31,6 @@ export const STORAGE_KEYS = {
   credentials: 'secure-pets.credentials',
 } as const;
 
-/**
- * The role follows the Auth0 connection, which the `sub` names: the database
- * connection gives `auth0|…` (admins), social ones `amazon|…` and so on (buyers).
- * This only chooses the UI and which role to ask for; the role's trust policy
- * decides whether the token may assume it.
- */
-export function roleOf(sub: string): Role {
-  return sub.startsWith('auth0|') ? 'admin' : 'buyer';
-}
-
 interface IdTokenClaims {
   sub?: string;
   email?: string;
@@ -64,6 +55,7 @@ export function sessionFromTokens(idToken: string, accessToken?: string): Sessio
     accessToken,
     expiresAt: claims.exp * 1000,
     profile,
+    // Only chooses the UI and the role to ask for: the role's trust policy decides.
     role: roleOf(claims.sub),
   };
 }

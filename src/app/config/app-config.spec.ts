@@ -1,10 +1,5 @@
-import {
-  ConfigError,
-  auth0Overrides,
-  auth0RootUrl,
-  loadAppConfig,
-  parseAppConfig,
-} from './app-config';
+import { AppConfigError, parseAppConfig } from '../../../api/app-config';
+import { auth0Overrides, auth0RootUrl, loadAppConfig } from './app-config';
 
 const valid = () => ({
   auth0: { domain: 'http://localhost:4400', clientId: 'pets-spa' },
@@ -23,8 +18,8 @@ function problemsOf(raw: unknown): readonly string[] {
   try {
     parseAppConfig(raw);
   } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).problems;
+    expect(error).toBeInstanceOf(AppConfigError);
+    return (error as AppConfigError).problems;
   }
   return [];
 }
@@ -143,26 +138,26 @@ describe('loadAppConfig', () => {
   it('says when the file is missing', async () => {
     await expectAsync(
       loadAppConfig(respond(new Response('nope', { status: 404 }))),
-    ).toBeRejectedWithError(ConfigError, 'config.json is missing.');
+    ).toBeRejectedWithError(AppConfigError, 'config.json is missing.');
   });
 
   it('says when the file is not JSON', async () => {
     await expectAsync(loadAppConfig(respond(new Response('{')))).toBeRejectedWithError(
-      ConfigError,
+      AppConfigError,
       'config.json is not valid.',
     );
   });
 
   it('says when the request fails', async () => {
     await expectAsync(loadAppConfig(respond(new TypeError('offline')))).toBeRejectedWithError(
-      ConfigError,
+      AppConfigError,
       'config.json could not be loaded.',
     );
   });
 
   it('fetches from the page origin by default (the build ships no config.json)', async () => {
     await expectAsync(loadAppConfig()).toBeRejectedWithError(
-      ConfigError,
+      AppConfigError,
       'config.json is missing.',
     );
   });

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { ConfigError } from './app-config';
+import { AppConfigError } from '../../../api/app-config';
 import { CONFIG_ERROR, ConfigErrorPage } from './config-error-page';
 
 function render(error: unknown): HTMLElement {
@@ -11,7 +11,9 @@ function render(error: unknown): HTMLElement {
 
 describe('ConfigErrorPage', () => {
   it('explains what is wrong with config.json', () => {
-    const page = render(new ConfigError('config.json is not valid.', ['"api" must be an object.']));
+    const page = render(
+      new AppConfigError('config.json is not valid.', ['"api" must be an object.']),
+    );
     expect(page.querySelector('h1')?.textContent).toContain('Secure Pets cannot start');
     expect(page.querySelector('[role="alert"]')?.textContent).toContain(
       'config.json is not valid.',

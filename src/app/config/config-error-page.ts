@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, InjectionToken, inject } from '@angular/core';
-import { ConfigError } from './app-config';
+import { AppConfigError } from '../../../api/app-config';
 
 export const CONFIG_ERROR = new InjectionToken<unknown>('CONFIG_ERROR');
 
@@ -32,6 +32,6 @@ export const CONFIG_ERROR = new InjectionToken<unknown>('CONFIG_ERROR');
 export class ConfigErrorPage {
   private readonly error = inject(CONFIG_ERROR);
   protected readonly message =
-    this.error instanceof ConfigError ? this.error.message : 'config.json could not be read.';
-  protected readonly problems = this.error instanceof ConfigError ? this.error.problems : [];
+    this.error instanceof AppConfigError ? this.error.message : 'config.json could not be read.';
+  protected readonly problems = this.error instanceof AppConfigError ? this.error.problems : [];
 }

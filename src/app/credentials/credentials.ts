@@ -3,6 +3,7 @@ import { Auth } from '../auth/auth';
 import { Auth0Client, Auth0Error } from '../auth/auth0-client';
 import { STORAGE_KEYS } from '../auth/session';
 import { SESSION_STORAGE } from '../auth/storage';
+import { sessionDuration, sessionNameFor } from '../../../api/credentials';
 import { APP_CONFIG } from '../config/app-config';
 import { STS_SDK } from './sts';
 
@@ -112,13 +113,10 @@ export class Credentials {
       const output = await client.send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: roleArn,
-          // [\w+=,.@-]{2,64} is what STS accepts; the sub keeps sessions traceable in CloudTrail.
-          RoleSessionName: sub
-            .replace(/[^\w+=,.@-]/g, '-')
-            .slice(0, 64)
-            .padEnd(2, '-'),
+          RoleSessionName: sessionNameFor(sub),
           WebIdentityToken: idToken,
-          DurationSeconds: this.config.credentials.durationSeconds ?? 3600,
+          DurationSeconds:
+            this.config.credentials.durationSeconds ?? sessionDuration.defaultSeconds,
         }),
       );
       const c = output.Credentials;

@@ -7,38 +7,50 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import type { Pet } from '../api/pets-api';
+import { priceProblem as checkPrice, typeProblem as checkType, petRules } from '../../../api/pet';
+import type { Pet } from '../../../api/pet';
 import { Auth } from '../auth/auth';
-import { PetStore, formatPrice } from './pet-store';
+import { HomeState, formatPrice } from './home-state';
 
-/** Validates the Price field; returns the message to show, or null when it is fine. */
+const usdAmount = new RegExp(`^\\d+(\\.\\d{1,${petRules.priceDecimals}})?$`);
+
+/**
+ * Validates the Price field; returns the message to show, or null when it is fine.
+ * The text must be a plain amount; the amount then follows the API's rules.
+ */
 export function priceProblem(value: string): string | null {
   const text = value.trim();
   if (text === '') return 'Enter a price.';
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
+  if (!usdAmount.test(text)) {
     return 'Enter the price as a number, with at most two decimals (for example 249.99).';
   }
-  if (Number(text) <= 0) return 'The price must be more than 0.';
+  if (checkPrice(Number(text)) === 'tooHigh') {
+    return `The price must be at most ${formatPrice(petRules.maxPrice)}.`;
+  }
   return null;
 }
 
 export function typeProblem(value: string): string | null {
-  const text = value.trim();
-  if (text === '') return 'Enter the type of pet.';
-  if (text.length > 40) return 'Keep the type under 40 characters.';
-  return null;
+  switch (checkType(value)) {
+    case null:
+      return null;
+    case 'tooLong':
+      return `Keep the type to at most ${petRules.maxTypeLength} characters.`;
+    default:
+      return 'Enter the type of pet.';
+  }
 }
 
 @Component({
   selector: 'app-home-page',
-  providers: [PetStore],
+  providers: [HomeState],
   templateUrl: './home-page.html',
   styleUrl: './home-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class HomePage {
   private readonly auth = inject(Auth);
-  protected readonly store = inject(PetStore);
+  protected readonly state = inject(HomeState);
   protected readonly price = formatPrice;
 
   protected readonly userName = this.auth.userName;
@@ -61,7 +73,7 @@ export class HomePage {
   private readonly addButton = viewChild<ElementRef<HTMLButtonElement>>('addButton');
 
   constructor() {
-    void this.store.load();
+    void this.state.load();
   }
 
   protected value(event: Event): string {
@@ -92,17 +104,17 @@ export class HomePage {
       this.priceInput()?.nativeElement.focus();
       return;
     }
-    if (await this.store.add(this.typeText().trim(), Number(this.priceText().trim()))) {
+    if (await this.state.add(this.typeText().trim(), Number(this.priceText().trim()))) {
       this.closeForm();
     }
   }
 
   protected buy(pet: Pet): void {
-    void this.store.buy(pet);
+    void this.state.buy(pet);
   }
 
   protected remove(pet: Pet): void {
-    void this.store.remove(pet);
+    void this.state.remove(pet);
   }
 
   protected logout(): void {

@@ -9,18 +9,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from './errors';
-import type { Pet, PetListing } from './pets';
+import type { Pet, PetListing } from '../api/pet';
 
-/**
+/*
  * The data model: one item per pet, keyed by `id` (see table.ts). No item holds the
  * catalogue, so it grows without DynamoDB's 400 KB item limit, and a purchase is one
  * conditional UpdateItem on one item whatever the catalogue's size. Every write is
  * conditional on the item being as the writer last saw it; dynalite (the local
  * DynamoDB) has no transactions, and conditions on single items are enough here.
+ * An item may also hold `soldAt` (ISO time of the sale), which the API never shows.
  */
-export interface PetItem extends Pet {
-  soldAt?: string;
-}
 
 const UNSOLD = '(attribute_not_exists(isSold) OR isSold = :false)';
 
@@ -65,7 +63,8 @@ function byId(a: Pet, b: Pet): number {
   return a.id - b.id;
 }
 
-export class PetStore {
+/** The pets table: every read and write of pets goes through here. */
+export class PetTable {
   constructor(
     private readonly tableName: string,
     private readonly db: DynamoDBDocumentClient = documentClient(),

@@ -1,16 +1,18 @@
-// Shared by the IdP's tests: a tiny app origin that loads the real auth0-js, an IdP
+// The local IdP for its tests: a tiny app origin that loads the real auth0-js, an IdP
 // pointed at it, and a cookie-keeping HTTP client for sign-ins without a browser.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startIdp, type IdpOptions, type RunningIdp } from './index';
+import { assumedRoleArn, assumedRoleId } from '../api/credentials';
+import { startIdp, type IdpOptions, type RunningIdp } from '../local/idp/index';
+import { aws, clientId } from '../local/settings';
 
-const auth0Bundle = resolve(import.meta.dirname, '../../node_modules/auth0-js/dist/auth0.min.js');
+const auth0Bundle = resolve(import.meta.dirname, '../node_modules/auth0-js/dist/auth0.min.js');
 
-export const account = '000000000000';
-export const clientId = 'pets-spa';
+export const account = aws.account;
+export { clientId };
 
 /** Serves `/auth0.min.js`, `/` and `/callback.html`, a page that builds `window.webAuth`. */
 export async function startAppOrigin(): Promise<{
@@ -77,11 +79,14 @@ export async function startTestIdp(overrides: Partial<IdpOptions> = {}): Promise
     log: (line) => lines.push(line),
     async issueAwsCredentials(input) {
       stsCalls.push(input);
+      const roleName = input.roleArn.split('/').at(-1) ?? '';
       return {
-        AccessKeyId: `ASIA${stsCalls.length}`,
-        SecretAccessKey: 'secret',
-        SessionToken: `token-for-${input.roleArn}`,
-        Expiration: new Date(Date.now() + 3600_000),
+        accessKeyId: `ASIA${stsCalls.length}`,
+        secretAccessKey: 'secret',
+        sessionToken: `token-for-${input.roleArn}`,
+        expiration: new Date(Date.now() + 3600_000),
+        assumedRoleArn: assumedRoleArn(account, roleName, input.sessionName),
+        assumedRoleId: assumedRoleId(input.roleArn, input.sessionName),
       };
     },
     ...overrides,

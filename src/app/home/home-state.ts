@@ -1,5 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { ApiError, type Catalogue, type Pet, PetsApi } from '../api/pets-api';
+import type { Pet } from '../../../api/pet';
+import { ApiError, type Catalogue, PetsApi } from '../api/pets-api';
 import { CredentialsError, RoleRefusedError } from '../credentials/credentials';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -47,7 +48,7 @@ export function describeError(error: unknown): string {
  * lands in a signal.
  */
 @Injectable()
-export class PetStore {
+export class HomeState {
   private readonly api = inject(PetsApi);
   private readonly catalogue = signal<Catalogue>({ pets: [], etag: null });
   private readonly inFlight = signal(0);

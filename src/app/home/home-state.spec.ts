@@ -1,6 +1,6 @@
 import { ApiError } from '../api/pets-api';
 import { CredentialsError } from '../credentials/credentials';
-import { describeError } from './pet-store';
+import { describeError } from './home-state';
 
 describe('describeError', () => {
   it('explains each gateway refusal in plain words', () => {

@@ -1,18 +1,19 @@
-// Shared by the lambda tests and the bench: a real DynamoDB (dynalite) and a real
+// The Lambdas' backend for tests and benches: a real DynamoDB (dynalite) and a real
 // JWKS endpoint on loopback, and the handlers configured against them through the
-// same environment variables a deployment sets.
+// same environment variables a deployment sets (api/handlers.ts's lambdaEnvironment).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { CryptoKey, JWTPayload } from 'jose';
+import { lambdaEnv, lambdaEnvironment, type HandlerName } from '../api/handlers';
+import type { Pet } from '../api/pet';
+import { createTableIfMissing } from '../lambda/table';
 import { startDynamoDB } from '../local/dynamodb';
-import type { Pet } from './pets';
-import { createTableIfMissing } from './table';
+export { loadHandlers } from '../local/lambdas';
+import { audience, startTokenIssuer } from './token-issuer';
 
+export { audience };
 export const issuer = 'http://127.0.0.1:1/'; // never fetched: only compared
-export const audience = 'pets-spa';
 export const legacySecret = Buffer.from('a-legacy-hs256-secret-of-32-bytes!').toString('base64');
 
 export interface Backend {
@@ -22,6 +23,7 @@ export interface Backend {
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   kid: string;
+  /** A buyer's ID token (`amazon|buyer-1`, buyer@example.com unless `claims` say otherwise). */
   token(
     claims?: JWTPayload,
     options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string },
@@ -36,14 +38,7 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
   const dynamo = options.dynamoEndpoint
     ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
     : await startDynamoDB({ port: 0 });
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = 'test-key-1';
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-  const jwks: Server = createServer((_req, res) => {
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const tokens = await startTokenIssuer({ issuer });
   const tableName = `Pets-${process.pid}`;
 
   Object.assign(process.env, {
@@ -51,12 +46,12 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    PETS_TABLE: tableName,
-    TOKEN_ISSUER: issuer,
-    TOKEN_AUDIENCE: audience,
-    JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+    ...lambdaEnvironment('purchasePet' satisfies HandlerName, {
+      tableName,
+      identity: { issuer, audience, jwksUrl: tokens.jwksUrl },
+    }),
   });
-  delete process.env['LEGACY_HS256_SECRET'];
+  delete process.env[lambdaEnv.legacySecret];
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await createTableIfMissing(client, tableName);
@@ -65,18 +60,14 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
   return {
     tableName,
     client,
-    privateKey,
-    publicKey,
-    kid,
-    token: (claims = {}, options = {}) =>
-      new SignJWT({ email: 'buyer@example.com', ...claims })
-        .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? kid, typ: 'JWT' })
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setSubject('amazon|buyer-1')
-        .setIssuedAt()
-        .setExpirationTime(options.expiresIn ?? '10m')
-        .sign(options.key ?? privateKey),
+    privateKey: tokens.privateKey,
+    publicKey: tokens.publicKey,
+    kid: tokens.kid,
+    token: (claims = {}, opts = {}) =>
+      tokens.token(
+        { email: 'buyer@example.com', sub: 'amazon|buyer-1', ...claims },
+        { exp: opts.expiresIn ?? '10m', key: opts.key, kid: opts.kid },
+      ),
     async seed(pets, table = tableName) {
       const batches: Pet[][] = [];
       for (let i = 0; i < pets.length; i += 25) batches.push(pets.slice(i, i + 25));
@@ -97,8 +88,7 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
     },
     async close() {
       client.destroy();
-      jwks.closeAllConnections();
-      await new Promise<void>((resolve) => jwks.close(() => resolve()));
+      await tokens.close();
       await dynamo.close();
     },
   };

@@ -2,11 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { host } from './settings';
 
 /**
- * The local cloud's clock, which the e2e tests can move forward together with the
- * browser's (Playwright's clock) so that credential expiry and SigV4's five-minute
- * skew check see the same time on both sides. Only STS and the gateway read it.
+ * The local cloud's clock: the real time plus an offset, which the e2e tests can
+ * move forward together with the browser's (Playwright's clock) so that credential
+ * expiry and SigV4's five-minute skew check see the same time on both sides. Only
+ * STS and the gateway read it.
  */
-export class TestClock {
+export class AdjustableClock {
   #offsetMs = 0;
   readonly now = (): number => Date.now() + this.#offsetMs;
 

@@ -1,0 +1,101 @@
+/**
+ * The Lambda functions: what each one is, in one manifest that the CDK stack
+ * (infra/) and the local cloud (local/) both build from. A new function is one
+ * entry here plus its file under lambda/.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+/** A Lambda handler behind a REST API proxy integration (payload v1). */
+export type LambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** The environment variables the handlers read (lambda/config.ts), by what they configure. */
+export const lambdaEnv = {
+  /** The DynamoDB table of pets. */
+  table: 'PETS_TABLE',
+  /** The ID token's issuer (`iss`), exactly, trailing slash included. */
+  tokenIssuer: 'TOKEN_ISSUER',
+  /** The ID token's audience: the Auth0 application's client id. */
+  tokenAudience: 'TOKEN_AUDIENCE',
+  /** The issuer's JWKS. */
+  jwksUrl: 'JWKS_URL',
+  /** Optional: base64 HS256 secret of a legacy Auth0 client. */
+  legacySecret: 'LEGACY_HS256_SECRET',
+  /** Optional tuning: how old the other pets in a purchase answer may be. */
+  snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
+} as const;
+
+/** Groups of settings a function may need: the table, or the identity provider too. */
+export type EnvironmentNeed = 'table' | 'identity';
+
+export interface HandlerSpec {
+  /** The module, from the repository root, that exports `handler`. */
+  entry: string;
+  needs: readonly EnvironmentNeed[];
+  /** The DynamoDB actions its code performs on the table: its role gets these only. */
+  tableActions: readonly string[];
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const handlers = {
+  getPets: {
+    entry: 'lambda/get-pets.ts',
+    needs: ['table'],
+    tableActions: ['dynamodb:Scan'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  updatePets: {
+    entry: 'lambda/update-pets.ts',
+    needs: ['table'],
+    tableActions: [
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  // A purchase is an UpdateItem, then a GetItem only when it fails; the answer's list
+  // comes from a Scan of the catalogue (lambda/snapshot.ts).
+  purchasePet: {
+    entry: 'lambda/purchase-pet.ts',
+    needs: ['table', 'identity'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+} as const satisfies Record<string, HandlerSpec>;
+
+export type HandlerName = keyof typeof handlers;
+export const handlerNames = Object.keys(handlers) as HandlerName[];
+
+/** The values a deployment (or the local cloud) fills the variables with. */
+export interface EnvironmentValues {
+  tableName: string;
+  identity: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string;
+    /** A value for LEGACY_HS256_SECRET (in AWS, a reference to a secret), if any. */
+    legacySecret?: string;
+  };
+}
+
+/** The environment of one function: exactly the variables it needs. */
+export function lambdaEnvironment(
+  name: HandlerName,
+  values: EnvironmentValues,
+): Record<string, string> {
+  const spec: HandlerSpec = handlers[name];
+  const env: Record<string, string> = { [lambdaEnv.table]: values.tableName };
+  if (spec.needs.includes('identity')) {
+    const { issuer, audience, jwksUrl, legacySecret } = values.identity;
+    env[lambdaEnv.tokenIssuer] = issuer;
+    env[lambdaEnv.tokenAudience] = audience;
+    env[lambdaEnv.jwksUrl] = jwksUrl;
+    if (legacySecret) env[lambdaEnv.legacySecret] = legacySecret;
+  }
+  return env;
+}

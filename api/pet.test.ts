@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isPetId, petRules, priceProblem, typeProblem } from './pet';
+
+describe('pet rules', () => {
+  it('takes positive safe integers as ids', () => {
+    for (const id of [1, 42, Number.MAX_SAFE_INTEGER]) assert.ok(isPetId(id), String(id));
+    for (const id of [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, '1', null, NaN]) {
+      assert.ok(!isPetId(id), String(id));
+    }
+  });
+
+  it('wants a type of 1 to 40 characters once trimmed', () => {
+    assert.equal(typeProblem('dog'), null);
+    assert.equal(typeProblem(`  ${'x'.repeat(petRules.maxTypeLength)}  `), null);
+    assert.equal(typeProblem('x'.repeat(petRules.maxTypeLength + 1)), 'tooLong');
+    assert.equal(typeProblem('   '), 'empty');
+    assert.equal(typeProblem(7), 'missing');
+    assert.equal(typeProblem(undefined), 'missing');
+  });
+
+  it('takes prices from 0 to a billion dollars in whole cents', () => {
+    for (const price of [0, 0.01, 0.99, 249.99, 1234.5, 19.99 * 3, petRules.maxPrice]) {
+      assert.equal(priceProblem(price), null, String(price));
+    }
+    assert.equal(priceProblem(-0.01), 'negative');
+    assert.equal(priceProblem(petRules.maxPrice + 0.01), 'tooHigh');
+    assert.equal(priceProblem(0.999), 'tooPrecise');
+    assert.equal(priceProblem(249.995), 'tooPrecise');
+    assert.equal(priceProblem(Infinity), 'notFinite');
+    assert.equal(priceProblem(NaN), 'notFinite');
+    assert.equal(priceProblem('249.99'), 'missing');
+  });
+});

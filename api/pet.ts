@@ -1,0 +1,58 @@
+/**
+ * A pet and the rules for what an admin may list: one copy, read by the add form
+ * (src/) and by the Lambdas (lambda/), so the browser never accepts what the API
+ * refuses, nor the reverse.
+ */
+
+/** A pet as the HTTP API carries it (docs/design.md). */
+export interface Pet {
+  id: number;
+  type: string;
+  price: number;
+  isSold?: boolean;
+  soldTo?: string;
+}
+
+/** What an admin controls about a pet: sale state is the server's alone. */
+export type PetListing = Pick<Pet, 'id' | 'type' | 'price'>;
+
+/**
+ * The listing rules. A price of 0 is allowed: a free adoption is a real listing,
+ * and the API has always accepted it, so stored catalogues may hold one that a
+ * tutorial-style client sends back in `POST /pets`. Prices are US dollars, so at
+ * most two decimals: 0.999 would be shown as $1.00 and charged as something else.
+ */
+export const petRules = {
+  maxTypeLength: 40,
+  minPrice: 0,
+  maxPrice: 1_000_000_000,
+  priceDecimals: 2,
+} as const;
+
+export type TypeProblem = 'missing' | 'empty' | 'tooLong';
+export type PriceProblem = 'missing' | 'notFinite' | 'negative' | 'tooHigh' | 'tooPrecise';
+
+export function isPetId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+/** What is wrong with a type (after trimming), or null. */
+export function typeProblem(value: unknown): TypeProblem | null {
+  if (typeof value !== 'string') return 'missing';
+  const trimmed = value.trim();
+  if (trimmed.length === 0) return 'empty';
+  if (trimmed.length > petRules.maxTypeLength) return 'tooLong';
+  return null;
+}
+
+/** What is wrong with a price, or null. */
+export function priceProblem(value: unknown): PriceProblem | null {
+  if (typeof value !== 'number') return 'missing';
+  if (!Number.isFinite(value)) return 'notFinite';
+  if (value < petRules.minPrice) return 'negative';
+  if (value > petRules.maxPrice) return 'tooHigh';
+  const cents = value * 10 ** petRules.priceDecimals;
+  // Binary floating point: 249.99 * 100 is 24998.999999999996, which is whole cents.
+  if (Math.abs(cents - Math.round(cents)) > 1e-6 * Math.max(1, cents)) return 'tooPrecise';
+  return null;
+}

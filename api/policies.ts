@@ -1,0 +1,90 @@
+/**
+ * The IAM side of the roles: what each may invoke (from the routes in http-api.ts)
+ * and whom each trusts (from the rule in roles.ts). The CDK stack deploys these
+ * documents and the local STS and gateway evaluate the same ones.
+ */
+import { routesOf } from './http-api';
+import { type RoleName, trustedSubs } from './roles';
+
+export interface PolicyStatement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** `arn:aws:execute-api:{region}:{account}:{apiId}`: the API whose methods the roles invoke. */
+export function apiArn(region: string, account: string, apiId: string): string {
+  return `arn:aws:execute-api:${region}:${account}:${apiId}`;
+}
+
+/**
+ * The ARN pattern of a route's method in every stage. Path parameters become `*`:
+ * IAM sees the request's real path (`…/PUT/pets/42`), never the template.
+ */
+export function methodArnPattern(apiArnPrefix: string, method: string, path: string): string {
+  return `${apiArnPrefix}/*/${method}${path.replace(/\{[^}]+\}/g, '*')}`;
+}
+
+/** The role's identity policy: execute-api:Invoke on its routes, in every stage. */
+export function rolePolicy(role: RoleName, apiArnPrefix: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: 'execute-api:Invoke',
+        Resource: routesOf(role).map((r) => methodArnPattern(apiArnPrefix, r.method, r.path)),
+      },
+    ],
+  };
+}
+
+/** `https://tenant.auth0.com/` -> `tenant.auth0.com`: how IAM names the provider and its condition keys. */
+export function issuerKey(issuer: string): string {
+  return issuer.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+}
+
+/** The IAM OIDC provider of an issuer in an account. */
+export function oidcProviderArn(account: string, issuer: string): string {
+  return `arn:aws:iam::${account}:oidc-provider/${issuerKey(issuer)}`;
+}
+
+/**
+ * The role's trust policy for AssumeRoleWithWebIdentity: the token must come from
+ * the Auth0 tenant's OIDC provider, be issued to the app (`aud`), and belong to a
+ * user of the role's connection (`sub`). This is what makes the server, not the
+ * browser, decide the role.
+ *
+ * @param providerArn arn:aws:iam::{account}:oidc-provider/{issuerKey}
+ * @param issuerKey   see {@link issuerKey}: `tenant.auth0.com` gives `tenant.auth0.com:sub`
+ */
+export function trustPolicy(
+  role: RoleName,
+  providerArn: string,
+  issuerKey: string,
+  audience: string,
+): PolicyDocument {
+  const { like, notLike } = trustedSubs(role);
+  const condition: Record<string, Record<string, string | string[]>> = {
+    StringEquals: { [`${issuerKey}:aud`]: audience },
+  };
+  if (like) condition['StringLike'] = { [`${issuerKey}:sub`]: like };
+  if (notLike) condition['StringNotLike'] = { [`${issuerKey}:sub`]: notLike };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: condition,
+      },
+    ],
+  };
+}

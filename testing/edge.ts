@@ -1,0 +1,54 @@
+// The local AWS edge (STS + API Gateway) for tests and benches, trusting a test
+// token issuer, with handlers that record the events they get.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { handlerNames, type HandlerName, type LambdaHandler } from '../api/handlers';
+import { CredentialStore } from '../local/aws/credentials';
+import { startAwsEdge } from '../local/aws/index';
+import { aws, clientId } from '../local/settings';
+import type { TokenIssuer } from './token-issuer';
+
+export const ACCOUNT = aws.account;
+export const REGION = aws.region;
+export const API_ID = aws.apiId;
+export const CLIENT_ID = clientId;
+
+export type Calls = { handler: HandlerName; event: APIGatewayProxyEvent }[];
+
+/** Handlers that record their events and echo who called. */
+export function recordingHandlers(calls: Calls): Record<HandlerName, LambdaHandler> {
+  const make =
+    (handler: HandlerName) =>
+    async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      calls.push({ handler, event });
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ handler, user: event.requestContext.identity.userArn }),
+      };
+    };
+  return Object.fromEntries(handlerNames.map((n) => [n, make(n)])) as Record<
+    HandlerName,
+    LambdaHandler
+  >;
+}
+
+export async function startTestEdge(options: {
+  idp: TokenIssuer;
+  now?: () => number;
+  credentials?: CredentialStore;
+  handlers?: Partial<Record<HandlerName, LambdaHandler>>;
+}) {
+  const calls: Calls = [];
+  const credentials = options.credentials ?? new CredentialStore({ now: options.now });
+  const lines: string[] = [];
+  const edge = await startAwsEdge({
+    port: 0,
+    ...aws,
+    credentials,
+    handlers: { ...recordingHandlers(calls), ...options.handlers },
+    identity: { issuer: options.idp.issuer, jwksUrl: options.idp.jwksUrl, audience: clientId },
+    now: options.now,
+    log: (line) => lines.push(line),
+  });
+  return { edge, calls, credentials, lines };
+}
