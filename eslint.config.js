@@ -4,6 +4,20 @@ const { defineConfig } = require('eslint/config');
 const tseslint = require('typescript-eslint');
 const angular = require('angular-eslint');
 
+/**
+ * Tier boundaries: a relative import that climbs into one of `folders`. api/ is the
+ * contract every tier reads, so it imports no tier; the Lambdas deploy on their own,
+ * so they never reach into the local cloud or the stack; the app ships to browsers.
+ */
+function forbid(folders, why) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: `^(\\.\\./)+(${folders.join('|')})(/|$)`, message: why }] },
+    ],
+  };
+}
+
 module.exports = defineConfig([
   {
     ignores: [
@@ -22,6 +36,35 @@ module.exports = defineConfig([
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['api/**/*.ts'],
+    rules: forbid(
+      ['src', 'lambda', 'local', 'infra', 'testing', 'e2e', 'scripts'],
+      'api/ is the contract the tiers share: it depends on none of them.',
+    ),
+  },
+  {
+    files: ['lambda/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.bench.ts'],
+    rules: forbid(
+      ['src', 'local', 'infra', 'testing', 'e2e', 'scripts'],
+      'A Lambda deploys alone: it may use api/ and lambda/ only.',
+    ),
+  },
+  {
+    files: ['lambda/**/*.test.ts', 'lambda/**/*.bench.ts'],
+    rules: forbid(
+      ['src', 'local', 'infra', 'e2e', 'scripts'],
+      "The Lambdas' tests reach the local cloud through testing/ only.",
+    ),
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: forbid(
+      ['lambda', 'local', 'infra', 'e2e', 'scripts'],
+      'The app ships to browsers: it may use api/ and src/ only.',
+    ),
   },
   {
     files: ['src/**/*.ts'],
