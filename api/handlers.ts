@@ -20,12 +20,17 @@ export const lambdaEnv = {
   jwksUrl: 'JWKS_URL',
   /** Optional: base64 HS256 secret of a legacy Auth0 client. */
   legacySecret: 'LEGACY_HS256_SECRET',
+  /** The Secrets Manager secret (name or ARN) whose value signs paging cursors. */
+  cursorSecretId: 'CURSOR_SECRET_ID',
   /** Optional tuning: how old the other pets in a purchase answer may be. */
   snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
 } as const;
 
-/** Groups of settings a function may need: the table, or the identity provider too. */
-export type EnvironmentNeed = 'table' | 'identity';
+/**
+ * Groups of settings a function may need: the table, the identity provider (to
+ * verify ID tokens), the cursor key (to sign and check paging cursors).
+ */
+export type EnvironmentNeed = 'table' | 'identity' | 'cursorKey';
 
 export interface HandlerSpec {
   /** The module, from the repository root, that exports `handler`. */
@@ -37,32 +42,48 @@ export interface HandlerSpec {
   memoryMb: number;
 }
 
+// Reads go through the table's indexes (lambda/table.ts), so Query, never Scan.
 export const handlers = {
   getPets: {
     entry: 'lambda/get-pets.ts',
-    needs: ['table'],
-    tableActions: ['dynamodb:Scan'],
+    needs: ['table', 'cursorKey'],
+    tableActions: ['dynamodb:Query'],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // The tutorial's whole-list write, for catalogues of up to one page.
   updatePets: {
     entry: 'lambda/update-pets.ts',
     needs: ['table'],
     tableActions: [
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
-      'dynamodb:Scan',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  putPet: {
+    entry: 'lambda/put-pet.ts',
+    needs: ['table'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  deletePet: {
+    entry: 'lambda/delete-pet.ts',
+    needs: ['table'],
+    tableActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
   // A purchase is an UpdateItem, then a GetItem only when it fails; the answer's list
-  // comes from a Scan of the catalogue (lambda/snapshot.ts).
+  // is the first page of the catalogue (a Query), while the store fits one page.
   purchasePet: {
     entry: 'lambda/purchase-pet.ts',
     needs: ['table', 'identity'],
-    tableActions: ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -74,6 +95,8 @@ export const handlerNames = Object.keys(handlers) as HandlerName[];
 /** The values a deployment (or the local cloud) fills the variables with. */
 export interface EnvironmentValues {
   tableName: string;
+  /** The secret that holds the cursor key (in AWS its ARN). */
+  cursorSecretId: string;
   identity: {
     issuer: string;
     audience: string;
@@ -90,6 +113,7 @@ export function lambdaEnvironment(
 ): Record<string, string> {
   const spec: HandlerSpec = handlers[name];
   const env: Record<string, string> = { [lambdaEnv.table]: values.tableName };
+  if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecret } = values.identity;
     env[lambdaEnv.tokenIssuer] = issuer;

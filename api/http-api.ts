@@ -30,19 +30,38 @@ function route(
   return { method, path, handler, roles, auth: roles.length > 0 ? 'AWS_IAM' : 'NONE' };
 }
 
+const routes: readonly Route[] = [
+  route('GET', '/pets', 'getPets'),
+  route('POST', '/pets', 'updatePets', ['admin']),
+  route('PUT', '/pets/{id}', 'putPet', ['admin']),
+  route('DELETE', '/pets/{id}', 'deletePet', ['admin']),
+  route('POST', '/pets/purchase', 'purchasePet', ['buyer']),
+];
+
 export const api = {
   name: 'SecurePets',
   stage: 'test',
-  routes: [
-    route('GET', '/pets', 'getPets'),
-    route('POST', '/pets', 'updatePets', ['admin']),
-    route('POST', '/pets/purchase', 'purchasePet', ['buyer']),
-  ] as readonly Route[],
+  routes,
+  /**
+   * API Gateway's and Lambda's hard limits. The stack gets them from AWS itself; the
+   * local gateway enforces these numbers, so what passes locally passes in AWS.
+   */
+  limits: {
+    /** API Gateway refuses a larger request body with 413. */
+    maxRequestBytes: 10 * 1024 * 1024,
+    /** Lambda refuses a larger synchronous answer; API Gateway then answers 502. */
+    maxLambdaResponseBytes: 6 * 1024 * 1024,
+    /** REST API integrations give up after 29 s: 504. */
+    integrationTimeoutMs: 29_000,
+  },
+  /** Answers of at least this many bytes are gzipped for clients that accept it. */
+  minimumCompressionSize: 1024,
   /**
    * CORS on every response, errors included. The allowed headers are the ones a
-   * SigV4-signing browser client sends. ETag is exposed because it carries the
-   * catalogue's concurrency token (see lambda/README.md), x-amzn-ErrorType because
-   * the app must tell expired credentials (renew and retry) from a refused role.
+   * SigV4-signing browser client sends, plus the conditional-request headers of the
+   * per-pet writes. ETag is exposed because it carries the concurrency tokens (see
+   * lambda/README.md), Link for paging, x-amzn-ErrorType because the app must tell
+   * expired credentials (renew and retry) from a refused role.
    */
   cors: {
     allowOrigin: '*',
@@ -52,9 +71,12 @@ export const api = {
       'Authorization',
       'x-api-key',
       'x-amz-security-token',
+      'If-Match',
+      'If-None-Match',
     ],
-    allowMethods: ['POST', 'GET', 'OPTIONS'],
-    exposeHeaders: ['ETag', 'x-amzn-ErrorType'],
+    // Every route's method, and the preflight's own.
+    allowMethods: [...new Set([...routes.map((r) => r.method), 'OPTIONS'])],
+    exposeHeaders: ['ETag', 'Link', 'x-amzn-ErrorType'],
   },
 } as const;
 
@@ -69,6 +91,68 @@ export function corsHeaders(preflight = false): Record<string, string> {
     headers['Access-Control-Allow-Methods'] = api.cors.allowMethods.join(', ');
   }
   return headers;
+}
+
+/**
+ * A request path (below the stage) against a resource path: its path parameters
+ * (percent-decoded) when it matches, else undefined. `literals` counts the literal
+ * segments, which API Gateway prefers over parameters.
+ */
+export function matchPath(
+  template: string,
+  path: string,
+): { pathParameters: Record<string, string>; literals: number } | undefined {
+  const parts = template.split('/');
+  const segments = path.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const pathParameters: Record<string, string> = {};
+  let literals = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const segment = segments[i]!;
+    const param = /^\{(\w+)\}$/.exec(part);
+    if (!param) {
+      if (part !== segment) return undefined;
+      literals++;
+      continue;
+    }
+    if (segment === '') return undefined;
+    try {
+      pathParameters[param[1]!] = decodeURIComponent(segment);
+    } catch {
+      return undefined; // malformed percent-encoding matches no resource
+    }
+  }
+  return { pathParameters, literals };
+}
+
+/**
+ * The route a request takes, as API Gateway picks it: among the routes of the method
+ * whose resource matches, the one with the most literal segments.
+ */
+export function matchRoute(
+  method: string,
+  path: string,
+): { route: Route; pathParameters: Record<string, string> | null } | undefined {
+  let best: { route: Route; pathParameters: Record<string, string>; literals: number } | undefined;
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = matchPath(route.path, path);
+    if (match && (!best || match.literals > best.literals)) best = { route, ...match };
+  }
+  if (!best) return undefined;
+  const hasParams = Object.keys(best.pathParameters).length > 0;
+  return { route: best.route, pathParameters: hasParams ? best.pathParameters : null };
+}
+
+/** Whether a path is one of the API's resources (whatever the method): preflights answer there. */
+export function isResource(path: string): boolean {
+  return routes.some((r) => matchPath(r.path, path) !== undefined);
+}
+
+/** The resource paths of the API (each gets a preflight). */
+export function resourcePaths(): string[] {
+  return [...new Set(routes.map((r) => r.path))];
 }
 
 /** The routes a role may invoke. */

@@ -56,3 +56,22 @@ export function priceProblem(value: unknown): PriceProblem | null {
   if (Math.abs(cents - Math.round(cents)) > 1e-6 * Math.max(1, cents)) return 'tooPrecise';
   return null;
 }
+
+/**
+ * A pet listing's concurrency token: the `ETag` of `PUT /pets/{id}` and what
+ * `If-Match` sends back. A digest of what an admin controls (FNV-1a, 2 x 32 bits):
+ * the app computes it for a pet it shows, the Lambda for the pet it reads, and the
+ * write itself is still conditional on the values read, so a collision could only
+ * let a write through that the condition then refuses.
+ */
+export function listingTag(pet: PetListing): string {
+  const text = `${pet.id}\t${pet.type}\t${pet.price}`;
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(36).padStart(7, '0') + b.toString(36).padStart(7, '0');
+}
