@@ -15,7 +15,7 @@ export function snapshot(): CatalogueSnapshot {
   let s = snapshots.get(tableName);
   if (!s) {
     const store = new PetTable(tableName);
-    s = new CatalogueSnapshot(() => store.list(), snapshotTtlMs);
+    s = new CatalogueSnapshot(() => store.catalogue(), snapshotTtlMs);
     snapshots.set(tableName, s);
   }
   return s;

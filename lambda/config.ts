@@ -77,3 +77,8 @@ export const authConfig = memo(
     };
   },
 );
+
+/** Only the secret's name: its value is fetched (and cached) when a cursor is needed. */
+export const cursorConfig = memo([lambdaEnv.cursorSecretId], (env) => ({
+  secretId: required(env, lambdaEnv.cursorSecretId),
+}));

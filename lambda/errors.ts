@@ -40,3 +40,10 @@ export class ConflictError extends HttpError {
     super(409, message);
   }
 }
+
+/** 413: the request is more than the route takes; another route does it piece by piece. */
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string) {
+    super(413, message);
+  }
+}

@@ -1,15 +1,53 @@
 import type { LambdaHandler } from '../api/handlers';
-import { storeConfig } from './config';
-import { etagHeader, json, route } from './http';
+import { pageLimit } from '../api/pet-query';
 import { snapshotFor } from './catalogue';
+import { cursorConfig, storeConfig } from './config';
+import { cursorKey, decodeCursor, encodeCursor } from './cursor';
+import { etagHeader, json, route, selfUrl } from './http';
 import { catalogueTag, PetTable } from './pet-table';
+import { parsePetQuery } from './pets';
 
-/** GET /pets: every pet, read fresh, with the catalogue token as ETag. */
-export const handler: LambdaHandler = route('getPets', async () => {
+/**
+ * GET /pets: one page of pets, `limit` (1000 unless fewer are asked) in the order of
+ * `sort`, filtered by `status` and `type`, after `cursor`; `Link: rel="next"` when
+ * more follow. The catalogue token (ETag) only when the answer is the whole
+ * catalogue, since that is all a tutorial-era client can send back in POST /pets.
+ */
+export const handler: LambdaHandler = route('getPets', async (event, line) => {
+  const request = parsePetQuery(event);
   const { tableName } = storeConfig();
+  const { secretId } = cursorConfig();
+  // A bad cursor is refused before anything is read.
+  const after =
+    request.cursor === undefined
+      ? undefined
+      : decodeCursor(request.cursor, request.query, await cursorKey(secretId)).after;
+
   const startedAt = Date.now();
-  const pets = await new PetTable(tableName).list();
-  // Same container (the local gateway runs all routes in one process): free refresh.
-  snapshotFor(tableName)?.install(pets, startedAt);
-  return json(200, pets, etagHeader(catalogueTag(pets)));
+  const page = await new PetTable(tableName).page({
+    ...request.query,
+    limit: request.limit,
+    after,
+  });
+  line['read'] = page.read;
+  line['pets'] = page.pets.length;
+
+  const headers: Record<string, string> = {};
+  if (page.next !== undefined) {
+    const cursor = encodeCursor({ ...request.query, after: page.next }, await cursorKey(secretId));
+    headers['Link'] = `<${selfUrl(event, { ...request.params, cursor })}>; rel="next"`;
+  }
+  const unfiltered = request.query.status === undefined && request.query.type === undefined;
+  if (unfiltered && request.cursor === undefined) {
+    const snapshot = snapshotFor(tableName);
+    if (page.next === undefined) {
+      const byId = [...page.pets].sort((a, b) => a.id - b.id);
+      Object.assign(headers, etagHeader(catalogueTag(byId)));
+      // Same container (the local gateway runs all routes in one process): free refresh.
+      snapshot?.install(byId, startedAt);
+    } else if (request.limit === pageLimit.max) {
+      snapshot?.install(null, startedAt); // more than a page: purchases answer one pet
+    }
+  }
+  return json(200, page.pets, headers);
 });

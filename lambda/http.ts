@@ -1,4 +1,4 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HandlerName, LambdaHandler } from '../api/handlers';
 import { corsHeaders } from '../api/http-api';
 import { HttpError } from './errors';
@@ -16,7 +16,21 @@ export function json(
   };
 }
 
-/** The ETag header: the catalogue's concurrency token, quoted as HTTP wants. */
+/** 204: CORS headers and nothing else. */
+export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: 204, headers: { ...corsHeaders(), ...headers }, body: '' };
+}
+
+/** A request header by name, whatever case the client (or the gateway) gave it. */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** The ETag header: a concurrency token (the catalogue's or a pet's), quoted as HTTP wants. */
 export function etagHeader(tag: string): Record<string, string> {
   return { ETag: `"${tag}"` };
 }
@@ -28,15 +42,20 @@ export function log(fields: Record<string, unknown>): void {
 
 /**
  * Wraps a route: known errors become `{ message }` with their status; anything else
- * is logged with its stack and answered 500 without it.
+ * is logged with its stack and answered 500 without it. What the route puts in
+ * `line` joins the request's one log line (e.g. how many items a page read).
  */
-export function route(name: HandlerName, fn: LambdaHandler): LambdaHandler {
+export function route(
+  name: HandlerName,
+  fn: (event: APIGatewayProxyEvent, line: Record<string, unknown>) => ReturnType<LambdaHandler>,
+): LambdaHandler {
   return async (event) => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId;
+    const line: Record<string, unknown> = {};
     try {
-      const result = await fn(event);
-      log({ route: name, requestId, status: result.statusCode, ms: ms(started) });
+      const result = await fn(event, line);
+      log({ route: name, requestId, status: result.statusCode, ...line, ms: ms(started) });
       return result;
     } catch (err) {
       if (err instanceof HttpError) {
@@ -66,4 +85,30 @@ export function route(name: HandlerName, fn: LambdaHandler): LambdaHandler {
 
 function ms(since: number): number {
   return Math.round((performance.now() - since) * 10) / 10;
+}
+
+/** A host name or address with an optional port: anything else is not put in a header. */
+const HOST = /^(?:\[[\da-fA-F:.]+\]|[A-Za-z\d.-]+)(?::\d{1,5})?$/;
+
+/**
+ * The absolute URL of this resource with `query`, as the client reached it through
+ * API Gateway: scheme from X-Forwarded-Proto (https unless it says http), host from
+ * requestContext.domainName (else Host; with X-Forwarded-Port when not the scheme's
+ * own), path from requestContext.path, which on execute-api's own domain starts with
+ * the stage and on a custom domain with its base path.
+ */
+export function selfUrl(event: APIGatewayProxyEvent, query: Record<string, string>): string {
+  const proto = header(event, 'X-Forwarded-Proto')?.split(',')[0]?.trim().toLowerCase();
+  const scheme = proto === 'http' ? 'http' : 'https';
+  const hosts = [event.requestContext?.domainName, header(event, 'Host')];
+  let host = hosts.find((h) => h !== undefined && HOST.test(h)) ?? 'localhost';
+  const port = header(event, 'X-Forwarded-Port')?.trim();
+  if (!/:\d+$/.test(host) && port && /^\d{1,5}$/.test(port)) {
+    if (port !== (scheme === 'https' ? '443' : '80')) host += `:${port}`;
+  }
+  const url = new URL(`${scheme}://${host}`);
+  // The setters percent-encode, so nothing from the request can break out of `<…>`.
+  url.pathname = event.requestContext?.path ?? event.path ?? '/';
+  url.search = new URLSearchParams(query).toString();
+  return url.href;
 }

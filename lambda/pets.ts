@@ -1,10 +1,16 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { isPetId, petRules, priceProblem, typeProblem, type PetListing } from '../api/pet';
-import { BadRequestError } from './errors';
+import { pageLimit, petSorts, petStatuses, type PetSort, type PetStatus } from '../api/pet-query';
+import type { PageQuery } from './cursor';
+import { BadRequestError, PayloadTooLargeError } from './errors';
+import { header } from './http';
+import { replaceLimit, type Preconditions } from './pet-table';
 
 export const limits = {
   /** Lambda's synchronous payload limit is 6 MB; stay clear of it with JSON overhead. */
   maxBodyBytes: 5 * 1024 * 1024,
-  maxPets: 60_000,
+  /** POST /pets replaces a store of at most one page with a list of at most one page. */
+  maxPets: replaceLimit,
 } as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -34,32 +40,43 @@ export function parseJsonBody(
 function parseListing(value: unknown, index: number): PetListing {
   const at = `pets[${index}]`;
   if (!isRecord(value)) throw new BadRequestError(`${at} must be an object.`);
-  const { id, type, price } = value;
+  const { id } = value;
   if (!isPetId(id)) throw new BadRequestError(`${at}.id must be a positive integer.`);
+  return { id, ...parseTypeAndPrice(value, `${at}.`) };
+}
+
+/** `type` and `price` by the listing rules; `at` prefixes the field names in messages. */
+function parseTypeAndPrice(value: Record<string, unknown>, at = ''): Omit<PetListing, 'id'> {
+  const { type, price } = value;
   switch (typeProblem(type)) {
     case 'missing':
-      throw new BadRequestError(`${at}.type must be a string.`);
+      throw new BadRequestError(`${at}type must be a string.`);
     case 'empty':
-      throw new BadRequestError(`${at}.type must not be empty.`);
+      throw new BadRequestError(`${at}type must not be empty.`);
     case 'tooLong':
-      throw new BadRequestError(`${at}.type must be at most ${petRules.maxTypeLength} characters.`);
+      throw new BadRequestError(`${at}type must be at most ${petRules.maxTypeLength} characters.`);
   }
   switch (priceProblem(price)) {
     case 'missing':
     case 'notFinite':
-      throw new BadRequestError(`${at}.price must be a finite number.`);
+      throw new BadRequestError(`${at}price must be a finite number.`);
     case 'negative':
     case 'tooHigh':
       throw new BadRequestError(
-        `${at}.price must be between ${petRules.minPrice} and ${petRules.maxPrice}.`,
+        `${at}price must be between ${petRules.minPrice} and ${petRules.maxPrice}.`,
       );
     case 'tooPrecise':
       throw new BadRequestError(
-        `${at}.price must have at most ${petRules.priceDecimals} decimals (whole cents).`,
+        `${at}price must have at most ${petRules.priceDecimals} decimals (whole cents).`,
       );
   }
-  // isSold and soldTo are ignored on purpose: POST /pets cannot create, change or undo a sale.
-  return { id, type: (type as string).trim(), price: price as number };
+  // isSold and soldTo are ignored on purpose: an admin's write cannot create, change or undo a sale.
+  return { type: (type as string).trim(), price: price as number };
+}
+
+/** A PUT /pets/{id} body: `{ type, price }` by the listing rules; sale fields are ignored. */
+export function parseListingBody(body: Record<string, unknown>): Omit<PetListing, 'id'> {
+  return parseTypeAndPrice(body);
 }
 
 export interface UpdateRequest {
@@ -73,7 +90,10 @@ export function parseUpdateRequest(body: Record<string, unknown>): UpdateRequest
   const { pets, etag } = body;
   if (!Array.isArray(pets)) throw new BadRequestError('pets must be an array of pets.');
   if (pets.length > limits.maxPets) {
-    throw new BadRequestError(`pets must hold at most ${limits.maxPets} pets.`);
+    throw new PayloadTooLargeError(
+      `POST /pets takes at most ${limits.maxPets} pets: ` +
+        'use PUT /pets/{id} and DELETE /pets/{id} to add, change and remove pets one by one.',
+    );
   }
   const listings = pets.map(parseListing);
   const seen = new Set<number>();
@@ -98,4 +118,115 @@ export function parsePetId(body: Record<string, unknown>): number {
   if (petId === undefined) throw new BadRequestError('petId is required.');
   if (!isPetId(petId)) throw new BadRequestError('petId must be a positive integer.');
   return petId;
+}
+
+/** The `{id}` of /pets/{id}: digits of a positive safe integer, nothing else. */
+export function parsePathId(event: APIGatewayProxyEvent): number {
+  const raw = event.pathParameters?.['id'];
+  const id = raw !== undefined && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
+  if (!isPetId(id)) {
+    throw new BadRequestError('The pet id in the path must be a positive integer.');
+  }
+  return id;
+}
+
+/** A listing tag as ETag carries it: quoted, perhaps weak (`W/"…"`), or bare. */
+const ENTITY_TAG = /^(?:W\/)?"([\w-]{1,64})"$|^([\w-]{1,64})$/;
+
+/**
+ * If-Match (`*` or listing tags) and, when `noneMatch`, If-None-Match (`*` only: create
+ * only). Anything else there is a 400, never silently an unconditional write.
+ */
+export function parsePreconditions(
+  event: APIGatewayProxyEvent,
+  options: { noneMatch: boolean },
+): Preconditions {
+  const pre: Preconditions = {};
+  const ifMatch = header(event, 'If-Match')?.trim();
+  if (ifMatch !== undefined) {
+    if (ifMatch === '*') pre.ifMatch = '*';
+    else {
+      const tags = ifMatch.split(',').map((t) => ENTITY_TAG.exec(t.trim()));
+      if (tags.length > 20 || tags.some((t) => t === null)) {
+        throw new BadRequestError('If-Match must be * or the ETag of the pet, as it came.');
+      }
+      pre.ifMatch = tags.map((t) => t![1] ?? t![2]!);
+    }
+  }
+  const ifNoneMatch = options.noneMatch ? header(event, 'If-None-Match')?.trim() : undefined;
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch !== '*') {
+      throw new BadRequestError('If-None-Match must be * (create the pet only if it is new).');
+    }
+    if (pre.ifMatch !== undefined) {
+      throw new BadRequestError('Send If-Match or If-None-Match, not both.');
+    }
+    pre.ifNoneMatch = '*';
+  }
+  return pre;
+}
+
+export interface PetPageRequest {
+  query: PageQuery;
+  limit: number;
+  cursor?: string;
+  /** The query's parameters, normalised, for the next page's URL. */
+  params: Record<string, string>;
+}
+
+/** GET /pets's query string: `limit`, `cursor`, `status`, `type`, `sort`; others are ignored. */
+export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
+  const single = event.queryStringParameters ?? {};
+  const multi = event.multiValueQueryStringParameters ?? {};
+  const param = (name: string): string | undefined => {
+    if ((multi[name]?.length ?? 0) > 1) {
+      throw new BadRequestError(`${name} is given more than once.`);
+    }
+    return multi[name]?.[0] ?? single[name] ?? undefined;
+  };
+  const params: Record<string, string> = {};
+
+  let limit: number = pageLimit.default;
+  const rawLimit = param('limit');
+  if (rawLimit !== undefined) {
+    limit = /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
+    if (!(limit >= pageLimit.min && limit <= pageLimit.max)) {
+      throw new BadRequestError(
+        `limit must be a whole number from ${pageLimit.min} to ${pageLimit.max}.`,
+      );
+    }
+    params['limit'] = String(limit);
+  }
+
+  const query: PageQuery = { sort: 'id' };
+  const status = param('status');
+  if (status !== undefined) {
+    if (!petStatuses.includes(status as PetStatus)) {
+      throw new BadRequestError(`status must be ${petStatuses.join(' or ')}.`);
+    }
+    query.status = status as PetStatus;
+    params['status'] = status;
+  }
+  const type = param('type');
+  if (type !== undefined) {
+    switch (typeProblem(type)) {
+      case 'empty':
+        throw new BadRequestError('type must not be empty.');
+      case 'tooLong':
+        throw new BadRequestError(`type must be at most ${petRules.maxTypeLength} characters.`);
+    }
+    // Stored types are trimmed (the listing rules), so a filter is too.
+    query.type = type.trim();
+    params['type'] = query.type;
+  }
+  const sort = param('sort');
+  if (sort !== undefined) {
+    if (!petSorts.includes(sort as PetSort)) {
+      throw new BadRequestError(`sort must be one of ${petSorts.join(', ')}.`);
+    }
+    query.sort = sort as PetSort;
+    params['sort'] = sort;
+  }
+  const cursor = param('cursor');
+  return { query, limit, params, ...(cursor !== undefined && { cursor }) };
 }

@@ -4,11 +4,13 @@ import { catalogueTag } from './pet-table';
 /**
  * A container's recent copy of the catalogue, for purchase responses only.
  *
- * Why: the purchase contract returns every pet, but reading every pet is O(n) and
- * would make each O(1) purchase as slow as the catalogue is big. A purchase instead
- * answers from this copy, at most `ttlMs` old (plus one refresh), with every sale this
- * container made overlaid, so the buyer always sees their own purchase. GET /pets
- * never uses it: it always reads the table. The pets are kept pre-serialised in
+ * Why: the purchase contract returns the whole list while the store fits one page
+ * (and only the bought pet past that), but reading up to a page on every purchase
+ * would make each O(1) purchase cost a page read. A purchase instead answers from
+ * this copy, at most `ttlMs` old (plus one refresh), with every sale this container
+ * made overlaid, so the buyer always sees their own purchase. A refresh reads at most
+ * a page and one more pet (`load` answers null for a larger store). GET /pets never
+ * answers from it: it always reads the table. The pets are kept pre-serialised in
  * chunks of CHUNK pets: a sale re-serialises one pet and re-joins its chunk, and the
  * response body is the chunks concatenated with `+`, which V8 keeps as a rope of
  * small strings until someone reads it. Measured here: one flat string over 128 KB
@@ -22,20 +24,25 @@ export class CatalogueSnapshot {
   private parts: string[] = [];
   private chunks: string[] = [];
   private tag = '';
+  /** False when the store held more than a page at the last read. */
+  private whole = true;
   private loadedAt = -Infinity;
   private refreshing: Promise<void> | undefined;
   /** Sales made while a refresh was reading, re-applied when it lands. */
   private salesDuringRefresh: Pet[] | undefined;
 
   constructor(
-    private readonly load: () => Promise<Pet[]>,
+    /** The whole catalogue by id, or null when it is larger than a page. */
+    private readonly load: () => Promise<Pet[] | null>,
     private readonly ttlMs: number,
     /** Past this age a purchase waits for the refresh instead of answering stale. */
     private readonly maxStaleMs = Math.max(ttlMs * 10, 5000),
   ) {}
 
-  /** Installs a fresh full read (from GET /pets, or a refresh). */
-  install(pets: readonly Pet[], readStartedAt = Date.now()): void {
+  /** Installs a fresh full read by id (from GET /pets, or a refresh); null: more than a page. */
+  install(pets: readonly Pet[] | null, readStartedAt = Date.now()): void {
+    this.whole = pets !== null;
+    pets ??= [];
     this.ids = new Map(pets.map((p, i) => [p.id, i]));
     this.parts = pets.map((p) => JSON.stringify(p));
     this.chunks = [];
@@ -46,8 +53,11 @@ export class CatalogueSnapshot {
     this.loadedAt = readStartedAt;
   }
 
-  /** The JSON array of all pets with `sold` in it, and the catalogue token. */
-  async withSale(sold: Pet): Promise<{ body: string; tag: string }> {
+  /**
+   * The JSON array of all pets with `sold` in it, and the catalogue token; for a store
+   * larger than a page, just `sold` and no token.
+   */
+  async withSale(sold: Pet): Promise<{ body: string; tag?: string }> {
     const age = Date.now() - this.loadedAt;
     if (age > this.ttlMs) {
       const refresh = this.refresh();
@@ -58,14 +68,18 @@ export class CatalogueSnapshot {
         );
     }
     this.salesDuringRefresh?.push(sold);
+    if (!this.whole) return { body: JSON.stringify([sold]) };
     // A pet newer than the copy: read again. A refresh already in flight may have read
     // before the pet existed; one started after it settles reads after our sale.
     if (!this.overlay(sold)) {
       for (let attempt = 0; attempt < 2; attempt++) {
         this.loadedAt = -Infinity;
         await this.refresh();
+        if (!this.whole) return { body: JSON.stringify([sold]) };
         if (this.overlay(sold)) break;
       }
+      // Still missing (an index not yet caught up): the buyer sees their pet anyway.
+      if (!this.ids.has(sold.id)) return { body: JSON.stringify([sold]) };
     }
     let body = '[';
     for (let i = 0; i < this.chunks.length; i++) body += i ? `,${this.chunks[i]}` : this.chunks[i];

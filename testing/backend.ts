@@ -1,13 +1,19 @@
-// The Lambdas' backend for tests and benches: a real DynamoDB (dynalite) and a real
-// JWKS endpoint on loopback, and the handlers configured against them through the
-// same environment variables a deployment sets (api/handlers.ts's lambdaEnvironment).
+// The Lambdas' backend for tests and benches: a real DynamoDB (dynalite), a real
+// JWKS endpoint and a Secrets Manager stand-in on loopback, and the handlers
+// configured against them through the same environment variables a deployment sets
+// (api/handlers.ts's lambdaEnvironment).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { CryptoKey, JWTPayload } from 'jose';
-import { lambdaEnv, lambdaEnvironment, type HandlerName } from '../api/handlers';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handlerNames, lambdaEnv, lambdaEnvironment } from '../api/handlers';
+import { api, matchRoute, type Method } from '../api/http-api';
 import type { Pet } from '../api/pet';
-import { createTableIfMissing } from '../lambda/table';
+import { ensureTable, petItem } from '../lambda/table';
+import { LocalSecrets, SECRETS_TARGET_PREFIX } from '../local/aws/secrets';
 import { startDynamoDB } from '../local/dynamodb';
 export { loadHandlers } from '../local/lambdas';
 import { audience, startTokenIssuer } from './token-issuer';
@@ -28,8 +34,17 @@ export interface Backend {
     claims?: JWTPayload,
     options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string },
   ): Promise<string>;
-  /** Writes pets straight into the table (default: the handlers' table). */
+  /** Writes pets straight into the table (default: the handlers' table), as the Lambdas store them. */
   seed(pets: readonly Pet[], table?: string): Promise<void>;
+  /** The Secrets Manager stand-in the handlers read the cursor key from. */
+  secrets: {
+    /** CURSOR_SECRET_ID's secret. */
+    cursorSecretId: string;
+    /** The key it holds now. */
+    cursorKey: Uint8Array;
+    /** How many GetSecretValue calls reached it, found or not. */
+    calls(): number;
+  };
   close(): Promise<void>;
 }
 
@@ -39,23 +54,34 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
     ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
     : await startDynamoDB({ port: 0 });
   const tokens = await startTokenIssuer({ issuer });
+  const secrets = await startSecrets();
   const tableName = `Pets-${process.pid}`;
 
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    ...lambdaEnvironment('purchasePet' satisfies HandlerName, {
-      tableName,
-      identity: { issuer, audience, jwksUrl: tokens.jwksUrl },
-    }),
   });
+  // Every handler runs in this one process: the union of their environments.
+  for (const name of handlerNames) {
+    Object.assign(
+      process.env,
+      lambdaEnvironment(name, {
+        tableName,
+        cursorSecretId: secrets.cursorSecretId,
+        identity: { issuer, audience, jwksUrl: tokens.jwksUrl },
+      }),
+    );
+  }
   delete process.env[lambdaEnv.legacySecret];
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
-  await createTableIfMissing(client, tableName);
-  const doc = DynamoDBDocumentClient.from(client);
+  await ensureTable(client, tableName, () => undefined);
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 
   return {
     tableName,
@@ -75,7 +101,7 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
       await Promise.all(
         Array.from({ length: 8 }, async () => {
           for (let batch = batches.shift(); batch; batch = batches.shift()) {
-            let items = batch.map((p) => ({ PutRequest: { Item: { ...p } } }));
+            let items = batch.map((p) => ({ PutRequest: { Item: { ...petItem(p) } } }));
             while (items.length) {
               const res = await doc.send(
                 new BatchWriteCommand({ RequestItems: { [table]: items } }),
@@ -86,34 +112,115 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
         }),
       );
     },
+    secrets: {
+      cursorSecretId: secrets.cursorSecretId,
+      cursorKey: secrets.cursorKey,
+      calls: () => secrets.calls,
+    },
     async close() {
       client.destroy();
       await tokens.close();
+      await secrets.close();
       await dynamo.close();
     },
   };
 }
 
-/** An API Gateway REST (payload v1) proxy event, as the gateway hands it to a Lambda. */
+/**
+ * Secrets Manager on loopback: local/aws/secrets.ts's GetSecretValue behind an HTTP
+ * server, so the handlers' Powertools getSecret goes through the real SDK client,
+ * endpoint override and JSON 1.1 protocol, as it does in AWS. Holds a fresh random
+ * cursor key per run.
+ */
+async function startSecrets() {
+  const cursorSecretId = 'pets/cursor-key';
+  const key = randomBytes(32).toString('base64url');
+  const store = new LocalSecrets('000000000000', 'us-east-1', { [cursorSecretId]: key });
+  const state = { calls: 0 };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (target.startsWith(SECRETS_TARGET_PREFIX)) state.calls++;
+      const answer = store.handle(target, Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(answer.statusCode, { 'Content-Type': 'application/x-amz-json-1.1' });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cursorSecretId,
+    cursorKey: new Uint8Array(Buffer.from(key, 'utf8')),
+    get calls() {
+      return state.calls;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The domain API Gateway gives test events (execute-api's own, so paths carry the stage). */
+export const apiDomain = 'abcdef1234.execute-api.us-east-1.amazonaws.com';
+
+export interface EventOptions {
+  /** Query string parameters; a list for a repeated one. */
+  query?: Record<string, string | string[]>;
+  /** Request headers, added to Content-Type and the gateway's own. */
+  headers?: Record<string, string>;
+  /** The resource path's parameters (`{ id: '7' }` for /pets/{id}). */
+  pathParameters?: Record<string, string>;
+}
+
+/**
+ * An API Gateway REST (payload v1) proxy event, as the gateway hands it to a Lambda
+ * on execute-api's own domain, stage `test`. `path` is the request path below the
+ * stage; `resource` and `pathParameters` are the route's (api/http-api.ts matchRoute).
+ */
 export function apiEvent(
-  method: 'GET' | 'POST',
+  method: Method,
   path: string,
   body?: unknown,
+  options: EventOptions = {},
 ): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Host: apiDomain,
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-Port': '443',
+    ...options.headers,
+  };
+  const route = matchRoute(method, path);
+  const query = Object.entries(options.query ?? {}).map(
+    ([k, v]) => [k, Array.isArray(v) ? v : [v]] as const,
+  );
   return {
     httpMethod: method,
     path,
-    resource: path,
+    resource: route?.route.path ?? path,
     body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
     isBase64Encoded: false,
-    headers: { 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    // Like API Gateway: the last value of a repeated parameter, and all of them.
+    queryStringParameters: query.length
+      ? Object.fromEntries(query.map(([k, v]) => [k, v.at(-1)!]))
+      : null,
+    multiValueQueryStringParameters: query.length
+      ? Object.fromEntries(query.map(([k, v]) => [k, [...v]]))
+      : null,
+    pathParameters: options.pathParameters ?? route?.pathParameters ?? null,
     stageVariables: null,
     requestContext: {
       requestId: `test-${Math.random().toString(36).slice(2)}`,
+      domainName: apiDomain,
+      stage: api.stage,
+      path: `/${api.stage}${path}`,
+      httpMethod: method,
     } as APIGatewayProxyEvent['requestContext'],
   };
 }
