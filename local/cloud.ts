@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type AppConfig, parseAppConfig } from '../api/app-config';
@@ -7,14 +8,15 @@ import { handlerNames, lambdaEnvironment } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
-import { createTableIfMissing, seedIfEmpty } from '../lambda/table';
+import { ensureTable, seedIfEmpty } from '../lambda/table';
 import { CredentialStore } from './aws/credentials';
 import { startAwsEdge } from './aws/index';
+import { LocalSecrets } from './aws/secrets';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
 import { loadHandlers } from './lambdas';
-import { aws, clientId, ports, urls } from './settings';
+import { aws, clientId, host, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -35,8 +37,31 @@ export interface LocalCloud {
   close(): Promise<void>;
 }
 
-/** The table the Lambdas use locally; in AWS the stack names it. */
-const tableName = 'Pets';
+/** The Secrets Manager secret whose value signs paging cursors; in AWS the stack creates it. */
+export const cursorSecretName = 'secure-pets/cursor-key';
+
+/**
+ * The local secrets, kept in `{dataDir}/secrets.json` (mode 0600) so that they
+ * survive a restart: a cursor handed out before a restart must still verify after
+ * it. The cursor key is 32 random bytes, base64, made once.
+ */
+export async function loadSecrets(dataDir: string): Promise<Record<string, string>> {
+  const file = join(dataDir, 'secrets.json');
+  let stored: Record<string, string> = {};
+  try {
+    stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`${file} is unreadable (npm run reset starts afresh)`, { cause: error });
+    }
+  }
+  if (typeof stored[cursorSecretName] === 'string' && stored[cursorSecretName] !== '') {
+    return stored;
+  }
+  stored = { ...stored, [cursorSecretName]: randomBytes(32).toString('base64') };
+  await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  return stored;
+}
 
 /**
  * Starts every part of the local cloud on loopback, in dependency order: DynamoDB,
@@ -58,8 +83,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     closers.push(() => dynamodb.close());
 
+    const secrets = new LocalSecrets(aws.account, aws.region, await loadSecrets(options.dataDir));
+
     // The Lambdas read the same variables in AWS; here they point at the local parts.
-    // They share this process, so it holds every function's variables.
+    // They share this process, so it holds every function's variables. Secrets Manager
+    // is the edge (started below, on this fixed port), as the SDK's service-specific
+    // endpoint variable names it.
     Object.assign(
       process.env,
       {
@@ -67,16 +96,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
         AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
         AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
       },
       ...handlerNames.map((name) =>
         lambdaEnvironment(name, {
           tableName,
+          cursorSecretId: cursorSecretName,
           identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
         }),
       ),
     );
     const client = new DynamoDBClient({});
-    await createTableIfMissing(client, tableName);
+    // The same schema the stack deploys, indexes included; a store made before the
+    // indexes is migrated in place (its pets kept), with progress in the log.
+    await ensureTable(client, tableName, (line) => log(`dynamodb ${line}`));
     await seedIfEmpty(client, tableName);
     client.destroy();
 
@@ -102,6 +135,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.aws,
       ...aws,
       credentials,
+      secrets,
       handlers: await loadHandlers(),
       now: clock.now,
       identity: { issuer: idp.issuer, jwksUrl: idp.jwksUrl, audience: clientId },

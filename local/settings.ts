@@ -33,6 +33,9 @@ export const aws = {
   apiId: 'localpets1',
 } as const;
 
+/** The DynamoDB table of pets; in AWS the stack names it. */
+export const tableName = 'Pets';
+
 /** The Auth0 application (client) the SPA is registered as. */
 export const clientId = 'pets-spa';
 

@@ -3,7 +3,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handlerNames, type HandlerName, type LambdaHandler } from '../api/handlers';
 import { CredentialStore } from '../local/aws/credentials';
+import type { GatewayLimits } from '../local/aws/gateway';
 import { startAwsEdge } from '../local/aws/index';
+import type { LocalSecrets } from '../local/aws/secrets';
 import { aws, clientId } from '../local/settings';
 import type { TokenIssuer } from './token-issuer';
 
@@ -37,6 +39,9 @@ export async function startTestEdge(options: {
   now?: () => number;
   credentials?: CredentialStore;
   handlers?: Partial<Record<HandlerName, LambdaHandler>>;
+  /** Small limits and timeouts, so a test need not send 10 MB or wait 29 s. */
+  limits?: Partial<GatewayLimits>;
+  secrets?: LocalSecrets;
 }) {
   const calls: Calls = [];
   const credentials = options.credentials ?? new CredentialStore({ now: options.now });
@@ -48,6 +53,8 @@ export async function startTestEdge(options: {
     handlers: { ...recordingHandlers(calls), ...options.handlers },
     identity: { issuer: options.idp.issuer, jwksUrl: options.idp.jwksUrl, audience: clientId },
     now: options.now,
+    limits: options.limits,
+    secrets: options.secrets,
     log: (line) => lines.push(line),
   });
   return { edge, calls, credentials, lines };

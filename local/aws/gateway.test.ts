@@ -1,6 +1,7 @@
 // The gateway with real clients: requests signed by @smithy/signature-v4 and by
 // aws-api-gateway-client (what the app uses), credentials from the local STS.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { newApigClient } from './apig-client';
@@ -221,6 +222,180 @@ describe('API Gateway', () => {
       } finally {
         await failing.edge.close();
       }
+    });
+  });
+
+  describe('per-pet routes (/pets/{id})', () => {
+    const arnOf = (method: string, path: string) =>
+      `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API_ID}/test/${method}${path}`;
+
+    it('runs putPet and deletePet for the admin role, with the templated resource and decoded pathParameters', async () => {
+      const put = await send(
+        await sign('/pets/42', admin, {
+          method: 'PUT',
+          body: JSON.stringify({ type: 'dog', price: 1 }),
+        }),
+      );
+      assert.equal(put.status, 200);
+      assert.equal(((await put.json()) as { handler: string }).handler, 'putPet');
+      const del = await send(await sign('/pets/42', admin, { method: 'DELETE', body: '' }));
+      assert.equal(del.status, 200);
+      assert.equal(((await del.json()) as { handler: string }).handler, 'deletePet');
+
+      assert.deepEqual(
+        edge.calls.map((c) => c.handler),
+        ['putPet', 'deletePet'],
+      );
+      for (const [i, method] of (['PUT', 'DELETE'] as const).entries()) {
+        const { event } = edge.calls[i]!;
+        assert.equal(event.httpMethod, method);
+        assert.equal(event.resource, '/pets/{id}');
+        assert.equal(event.path, '/pets/42');
+        assert.deepEqual(event.pathParameters, { id: '42' });
+        assert.equal(event.requestContext.resourcePath, '/pets/{id}');
+        assert.equal(event.requestContext.path, '/test/pets/42');
+        assert.equal(event.requestContext.httpMethod, method);
+        assert.match(event.requestContext.resourceId, /^[a-z0-9]{1,6}$/);
+      }
+      assert.equal(edge.calls[1]!.event.body, null);
+    });
+
+    it('prefers literal segments: /pets/purchase is the purchase, anything else is an id', async () => {
+      const client = newApigClient({
+        invokeUrl: api,
+        region: REGION,
+        accessKey: admin.accessKeyId,
+        secretKey: admin.secretAccessKey,
+        sessionToken: admin.sessionToken,
+      });
+      // aws-api-gateway-client expands the template itself, as the app does.
+      const response = await client.invokeApi(
+        { id: 'a b' },
+        '/pets/{id}',
+        'PUT',
+        {},
+        { type: 'cat', price: 2 },
+      );
+      assert.equal(response.status, 200);
+      assert.equal(edge.calls[0]?.handler, 'putPet');
+      assert.deepEqual(edge.calls[0]?.event.pathParameters, { id: 'a b' });
+      assert.equal(edge.calls[0]?.event.path, '/pets/a%20b');
+
+      // PUT has no literal /pets/purchase, so that is an id (the Lambda's 400 to give).
+      const put = await send(await sign('/pets/purchase', admin, { method: 'PUT' }));
+      assert.equal(put.status, 200);
+      assert.deepEqual(edge.calls[1]?.event.pathParameters, { id: 'purchase' });
+      const purchase = await send(await sign('/pets/purchase', buyer));
+      assert.equal(purchase.status, 200);
+      assert.equal(edge.calls[2]?.handler, 'purchasePet');
+      assert.equal(edge.calls[2]?.event.pathParameters, null);
+    });
+
+    it('refuses a buyer on PUT and DELETE /pets/42, naming the real path in the method ARN', async () => {
+      for (const method of ['PUT', 'DELETE']) {
+        await expectRefusal(
+          await send(await sign('/pets/42', buyer, { method })),
+          'AccessDeniedException',
+          `User: arn:aws:sts::${ACCOUNT}:assumed-role/pets-buyer/amazon-buyer1 is not authorized to perform: execute-api:Invoke on resource: ${arnOf(method, '/pets/42')}`,
+        );
+      }
+    });
+
+    it('refuses unsigned writes and unknown methods or depths with Missing Authentication Token', async () => {
+      for (const [method, path] of [
+        ['PUT', '/pets/42'],
+        ['DELETE', '/pets/42'],
+        ['GET', '/pets/42'],
+        ['POST', '/pets/42'],
+        ['PUT', '/pets/42/x'],
+        ['PUT', '/pets/'],
+      ] as const) {
+        await expectRefusal(
+          await fetch(`${api}${path}`, { method, body: method === 'GET' ? undefined : '{}' }),
+          'MissingAuthenticationTokenException',
+          'Missing Authentication Token',
+        );
+      }
+    });
+
+    it('answers the preflight on /pets/42 with every method, PUT and DELETE included', async () => {
+      const preflight = await fetch(`${api}/pets/42`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:4200', 'Access-Control-Request-Method': 'PUT' },
+      });
+      assert.equal(preflight.status, 200);
+      const methods = (preflight.headers.get('access-control-allow-methods') ?? '').split(/,\s*/);
+      for (const m of ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'])
+        assert.ok(methods.includes(m), m);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /If-Match/);
+      assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+      await expectRefusal(
+        await fetch(`${api}/pets/42/x`, { method: 'OPTIONS' }),
+        'MissingAuthenticationTokenException',
+        'Missing Authentication Token',
+      );
+    });
+
+    it('builds requestContext.domainName and the X-Forwarded-* headers a Lambda makes absolute URLs from', async () => {
+      const response = await send(
+        await sign('/pets/42?x=1', admin, {
+          method: 'PUT',
+          body: JSON.stringify({ type: 'dog', price: 1 }),
+        }),
+      );
+      assert.equal(response.status, 200);
+      const { event } = edge.calls[0]!;
+      const host = new URL(api).host; // 127.0.0.1:{port}
+      const ctx = event.requestContext;
+      assert.equal(ctx.domainName, host);
+      assert.equal(ctx.domainPrefix, '127');
+      assert.match(ctx.requestTime ?? '', /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+      assert.equal(event.headers['X-Forwarded-For'], '127.0.0.1');
+      assert.equal(event.headers['X-Forwarded-Port'], new URL(api).port);
+      assert.equal(event.headers['X-Forwarded-Proto'], 'http');
+      assert.deepEqual(event.multiValueHeaders['X-Forwarded-Proto'], ['http']);
+      // What the Lambdas put in `Link: <…>; rel="next"`: the URL the client called.
+      const self = `${event.headers['X-Forwarded-Proto']}://${ctx.domainName}${ctx.path}`;
+      assert.equal(self, `${api}/pets/42`);
+    });
+
+    it('takes domainName from the Host the client used and appends to a client X-Forwarded-For', async () => {
+      const port = Number(new URL(api).port);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/test/pets?limit=2',
+            headers: {
+              Host: `localhost:${port}`,
+              'X-Forwarded-For': '203.0.113.7',
+              'X-Forwarded-Proto': 'https',
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 200);
+      const { event } = edge.calls[0]!;
+      assert.equal(event.requestContext.domainName, `localhost:${port}`);
+      assert.equal(event.requestContext.domainPrefix, 'localhost');
+      assert.equal(event.headers['X-Forwarded-For'], '203.0.113.7, 127.0.0.1');
+      // The gateway, not the client, says how the gateway was reached.
+      assert.equal(event.headers['X-Forwarded-Proto'], 'http');
+      assert.equal(
+        Object.keys(event.headers).filter((h) => h.toLowerCase() === 'x-forwarded-proto').length,
+        1,
+      );
+      assert.equal(
+        `${event.headers['X-Forwarded-Proto']}://${event.requestContext.domainName}${event.requestContext.path}`,
+        `http://localhost:${port}/test/pets`,
+      );
     });
   });
 

@@ -1,13 +1,17 @@
 /**
- * The local AWS edge: STS (`/`) and API Gateway (`/{stage}/…`) on one loopback
- * port, like LocalStack's edge port. See README.md in this folder.
+ * The local AWS edge: STS and Secrets Manager (`POST /`) and API Gateway
+ * (`/{stage}/…`) on one loopback port, like LocalStack's edge port. See README.md
+ * in this folder.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HandlerName, LambdaHandler } from '../../api/handlers';
 import { corsHeaders } from '../../api/http-api';
 import type { CredentialStore } from './credentials';
-import { Gateway, type GatewayResponse } from './gateway';
+import { Gateway, type GatewayLimits, type GatewayResponse } from './gateway';
+import type { Invoke } from './invoke';
+import { LocalSecrets, SECRETS_TARGET_PREFIX } from './secrets';
 import { Sts } from './sts';
 
 export { CredentialStore } from './credentials';
@@ -20,16 +24,20 @@ export interface AwsEdgeOptions {
   account: string;
   apiId: string;
   credentials: CredentialStore;
-  handlers: Record<HandlerName, LambdaHandler>;
+  /** The Lambdas' handlers, invoked in this process unless `invoke` is given. */
+  handlers?: Record<HandlerName, LambdaHandler>;
+  /** How the gateway invokes a function (see invoke.ts); default in process. */
+  invoke?: Invoke;
+  /** Overrides of API Gateway's and Lambda's limits (default: the API definition's). */
+  limits?: Partial<GatewayLimits>;
+  /** The secrets Secrets Manager serves (GetSecretValue); default none. */
+  secrets?: LocalSecrets;
   /** The one OIDC provider STS trusts (the IdP): issuer, JWKS url and client id (audience). */
   identity: { issuer: string; jwksUrl: string; audience: string };
   now?: () => number;
   /** One line per request: method path -> status, allowed/refused and why. */
   log?: (line: string) => void;
 }
-
-/** API Gateway's payload limit. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 // What the browser build of @aws-sdk/client-sts sends, plus the SigV4 headers.
 const STS_CORS = {
@@ -41,19 +49,19 @@ const STS_CORS = {
   'Access-Control-Max-Age': '600',
 };
 
-class BodyTooLarge extends Error {
-  override readonly name = 'BodyTooLarge';
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * The body, or 'too large' past `max` bytes. The rest of an oversized body is read
+ * and dropped rather than left on the socket: answering while the client is still
+ * sending, then closing, makes most clients report a reset instead of the 413.
+ */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk);
+    if (size <= max) chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return size > max ? 'too large' : Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, response: Omit<GatewayResponse, 'outcome'>): void {
@@ -61,6 +69,11 @@ function send(res: ServerResponse, response: Omit<GatewayResponse, 'outcome'>): 
   for (const [name, values] of Object.entries(response.multiValueHeaders ?? {})) {
     headers[name] = values;
   }
+  // AWS answers with the length of what it sends (compressed or not), never chunked.
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === 'content-length') delete headers[name];
+  }
+  headers['Content-Length'] = String(Buffer.byteLength(response.body));
   res.writeHead(response.statusCode, headers);
   res.end(response.body);
 }
@@ -82,8 +95,12 @@ export async function startAwsEdge(
     apiId: options.apiId,
     credentials: options.credentials,
     handlers: options.handlers,
+    invoke: options.invoke,
+    limits: options.limits,
     now,
   });
+  const secrets = options.secrets ?? new LocalSecrets(options.account, options.region);
+  const maxBodyBytes = gateway.limits.maxRequestBytes;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<string> {
     const method = req.method ?? 'GET';
@@ -91,22 +108,37 @@ export async function startAwsEdge(
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     const query = q < 0 ? '' : target.slice(q + 1);
-    const isSts = path === '/';
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
-      const message = `HTTP content length exceeded ${MAX_BODY_BYTES} bytes.`;
+    const isRoot = path === '/';
+    const body = await readBody(req, maxBodyBytes);
+    if (body === 'too large') {
+      // API Gateway's wording. AWS sends it as plain text without CORS headers (observed
+      // with 11 MB bodies), so a browser sees a CORS failure there; the contract
+      // (DESIGN.md: every answer JSON with `message`, CORS on every response) wins here.
+      const message = `HTTP content length exceeded ${maxBodyBytes} bytes.`;
       send(res, {
         statusCode: 413,
-        headers: { 'Content-Type': 'application/json', ...(isSts ? STS_CORS : corsHeaders()) },
+        headers: { 'Content-Type': 'application/json', ...(isRoot ? STS_CORS : corsHeaders()) },
         body: JSON.stringify({ message }),
       });
       return '413 refused (body too large)';
     }
 
-    if (isSts) {
+    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
+    // the X-Amz-Target header tells them apart, as it does for AWS's services.
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    if (isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX)) {
+      // The Lambdas' requests are signed with their (local, dummy) keys; not checked here.
+      const answer = secrets.handle(amzTarget, body.toString('utf8'));
+      const requestId = randomUUID();
+      send(res, {
+        statusCode: answer.statusCode,
+        headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId },
+        body: answer.body,
+      });
+      return `${answer.statusCode} SecretsManager ${answer.outcome}`;
+    }
+
+    if (isRoot) {
       if (method === 'OPTIONS') {
         send(res, { statusCode: 200, headers: STS_CORS, body: '' });
         return '200 STS preflight';
@@ -133,6 +165,8 @@ export async function startAwsEdge(
       rawHeaders: req.rawHeaders,
       body,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      port: req.socket.localPort,
+      protocol: 'http',
     });
     send(res, answer);
     return `${answer.statusCode} ${answer.outcome}`;
