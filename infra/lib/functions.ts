@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { auth0Endpoints } from '../../api/app-config';
@@ -15,6 +16,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface PetsFunctionsProps {
   table: dynamodb.ITable;
+  /** The key that signs paging cursors, for the functions that need it. */
+  cursorKey: secretsmanager.ISecret;
   /** Whether the table has global secondary indexes the handlers may query. */
   hasIndexes: boolean;
   parameters: DeployParameters;
@@ -44,12 +47,14 @@ export class PetsFunctions extends Construct {
       // whose logs actions apply to every log group in the account.
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Secure Pets ${name} Lambda: its log group and its table actions only`,
+        description: `Secure Pets ${name} Lambda: its log group, its table actions and its secrets only`,
       });
       logGroup.grantWrite(role);
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: [...spec.tableActions], resources }),
       );
+      const needs: readonly string[] = spec.needs;
+      if (needs.includes('cursorKey')) props.cursorKey.grantRead(role);
       const fn = new nodejs.NodejsFunction(this, name, {
         role,
         entry: `${repoRoot}${spec.entry}`,
@@ -61,7 +66,7 @@ export class PetsFunctions extends Construct {
         memorySize: spec.memoryMb,
         timeout: Duration.seconds(spec.timeoutSeconds),
         logGroup,
-        environment: environmentFor(name, table.tableName, parameters),
+        environment: environmentFor(name, table.tableName, props.cursorKey.secretArn, parameters),
         bundling: {
           // Synth stays offline and fast: esbuild from infra's devDependencies, no Docker.
           forceDockerBundling: false,
@@ -94,6 +99,7 @@ export class PetsFunctions extends Construct {
 export function environmentFor(
   name: HandlerName,
   tableName: string,
+  cursorSecretId: string,
   parameters: DeployParameters,
 ): Record<string, string> {
   const { issuer, jwksUri } = auth0Endpoints(parameters.auth0Domain);
@@ -104,6 +110,7 @@ export function environmentFor(
     : undefined;
   return lambdaEnvironment(name, {
     tableName,
+    cursorSecretId,
     identity: { issuer, audience: parameters.auth0ClientId, jwksUrl: jwksUri, legacySecret },
   });
 }

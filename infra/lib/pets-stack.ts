@@ -1,4 +1,5 @@
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { PetsFunctions } from './functions';
 import { outputNames, type OutputKey } from './outputs';
@@ -20,8 +21,16 @@ export class PetsStack extends Stack {
     super(scope, id, props);
     const { parameters } = props;
     const table = petsTable(this, props.tableSchema, parameters);
+    // Signs GET /pets cursors. Nothing else depends on it: deleting it with the stack,
+    // or rotating it, only makes open cursors start again from the first page.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Secure Pets: the HMAC key of GET /pets paging cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const functions = new PetsFunctions(this, 'Functions', {
       table,
+      cursorKey,
       hasIndexes: (props.tableSchema.GlobalSecondaryIndexes?.length ?? 0) > 0,
       parameters,
     });

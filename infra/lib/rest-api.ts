@@ -1,3 +1,4 @@
+import { Size } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -33,11 +34,13 @@ export class PetsRestApi extends Construct {
     super(scope, id);
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
       restApiName: api.name,
-      description: 'Secure Pets: GET /pets is public, the POST methods need SigV4 (AWS_IAM).',
+      description: 'Secure Pets: GET /pets is public, every other method needs SigV4 (AWS_IAM).',
       // Regional: the browser calls it directly; an edge-optimized API adds a
       // CloudFront hop the API's responses (never cached) gain nothing from.
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       cloudWatchRole: false,
+      // gzip for clients that accept it, from the size the local gateway uses too.
+      minCompressionSize: Size.bytes(api.minimumCompressionSize),
       deployOptions: {
         stageName: props.stage,
         // A ceiling on abuse of the public GET and on cost; well above a pet shop's traffic.

@@ -120,6 +120,25 @@ describe('the bundled Lambdas, run with their template environment', () => {
     const list = await call('getPets', apiEvent('GET', '/pets'));
     assert.equal(list.statusCode, 200, list.body);
     assert.equal((JSON.parse(list.body) as unknown[]).length, 3);
+    // Paging signs its cursor with the key the template's secret names.
+    const first = await call(
+      'getPets',
+      apiEvent('GET', '/pets', undefined, { query: { limit: '2' } }),
+    );
+    const link = String(first.headers?.['Link'] ?? '');
+    const cursor = /cursor=([^&>]+)/.exec(link)?.[1];
+    assert.ok(cursor, `a next link: ${link}`);
+    const second = await call(
+      'getPets',
+      apiEvent('GET', '/pets', undefined, {
+        query: { limit: '2', cursor: decodeURIComponent(cursor) },
+      }),
+    );
+    assert.equal(second.statusCode, 200, second.body);
+    assert.deepEqual(
+      (JSON.parse(second.body) as { id: number }[]).map((p) => p.id),
+      [3],
+    );
 
     // One create, one re-price, one removal: every kind of catalogue write.
     const update = await call(
@@ -133,6 +152,28 @@ describe('the bundled Lambdas, run with their template environment', () => {
       }),
     );
     assert.equal(update.statusCode, 200, update.body);
+
+    // The per-pet writes: a create, an update, a conditional removal.
+    const created = await call('putPet', apiEvent('PUT', '/pets/5', { type: 'gecko', price: 30 }));
+    assert.equal(created.statusCode, 201, created.body);
+    const etag = (answer: { headers?: Record<string, unknown> }) =>
+      String(answer.headers?.['ETag']);
+    const ifMatch = (tag: string) => ({ headers: { 'If-Match': tag } });
+    const updated = await call(
+      'putPet',
+      apiEvent('PUT', '/pets/5', { type: 'gecko', price: 35 }, ifMatch(etag(created))),
+    );
+    assert.equal(updated.statusCode, 200, updated.body);
+    const stale = await call(
+      'putPet',
+      apiEvent('PUT', '/pets/5', { type: 'gecko', price: 40 }, ifMatch(etag(created))),
+    );
+    assert.equal(stale.statusCode, 409, 'an If-Match of the old listing is stale');
+    const removed = await call(
+      'deletePet',
+      apiEvent('DELETE', '/pets/5', undefined, ifMatch(etag(updated))),
+    );
+    assert.equal(removed.statusCode, 204, removed.body);
 
     const authToken = await backend.token();
     const bought = await call(

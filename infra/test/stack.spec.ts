@@ -93,6 +93,22 @@ describe('the Secure Pets stack (example tenant)', () => {
     );
   });
 
+  it('gzips answers from the definition’s minimum compression size', () => {
+    const [, restApi] = only(s, 'AWS::ApiGateway::RestApi');
+    assert.equal(restApi.Properties['MinimumCompressionSize'], api.minimumCompressionSize);
+  });
+
+  it('lets the admin role invoke the per-pet writes on any pet, and the buyer none', () => {
+    const [, admin] = only(s, 'AWS::IAM::Role', { RoleName: roles.admin.roleName });
+    const [, buyer] = only(s, 'AWS::IAM::Role', { RoleName: roles.buyer.roleName });
+    const resources = (role: Resource) =>
+      JSON.stringify((role.Properties['Policies'] as { PolicyDocument: Json }[])[0]);
+    for (const method of ['PUT', 'DELETE']) {
+      assert.ok(resources(admin).includes(`/*/${method}/pets/*`), `admin ${method}`);
+      assert.ok(!resources(buyer).includes(`/${method}/`), `buyer ${method}`);
+    }
+  });
+
   it('answers preflights on every resource with the definition’s CORS headers', () => {
     const paths = resourcePaths(s);
     const options = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method')).filter(
@@ -184,6 +200,19 @@ describe('the Secure Pets stack (example tenant)', () => {
     const [, table] = only(s, 'AWS::DynamoDB::Table');
     assert.deepEqual(table.Properties['KeySchema'], tableSchema.KeySchema);
     assert.deepEqual(table.Properties['AttributeDefinitions'], tableSchema.AttributeDefinitions);
+    // The same indexes the handlers query, key for key and projection for projection.
+    assert.deepEqual(
+      (table.Properties['GlobalSecondaryIndexes'] as Json[]).map((index) => ({
+        IndexName: index['IndexName'],
+        KeySchema: index['KeySchema'],
+        Projection: index['Projection'],
+      })),
+      tableSchema.GlobalSecondaryIndexes?.map(({ IndexName, KeySchema, Projection }) => ({
+        IndexName,
+        KeySchema,
+        Projection,
+      })),
+    );
     assert.equal(table.Properties['BillingMode'], 'PAY_PER_REQUEST');
     assert.deepEqual(table.Properties['PointInTimeRecoverySpecification'], {
       PointInTimeRecoveryEnabled: true,
@@ -199,9 +228,12 @@ describe('the Secure Pets stack (example tenant)', () => {
       TOKEN_AUDIENCE: exampleParameters.auth0ClientId,
       JWKS_URL: `https://${domain}/.well-known/jwks.json`,
     };
+    const [secretId] = only(s, 'AWS::SecretsManager::Secret');
     const expected: Record<HandlerName, Json> = {
-      getPets: { PETS_TABLE: ref(tableId) },
+      getPets: { PETS_TABLE: ref(tableId), CURSOR_SECRET_ID: ref(secretId) },
       updatePets: { PETS_TABLE: ref(tableId) },
+      putPet: { PETS_TABLE: ref(tableId) },
+      deletePet: { PETS_TABLE: ref(tableId) },
       purchasePet: { PETS_TABLE: ref(tableId), ...tokenEnv },
     };
     for (const handler of Object.keys(expected) as HandlerName[]) {
@@ -212,9 +244,11 @@ describe('the Secure Pets stack (example tenant)', () => {
     }
   });
 
-  it('grants each Lambda only its table actions on the table, and its own log group', () => {
+  it('grants each Lambda only its table actions on the table, its secrets and its own log group', () => {
     const [tableId] = only(s, 'AWS::DynamoDB::Table');
     const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    const indexArns = { 'Fn::Join': ['', [tableArn, '/index/*']] };
+    const [secretId] = only(s, 'AWS::SecretsManager::Secret');
     for (const handler of handlerNames) {
       const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
       const roleId = ((fn?.Properties['Role'] as Json)['Fn::GetAtt'] as string[])[0] as string;
@@ -235,10 +269,19 @@ describe('the Secure Pets stack (example tenant)', () => {
             handlers[handler].tableActions.length === 1
               ? handlers[handler].tableActions[0]
               : [...handlers[handler].tableActions],
-          Resource: tableArn,
+          Resource: [tableArn, indexArns],
         },
       ]);
-      const logs = statements.filter((st) => st !== data[0]);
+      const secrets = statements.filter((st) =>
+        JSON.stringify(st['Action']).includes('secretsmanager:'),
+      );
+      const readsCursorKey = (handlers[handler].needs as readonly string[]).includes('cursorKey');
+      assert.deepEqual(
+        secrets.map((st) => st['Resource']),
+        readsCursorKey ? [ref(secretId)] : [],
+        `${handler}: the cursor key only if it signs cursors`,
+      );
+      const logs = statements.filter((st) => st !== data[0] && !secrets.includes(st));
       assert.ok(
         logs.length > 0 && logs.every((st) => JSON.stringify(st['Action']).startsWith('["logs:')),
         `${handler}: only logs actions besides the table's`,
@@ -264,8 +307,8 @@ describe('the Secure Pets stack (example tenant)', () => {
         (p) => p.Properties['PolicyDocument'],
       ),
     ] as { Statement: Json[] }[];
-    // 3 Lambda policies, 2 role inline policies, 1 bucket policy.
-    assert.equal(documents.length, 6, 'every policy document was found');
+    // One policy per Lambda, 2 role inline policies, 1 bucket policy.
+    assert.equal(documents.length, handlerNames.length + 3, 'every policy document was found');
     // Denies may be broad (the bucket refuses every s3:* action without TLS); allows may not.
     const allows = documents.flatMap((d) => d.Statement).filter((st) => st['Effect'] === 'Allow');
     assert.ok(allows.length >= 6, 'allow statements found');
