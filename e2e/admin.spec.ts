@@ -1,6 +1,7 @@
 import {
   addPet,
   expect,
+  filterByType,
   petItem,
   screenshot,
   signInAsAdmin,
@@ -20,15 +21,48 @@ test('an admin adds a pet and removes another', async ({ page }) => {
   await addPet(page, removed, '12');
   await expect(petItem(page, kept)).toContainText('$42.50');
 
+  await filterByType(page, removed);
   await page.getByRole('button', { name: `Remove ${removed} for $12.00` }).click();
   await expect(page.getByRole('status')).toContainText(`Removed the ${removed}`);
   await expect(petItem(page, removed)).toHaveCount(0);
+  await expect(page.getByText('No pets match')).toBeVisible();
 
-  // What the admin sees is what is stored: a fresh load shows the same list.
+  // What the admin sees is what is stored: a fresh load shows the same.
   await page.reload();
+  await filterByType(page, kept);
   await expect(petItem(page, kept)).toBeVisible();
+  await filterByType(page, removed);
   await expect(petItem(page, removed)).toHaveCount(0);
+  await filterByType(page, '');
   await screenshot(page, 'admin-home');
+});
+
+test('an added pet shows at the top of page 1 under the filter for its type', async ({ page }) => {
+  await signInAsAdmin(page);
+  const type = uniqueType('ferret');
+  await filterByType(page, type);
+  await expect(page.getByText('No pets match')).toBeVisible();
+  await addPet(page, type, '7');
+  await expect(page.getByRole('listitem')).toHaveCount(1);
+
+  // In another order the view stays as the admin chose it, and the message says where the
+  // new pet went; a filter for another type hides it, and the message says that too.
+  await page.getByLabel('Sort by').selectOption({ label: 'Price: high to low' });
+  await filterByType(page, '');
+  const other = uniqueType('ferret');
+  await submitNewPet(page, other, '8');
+  await expect(page.getByRole('status')).toHaveText(
+    `Added the ${other} for $8.00. Sort by Newest first to see it at the top.`,
+  );
+  await expect(page.getByLabel('Sort by')).toHaveValue('-price');
+  await filterByType(page, type);
+  const third = uniqueType('ferret');
+  await submitNewPet(page, third, '9');
+  await expect(page.getByRole('status')).toHaveText(
+    `Added the ${third} for $9.00. The filters you chose hide it.`,
+  );
+  await filterByType(page, other);
+  await expect(petItem(page, other)).toContainText('$8.00');
 });
 
 test('the add form explains invalid input and saves nothing', async ({ page }) => {
@@ -40,5 +74,6 @@ test('the add form explains invalid input and saves nothing', async ({ page }) =
   await expect(petItem(page, type)).toHaveCount(0);
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await filterByType(page, type);
   await expect(petItem(page, type)).toHaveCount(0);
 });

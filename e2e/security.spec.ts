@@ -3,6 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import {
   endpoints,
   expect,
+  filterByType,
   petItem,
   signInAsAdmin,
   signInAsBuyer,
@@ -29,6 +30,7 @@ test("the gateway refuses an admin call made with a buyer's credentials", async 
   // A buyer gets real credentials by buying through the app.
   const buyerPage = await person();
   await signInAsBuyer(buyerPage, `sneaky-${Date.now()}@example.com`);
+  await filterByType(buyerPage, type);
   await buyerPage.getByRole('button', { name: `Buy ${type} for $5.00` }).click();
   await expect(buyerPage.getByRole('status')).toContainText('You bought');
   const stored = await buyerPage.evaluate(
@@ -95,6 +97,8 @@ test("the gateway refuses an admin call made with a buyer's credentials", async 
   await page.unroute(`${endpoints.aws}/`);
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await filterByType(page, type);
   await expect(petItem(page, type)).toBeVisible();
+  await filterByType(page, victim);
   await expect(petItem(page, victim)).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import {
   storageKeys,
   endpoints,
   expect,
+  filterByType,
   sessionStorageOf,
   setCloudClockOffset,
   signInAsAdmin,
@@ -54,6 +55,7 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
   page.on('response', (r) => {
     if (r.status() === 403) refusals.push(r.status());
   });
+  await filterByType(page, first);
   await page.getByRole('button', { name: `Buy ${first} for $20.00` }).click();
   await expect(page.getByRole('status')).toContainText(`You bought the ${first}`);
   expect(stsCalls).toHaveLength(1);
@@ -63,6 +65,7 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
   await setCloudClockOffset(later);
   try {
     await page.clock.fastForward(later);
+    await filterByType(page, second);
     await page.getByRole('button', { name: `Buy ${second} for $30.00` }).click();
     await expect(page.getByRole('status')).toContainText(`You bought the ${second}`);
     expect(stsCalls).toHaveLength(2);

@@ -6,7 +6,9 @@ import {
   type BrowserContext,
   type Page,
 } from '@playwright/test';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** The e2e local cloud's endpoints (playwright.config.ts sets the ports). */
 export const endpoints = {
@@ -97,6 +99,25 @@ export function petItem(page: Page, type: string) {
   return page.getByRole('listitem').filter({ hasText: type });
 }
 
+/** The pets a page shows at most (src/app/home/pet-pages.ts). */
+export const pageSize = 50;
+
+/**
+ * Shows only the pets of one exact type ('' for all), as a user does: type it in
+ * `Filter by type` and press Enter. The tests share one store, so each finds its own
+ * pets by their unique type; waits until the list (or its empty message) shows it.
+ */
+export async function filterByType(page: Page, type: string): Promise<void> {
+  const filter = page.getByLabel('Filter by type');
+  await filter.fill(type);
+  await filter.press('Enter');
+  const rows = page.getByRole('listitem');
+  // Every row of the type (the old page's rows are gone), or none at all.
+  if (type !== '') await expect(rows.filter({ hasNotText: type })).toHaveCount(0);
+  await expect(rows.first().or(page.getByText('No pets match'))).toBeVisible();
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
+}
+
 /** An admin opens the add form, fills it in and presses Save, whatever comes of it. */
 export async function submitNewPet(page: Page, type: string, price: string): Promise<void> {
   await page.getByRole('button', { name: 'Add pet' }).click();
@@ -105,7 +126,10 @@ export async function submitNewPet(page: Page, type: string, price: string): Pro
   await page.getByRole('button', { name: 'Save' }).click();
 }
 
-/** An admin adds a pet through the form and sees it listed. */
+/**
+ * An admin adds a pet through the form and sees it listed: newest first (the default
+ * order) puts it at the top of page 1.
+ */
 export async function addPet(page: Page, type: string, price: string): Promise<void> {
   await submitNewPet(page, type, price);
   await expect(page.getByRole('status')).toContainText(`Added the ${type}`);
@@ -136,6 +160,30 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('e2e/screenshots', { recursive: true });
   await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+}
+
+/**
+ * Tops the e2e local cloud's store up to `count` pets with `npm run seed`'s script,
+ * through the DynamoDB port of the cloud Playwright started (playwright.config.ts
+ * puts its ports in the environment).
+ */
+export async function seedStore(count: number): Promise<void> {
+  const port = process.env['PETS_DYNAMODB_PORT'];
+  if (!port) throw new Error('PETS_DYNAMODB_PORT is not set: run the tests through Playwright.');
+  const root = dirname(test.info().config.configFile ?? `${process.cwd()}/playwright.config.ts`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'scripts/seed.ts', '--pets', String(count)], {
+      cwd: root,
+      env: { ...process.env, PETS_DATA_DIR: process.env['PETS_E2E_DATA_DIR'] },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`seeding failed (exit ${code}):\n${output}`)),
+    );
+  });
 }
 
 /** Moves the local cloud's clock (STS and gateway) by this much from real time. */

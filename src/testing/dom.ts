@@ -43,3 +43,14 @@ export function byRole(root: Element, role: string): Element[] {
 export function text(element: Element | undefined | null): string {
   return (element?.textContent ?? '').trim().replace(/\s+/g, ' ');
 }
+
+/** Picks an option of a select, as a user does (a change event follows). */
+export function choose(select: HTMLSelectElement, value: string): void {
+  select.value = value;
+  select.dispatchEvent(new Event('change'));
+}
+
+/** Presses Enter in a field: submits its form. */
+export function submit(input: HTMLInputElement): void {
+  input.form?.requestSubmit();
+}

@@ -4,7 +4,8 @@
 import type { Provider } from '@angular/core';
 import type { ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { databaseSub } from '../../api/roles';
-import type { Pet } from '../../api/pet';
+import { type Pet, listingTag } from '../../api/pet';
+import type { PetSort } from '../../api/pet-query';
 import { APIG_FACTORY } from '../app/api/pets-api';
 import { type Auth0ErrorLike, WEB_AUTH_FACTORY, type WebAuthLike } from '../app/auth/auth0-client';
 import { SESSION_STORAGE } from '../app/auth/storage';
@@ -159,6 +160,10 @@ export interface ApigCall {
   path: string;
   method: string;
   body: unknown;
+  /** The headers the app asked the client to send (and sign). */
+  headers: Record<string, string>;
+  /** The query parameters. */
+  query: Record<string, string>;
 }
 
 interface Refusal {
@@ -167,76 +172,173 @@ interface Refusal {
   headers?: Record<string, string>;
 }
 
+/** `count` pets with ids from `firstId`, types cycling through a few, prices by id. */
+export function manyPets(count: number, firstId = 1): Pet[] {
+  const types = ['dog', 'cat', 'fish', 'parrot', 'hamster'];
+  return Array.from({ length: count }, (_, i) => {
+    const id = firstId + i;
+    return { id, type: types[id % types.length]!, price: (id * 37) % 1000 };
+  });
+}
+
+/** A pet as the public API shows it: whether it is sold, never to whom. */
+function publicView(pet: Pet): Pet {
+  const copy = structuredClone(pet);
+  delete copy.soldTo;
+  return copy;
+}
+
+const sorters: Record<PetSort, (a: Pet, b: Pet) => number> = {
+  id: (a, b) => a.id - b.id,
+  '-id': (a, b) => b.id - a.id,
+  price: (a, b) => a.price - b.price || a.id - b.id,
+  '-price': (a, b) => b.price - a.price || b.id - a.id,
+};
+
 /**
  * aws-api-gateway-client over an in-memory store that behaves like the Secure
- * Pets API: ETag concurrency token, 409 on a stale one, purchase marks a pet sold.
+ * Pets API: `GET /pets` in pages (filters, sorts, opaque cursors in a `Link`
+ * header), `PUT` and `DELETE /pets/{id}` with their conditional headers, and a
+ * purchase that marks a pet sold. Like the public API, `GET` never carries `soldTo`.
  */
 export class FakeApig {
   calls: ApigCall[] = [];
   pets: Pet[] = [
     { id: 1, type: 'dog', price: 249.99 },
     { id: 2, type: 'cat', price: 124.99 },
-    { id: 3, type: 'fish', price: 0.99, isSold: true, soldTo: 'buyer@example.com' },
+    { id: 3, type: 'fish', price: 0.99, isSold: true, soldTo: 'someone@example.com' },
   ];
-  version = 1;
   buyer = 'buyer@example.com';
   /** Refusals answered before the store is consulted, one per call. */
   refusals: Refusal[] = [];
   /** Run before the store answers a call (to simulate another user's write). */
   beforeNext: (() => void)[] = [];
+  /** Calls that wait for `release()` before answering (to observe loading states). */
+  held: (() => void)[] = [];
+  hold = false;
   unreachable = false;
 
-  get etag() {
-    return `"v${this.version}"`;
+  /** The calls of one method (and path, when given). */
+  callsOf(method: string, path?: string): ApigCall[] {
+    return this.calls.filter((c) => c.method === method && (path === undefined || c.path === path));
+  }
+
+  /** Lets the held calls answer. */
+  release(): void {
+    this.hold = false;
+    for (const go of this.held.splice(0)) go();
   }
 
   newClient(config: ApigClientConfig) {
     return {
       invokeApi: async (
-        _params: Record<string, string>,
+        params: Record<string, string>,
         pathTemplate: string,
         method: string,
-        _extra?: unknown,
+        extra?: { headers?: Record<string, string>; queryParams?: Record<string, string> },
         body?: unknown,
       ): Promise<ApigResponse> => {
-        // Like the real client: the invoke URL's path (the stage) prefixes the template.
-        const path = new URL(config.invokeUrl).pathname.replace(/\/$/, '') + pathTemplate;
-        this.calls.push({ config, path, method, body });
+        // Like the real client: the invoke URL's path (the stage) prefixes the template,
+        // whose {parameters} are filled in from `params`.
+        const path =
+          new URL(config.invokeUrl).pathname.replace(/\/$/, '') +
+          pathTemplate.replace(/\{(\w+)\}/g, (_, name: string) =>
+            encodeURIComponent(params[name] ?? ''),
+          );
+        const call: ApigCall = {
+          config,
+          path,
+          method,
+          body,
+          headers: { ...extra?.headers },
+          query: { ...extra?.queryParams },
+        };
+        this.calls.push(call);
         await Promise.resolve();
+        if (this.hold) await new Promise<void>((go) => this.held.push(go));
         if (this.unreachable) throw new Error('Network Error');
         this.beforeNext.shift()?.();
         const refusal = this.refusals.shift();
         if (refusal) throw { response: { headers: {}, ...refusal } };
-        return this.answer(path, method, body as Record<string, unknown>);
+        return this.answer(call);
       },
     };
-  }
-
-  private ok(): ApigResponse {
-    return { status: 200, data: structuredClone(this.pets), headers: { etag: this.etag } };
   }
 
   private refuse(status: number, message: string): never {
     throw { response: { status, data: { message }, headers: {} } };
   }
 
-  private answer(path: string, method: string, body: Record<string, unknown>): ApigResponse {
-    if (method === 'GET' && path === '/test/pets') return this.ok();
-    if (method === 'POST' && path === '/test/pets') {
-      if (body['etag'] !== this.etag) this.refuse(409, 'The catalogue has changed.');
-      this.pets = structuredClone(body['pets'] as Pet[]);
-      this.version += 1;
-      return this.ok();
-    }
+  private answer({ config, path, method, body, headers, query }: ApigCall): ApigResponse {
+    const item = /^\/test\/pets\/(\d+)$/.exec(path);
+    if (method === 'GET' && path === '/test/pets') return this.page(config.invokeUrl, query);
+    if (method === 'PUT' && item) return this.put(Number(item[1]), body as Pet, headers);
+    if (method === 'DELETE' && item) return this.delete(Number(item[1]), headers);
     if (method === 'POST' && path === '/test/pets/purchase') {
-      const pet = this.pets.find((p) => p.id === body['petId']);
+      const { petId } = body as { petId: number };
+      const pet = this.pets.find((p) => p.id === petId);
       if (!pet) this.refuse(404, 'That pet is not available.');
       if (pet.isSold) this.refuse(409, 'That pet is not available.');
       pet.isSold = true;
       pet.soldTo = this.buyer;
-      return this.ok();
+      // At most 1000 pets; soldTo only on the one just bought.
+      const others = this.pets
+        .filter((p) => p.id !== petId)
+        .slice(0, 999)
+        .map(publicView);
+      return { status: 200, data: [structuredClone(pet), ...others], headers: {} };
     }
     return this.refuse(404, 'Not found');
+  }
+
+  private page(invokeUrl: string, query: Record<string, string>): ApigResponse {
+    const limit = Number(query['limit'] ?? 1000);
+    const offset = query['cursor'] ? Number(atob(query['cursor'])) : 0;
+    const sort = (query['sort'] ?? 'id') as PetSort;
+    if (!sorters[sort] || !(limit >= 1 && limit <= 1000) || Number.isNaN(offset)) {
+      this.refuse(400, 'Bad query.');
+    }
+    const matching = this.pets
+      .filter((p) => query['type'] === undefined || p.type === query['type'])
+      .filter((p) => query['status'] !== 'available' || !p.isSold)
+      .filter((p) => query['status'] !== 'sold' || p.isSold)
+      .sort(sorters[sort]);
+    const pets = matching.slice(offset, offset + limit).map(publicView);
+    const responseHeaders: Record<string, string> = {};
+    if (offset + limit < matching.length) {
+      const next = new URL(`${invokeUrl}/pets`);
+      for (const [k, v] of Object.entries({ ...query, cursor: btoa(String(offset + limit)) })) {
+        next.searchParams.set(k, v);
+      }
+      responseHeaders['link'] = `<${next.href}>; rel="next"`;
+    }
+    return { status: 200, data: structuredClone(pets), headers: responseHeaders };
+  }
+
+  private put(id: number, body: Pet, headers: Record<string, string>): ApigResponse {
+    const index = this.pets.findIndex((p) => p.id === id);
+    if (index >= 0 && headers['If-None-Match'] === '*') this.refuse(409, 'That pet exists.');
+    if (index >= 0 && this.pets[index]!.isSold) this.refuse(409, 'That pet is sold.');
+    const pet: Pet = { id, type: body.type, price: body.price };
+    if (index >= 0) this.pets[index] = pet;
+    else this.pets.push(pet);
+    return {
+      status: index >= 0 ? 200 : 201,
+      data: structuredClone(pet),
+      headers: { etag: `"${listingTag(pet)}"` },
+    };
+  }
+
+  private delete(id: number, headers: Record<string, string>): ApigResponse {
+    const pet = this.pets.find((p) => p.id === id);
+    if (!pet) this.refuse(404, 'No such pet.');
+    if (pet.isSold) this.refuse(409, 'That pet is sold.');
+    const ifMatch = headers['If-Match'];
+    if (ifMatch !== undefined && ifMatch !== `"${listingTag(pet)}"`) {
+      this.refuse(409, 'That pet has changed.');
+    }
+    this.pets = this.pets.filter((p) => p.id !== id);
+    return { status: 204, data: '', headers: {} };
   }
 }
 

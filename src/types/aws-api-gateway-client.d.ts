@@ -20,7 +20,11 @@ declare module 'aws-api-gateway-client' {
       params: Record<string, string>,
       pathTemplate: string,
       method: string,
-      additionalParams?: { headers?: Record<string, string> },
+      /** Headers and query parameters; the signer signs every header and parameter it sends. */
+      additionalParams?: {
+        headers?: Record<string, string>;
+        queryParams?: Record<string, string>;
+      },
       body?: unknown,
     ): Promise<ApigResponse>;
   }

@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { fakes, idToken, signIn } from '../../testing/fakes';
-import { APIG_FACTORY, ApiError, PetsApi } from './pets-api';
+import { listingTag } from '../../../api/pet';
+import { fakes, idToken, manyPets, signIn } from '../../testing/fakes';
+import { APIG_FACTORY, ApiError, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;
@@ -14,23 +15,35 @@ describe('PetsApi', () => {
     api = TestBed.inject(PetsApi);
   });
 
-  it('lists the pets unsigned and keeps the ETag', async () => {
-    const catalogue = await api.list();
-    expect(catalogue.pets.length).toBe(3);
-    expect(catalogue.etag).toBe('"v1"');
+  it('reads one page unsigned, with the query and the next cursor from Link', async () => {
+    f.apig.pets = manyPets(7);
+    const page = await api.page({ limit: 3, sort: '-id', type: 'dog', status: 'available' });
     expect(f.apig.calls[0]).toEqual(
       jasmine.objectContaining({
         method: 'GET',
         path: '/test/pets',
+        query: { limit: '3', sort: '-id', type: 'dog', status: 'available' },
+        headers: {},
         config: { invokeUrl: 'http://localhost:4566/test', region: 'us-east-1' },
       }),
     );
     expect(f.sts.calls.length).toBe(0);
+    expect(page.pets.map((p) => p.id)).toEqual([5]);
+    expect(page.next).toBeUndefined();
+
+    const first = await api.page({ limit: 3 });
+    expect(first.pets.map((p) => p.id)).toEqual([1, 2, 3]);
+    expect(first.next).toEqual(jasmine.any(String));
+    const second = await api.page({ limit: 3, cursor: first.next });
+    expect(f.apig.calls[2].query).toEqual({ limit: '3', cursor: first.next! });
+    expect(second.pets.map((p) => p.id)).toEqual([4, 5, 6]);
   });
 
   it('signs a purchase with the role credentials and sends the ID token', async () => {
-    const catalogue = await api.purchase(1);
-    expect(catalogue.pets.find((p) => p.id === 1)?.soldTo).toBe('buyer@example.com');
+    const pets = await api.purchase(1);
+    expect(pets.find((p) => p.id === 1)).toEqual(
+      jasmine.objectContaining({ isSold: true, soldTo: 'buyer@example.com' }),
+    );
     const call = f.apig.calls[0];
     expect(call.body).toEqual({ petId: 1, authToken: buyerToken });
     expect(call.config).toEqual(
@@ -43,18 +56,57 @@ describe('PetsApi', () => {
     );
   });
 
-  it('posts the whole list with the concurrency token', async () => {
-    const { pets, etag } = await api.list();
-    const saved = await api.save(pets.slice(1), etag);
-    expect(saved.etag).toBe('"v2"');
-    expect(f.apig.calls[1].body).toEqual({ pets: pets.slice(1), etag: '"v1"' });
+  it('creates a pet with PUT and If-None-Match, signed', async () => {
+    const result = await api.put({ id: 9, type: 'owl', price: 30 }, { createOnly: true });
+    expect(result).toEqual({
+      pet: { id: 9, type: 'owl', price: 30 },
+      created: true,
+      etag: ifMatchOf({ id: 9, type: 'owl', price: 30 }),
+    });
+    const call = f.apig.calls[0];
+    expect(call).toEqual(
+      jasmine.objectContaining({
+        method: 'PUT',
+        path: '/test/pets/9',
+        headers: { 'If-None-Match': '*' },
+        body: { type: 'owl', price: 30 },
+      }),
+    );
+    expect(call.config.accessKey).toBe('ASIA1');
+    const taken = (await api
+      .put({ id: 9, type: 'owl', price: 31 }, { createOnly: true })
+      .catch((e) => e)) as ApiError;
+    expect(taken.status).toBe(409);
+    expect(f.apig.pets.find((p) => p.id === 9)?.price).toBe(30);
   });
 
-  it('gives 409 with the server message when the token is stale', async () => {
-    const error = await api.save([], '"v0"').catch((e: ApiError) => e);
-    expect(error).toEqual(jasmine.any(ApiError));
-    expect((error as ApiError).conflict).toBeTrue();
-    expect((error as ApiError).message).toBe('The catalogue has changed.');
+  it('updates a pet with a plain PUT', async () => {
+    const result = await api.put({ id: 2, type: 'cat', price: 99 });
+    expect(result.created).toBeFalse();
+    expect(f.apig.calls[0].headers).toEqual({});
+  });
+
+  it('removes a pet with If-Match: its quoted listing tag', async () => {
+    const dog = { id: 1, type: 'dog', price: 249.99 };
+    await api.remove(dog);
+    expect(f.apig.calls[0]).toEqual(
+      jasmine.objectContaining({
+        method: 'DELETE',
+        path: '/test/pets/1',
+        headers: { 'If-Match': `"${listingTag(dog)}"` },
+      }),
+    );
+    expect(f.apig.pets.some((p) => p.id === 1)).toBeFalse();
+  });
+
+  it('gives 409 and 404 with the server message', async () => {
+    const stale = await api.remove({ id: 2, type: 'cat', price: 1 }).catch((e: ApiError) => e);
+    expect(stale).toEqual(jasmine.any(ApiError));
+    expect((stale as ApiError).conflict).toBeTrue();
+    expect((stale as ApiError).message).toBe('That pet has changed.');
+    const missing = (await api.remove({ id: 42, type: 'x', price: 1 }).catch((e) => e)) as ApiError;
+    expect(missing.status).toBe(404);
+    expect(missing.conflict).toBeFalse();
   });
 
   it('renews credentials once and retries when the gateway no longer knows them', async () => {
@@ -94,10 +146,12 @@ describe('PetsApi', () => {
 
   it('reports an unreachable API and a malformed answer', async () => {
     f.apig.unreachable = true;
-    await expectAsync(api.list()).toBeRejectedWithError(ApiError, /could not be reached/);
+    await expectAsync(api.page({})).toBeRejectedWithError(ApiError, /could not be reached/);
     f.apig.unreachable = false;
     f.apig.pets = [{ id: 'x' } as never];
-    await expectAsync(api.list()).toBeRejectedWithError(ApiError, /does not understand/);
+    await expectAsync(api.page({})).toBeRejectedWithError(ApiError, /does not understand/);
+    f.apig.refusals.push({ status: 500, data: 'oops' });
+    await expectAsync(api.page({})).toBeRejectedWithError(ApiError, 'The pet store answered 500.');
   });
 
   it('refuses to purchase without a valid ID token', async () => {
@@ -110,6 +164,24 @@ describe('PetsApi', () => {
     );
   });
 
+  it('reports PUT and purchase answers that are not what they should be', async () => {
+    TestBed.resetTestingModule();
+    const client = { invokeApi: async () => ({ status: 200, data: { id: 1 }, headers: {} }) };
+    TestBed.configureTestingModule({
+      providers: [
+        ...f.providers,
+        provideRouter([]),
+        { provide: APIG_FACTORY, useValue: async () => ({ newClient: () => client }) },
+      ],
+    });
+    const pets = TestBed.inject(PetsApi);
+    await expectAsync(pets.put({ id: 1, type: 'dog', price: 1 })).toBeRejectedWithError(
+      ApiError,
+      /does not understand/,
+    );
+    await expectAsync(pets.purchase(1)).toBeRejectedWithError(ApiError, /does not understand/);
+  });
+
   it('reports a client that cannot be loaded', async () => {
     TestBed.resetTestingModule();
     TestBed.configureTestingModule({
@@ -119,7 +191,7 @@ describe('PetsApi', () => {
         { provide: APIG_FACTORY, useValue: () => Promise.reject(new Error('chunk')) },
       ],
     });
-    await expectAsync(TestBed.inject(PetsApi).list()).toBeRejectedWithError(
+    await expectAsync(TestBed.inject(PetsApi).page({})).toBeRejectedWithError(
       ApiError,
       /could not load/,
     );

@@ -3,12 +3,28 @@ import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway
 import { Auth } from '../auth/auth';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
-import type { Pet } from '../../../api/pet';
+import { type Pet, type PetListing, listingTag } from '../../../api/pet';
+import { type PetQuery, nextCursor, petQueryParams } from '../../../api/pet-query';
 
-/** The pets and the catalogue's concurrency token (the ETag of the last answer). */
-export interface Catalogue {
+/** One page of `GET /pets`: its pets, the cursor of the next page (none at the end), the ETag. */
+export interface PetPage {
   pets: Pet[];
+  next?: string;
   etag: string | null;
+}
+
+/** A pet as `PUT /pets/{id}` stored it. */
+export interface PutResult {
+  pet: Pet;
+  /** 201: the pet is new (200: an existing listing was updated). */
+  created: boolean;
+  etag: string | null;
+}
+
+/** The conditions of a write, sent as the HTTP conditional headers. */
+export interface PutCondition {
+  /** `If-None-Match: *`: create only; a pet with that id already there is a 409. */
+  createOnly?: boolean;
 }
 
 export interface ApigFactory {
@@ -63,23 +79,36 @@ function toApiError(error: unknown): ApiError {
   );
 }
 
-function isPetArray(value: unknown): value is Pet[] {
+function isPet(p: unknown): p is Pet {
+  const pet = p as Partial<Pet> | null;
   return (
-    Array.isArray(value) &&
-    value.every(
-      (p) =>
-        typeof p === 'object' &&
-        p !== null &&
-        typeof p.id === 'number' &&
-        typeof p.type === 'string' &&
-        typeof p.price === 'number',
-    )
+    typeof pet === 'object' &&
+    pet !== null &&
+    typeof pet.id === 'number' &&
+    typeof pet.type === 'string' &&
+    typeof pet.price === 'number'
   );
 }
 
+function isPetArray(value: unknown): value is Pet[] {
+  return Array.isArray(value) && value.every(isPet);
+}
+
+function notUnderstood(status: number): ApiError {
+  return new ApiError(status, 'The pet store sent an answer the app does not understand.');
+}
+
+/** The `If-Match` value for a pet as the app shows it: its listing tag, quoted as an ETag. */
+export function ifMatchOf(pet: PetListing): string {
+  return `"${listingTag(pet)}"`;
+}
+
 /**
- * The Secure Pets HTTP API through aws-api-gateway-client: GET unsigned, POSTs
- * signed with SigV4 using the role's credentials.
+ * The Secure Pets HTTP API through aws-api-gateway-client: `GET /pets` unsigned, the
+ * writes signed with SigV4 using the role's credentials. Conditional headers go
+ * through the client's `additionalParams`, so they are signed like every other header
+ * it sends. The promises resolve outside Angular's knowledge: callers keep the
+ * results in signals.
  */
 @Injectable({ providedIn: 'root' })
 export class PetsApi {
@@ -88,23 +117,68 @@ export class PetsApi {
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
 
-  async list(): Promise<Catalogue> {
+  /** One page of pets; `next` is the cursor of the following page, absent on the last one. */
+  async page(query: PetQuery): Promise<PetPage> {
     const client = await this.client();
-    return this.catalogue(() => client.invokeApi({}, '/pets', 'GET', {}, ''));
+    const response = await this.call(() =>
+      client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
+    );
+    if (!isPetArray(response.data)) throw notUnderstood(response.status);
+    return {
+      pets: response.data,
+      next: nextCursor(response.headers['link']),
+      etag: response.headers['etag'] ?? null,
+    };
   }
 
-  /** Replaces the catalogue (admin). 409 when `etag` is not the current one. */
-  save(pets: Pet[], etag: string | null): Promise<Catalogue> {
-    return this.signed((client) => client.invokeApi({}, '/pets', 'POST', {}, { pets, etag }));
+  /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */
+  async put(listing: PetListing, condition: PutCondition = {}): Promise<PutResult> {
+    const headers: Record<string, string> = condition.createOnly ? { 'If-None-Match': '*' } : {};
+    const response = await this.signed((client) =>
+      client.invokeApi(
+        { id: String(listing.id) },
+        '/pets/{id}',
+        'PUT',
+        { headers },
+        { type: listing.type, price: listing.price },
+      ),
+    );
+    if (!isPet(response.data)) throw notUnderstood(response.status);
+    return {
+      pet: response.data,
+      created: response.status === 201,
+      etag: response.headers['etag'] ?? null,
+    };
   }
 
-  /** Buys a pet (buyer); the server takes the buyer's email from the ID token. */
-  purchase(petId: number): Promise<Catalogue> {
+  /**
+   * Removes a pet (admin), only if it is still the listing the user saw (`If-Match`):
+   * 404 when it is gone, 409 when it was sold or changed meanwhile.
+   */
+  async remove(pet: PetListing): Promise<void> {
+    await this.signed((client) =>
+      client.invokeApi(
+        { id: String(pet.id) },
+        '/pets/{id}',
+        'DELETE',
+        { headers: { 'If-Match': ifMatchOf(pet) } },
+        '',
+      ),
+    );
+  }
+
+  /**
+   * Buys a pet (buyer); the server takes the buyer's email from the ID token. The
+   * answer is a page of pets that includes the bought one.
+   */
+  async purchase(petId: number): Promise<Pet[]> {
     const authToken = this.auth.idToken();
-    if (!authToken) return Promise.reject(new ApiError(401, 'Your session has expired.'));
-    return this.signed((client) =>
+    if (!authToken) throw new ApiError(401, 'Your session has expired.');
+    const response = await this.signed((client) =>
       client.invokeApi({}, '/pets/purchase', 'POST', {}, { petId, authToken }),
     );
+    if (!isPetArray(response.data)) throw notUnderstood(response.status);
+    return response.data;
   }
 
   private async client(config: Partial<ApigClientConfig> = {}): Promise<ApigClient> {
@@ -121,7 +195,7 @@ export class PetsApi {
     });
   }
 
-  private async signed(call: (client: ApigClient) => Promise<ApigResponse>): Promise<Catalogue> {
+  private async signed(call: (client: ApigClient) => Promise<ApigResponse>): Promise<ApigResponse> {
     const attempt = async (renew: boolean) => {
       const c = renew ? await this.credentials.renew() : await this.credentials.get();
       const client = await this.client({
@@ -132,7 +206,7 @@ export class PetsApi {
         // bare host name, which breaks on a non-default port (the local gateway).
         host: new URL(this.config.api.invokeUrl).host,
       });
-      return this.catalogue(() => call(client));
+      return this.call(() => call(client));
     };
     try {
       return await attempt(false);
@@ -148,19 +222,11 @@ export class PetsApi {
     }
   }
 
-  private async catalogue(call: () => Promise<ApigResponse>): Promise<Catalogue> {
-    let response: ApigResponse;
+  private async call(call: () => Promise<ApigResponse>): Promise<ApigResponse> {
     try {
-      response = await call();
+      return await call();
     } catch (error) {
       throw toApiError(error);
     }
-    if (!isPetArray(response.data)) {
-      throw new ApiError(
-        response.status,
-        'The pet store sent an answer the app does not understand.',
-      );
-    }
-    return { pets: response.data, etag: response.headers['etag'] ?? null };
   }
 }

@@ -4,46 +4,25 @@ import {
   type ElementRef,
   computed,
   inject,
-  signal,
   viewChild,
 } from '@angular/core';
-import { priceProblem as checkPrice, typeProblem as checkType, petRules } from '../../../api/pet';
 import type { Pet } from '../../../api/pet';
 import { Auth } from '../auth/auth';
-import { HomeState, formatPrice } from './home-state';
-
-const usdAmount = new RegExp(`^\\d+(\\.\\d{1,${petRules.priceDecimals}})?$`);
+import { AddPetForm } from './add-pet-form';
+import { HomeState } from './home-state';
+import { PageNav } from './page-nav';
+import { PetFilters } from './pet-filters';
+import { PetList } from './pet-list';
+import { PetPages, type PetView, defaultView } from './pet-pages';
 
 /**
- * Validates the Price field; returns the message to show, or null when it is fine.
- * The text must be a plain amount; the amount then follows the API's rules.
+ * The signed-in home: a greeting, the messages, an admin's add form, and the
+ * catalogue one page at a time with the controls that choose what to browse.
  */
-export function priceProblem(value: string): string | null {
-  const text = value.trim();
-  if (text === '') return 'Enter a price.';
-  if (!usdAmount.test(text)) {
-    return 'Enter the price as a number, with at most two decimals (for example 249.99).';
-  }
-  if (checkPrice(Number(text)) === 'tooHigh') {
-    return `The price must be at most ${formatPrice(petRules.maxPrice)}.`;
-  }
-  return null;
-}
-
-export function typeProblem(value: string): string | null {
-  switch (checkType(value)) {
-    case null:
-      return null;
-    case 'tooLong':
-      return `Keep the type to at most ${petRules.maxTypeLength} characters.`;
-    default:
-      return 'Enter the type of pet.';
-  }
-}
-
 @Component({
   selector: 'app-home-page',
-  providers: [HomeState],
+  imports: [AddPetForm, PageNav, PetFilters, PetList],
+  providers: [HomeState, PetPages],
   templateUrl: './home-page.html',
   styleUrl: './home-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -51,73 +30,60 @@ export function typeProblem(value: string): string | null {
 export class HomePage {
   private readonly auth = inject(Auth);
   protected readonly state = inject(HomeState);
-  protected readonly price = formatPrice;
+  protected readonly pages = this.state.pages;
 
   protected readonly userName = this.auth.userName;
-  protected readonly isAdmin = computed(() => this.auth.role() === 'admin');
-  protected readonly isBuyer = computed(() => this.auth.role() === 'buyer');
+  protected readonly role = this.auth.role;
+  protected readonly email = computed(() => this.auth.session()?.profile.email);
+  protected readonly isAdmin = computed(() => this.role() === 'admin');
+  protected readonly heading = computed(() => {
+    switch (this.pages.view().status) {
+      case 'available':
+        return 'Pets for sale';
+      case 'sold':
+        return 'Sold pets';
+      default:
+        return 'Pets';
+    }
+  });
 
-  protected readonly adding = signal(false);
-  protected readonly typeText = signal('');
-  protected readonly priceText = signal('');
-  protected readonly submitted = signal(false);
-  protected readonly typeError = computed(() =>
-    this.submitted() ? typeProblem(this.typeText()) : null,
-  );
-  protected readonly priceError = computed(() =>
-    this.submitted() ? priceProblem(this.priceText()) : null,
-  );
-
-  private readonly typeInput = viewChild<ElementRef<HTMLInputElement>>('typeInput');
-  private readonly priceInput = viewChild<ElementRef<HTMLInputElement>>('priceInput');
-  private readonly addButton = viewChild<ElementRef<HTMLButtonElement>>('addButton');
+  private readonly listHeading = viewChild<ElementRef<HTMLElement>>('listHeading');
+  private readonly list = viewChild(PetList);
 
   constructor() {
-    void this.state.load();
+    void this.state.show(defaultView);
   }
 
-  protected value(event: Event): string {
-    return (event.target as HTMLInputElement).value;
+  protected show(view: PetView): void {
+    void this.state.show(view);
   }
 
-  protected openForm(): void {
-    this.typeText.set('');
-    this.priceText.set('');
-    this.submitted.set(false);
-    this.adding.set(true);
-    setTimeout(() => this.typeInput()?.nativeElement.focus());
+  /** After a page turn the old rows are gone: the list's heading (which says the page) takes focus. */
+  protected async turn(direction: 'next' | 'previous'): Promise<void> {
+    const moved = await (direction === 'next' ? this.state.nextPage() : this.state.previousPage());
+    if (moved) this.focusList();
   }
 
-  protected closeForm(): void {
-    this.adding.set(false);
-    setTimeout(() => this.addButton()?.nativeElement.focus());
+  protected async buy(pet: Pet): Promise<void> {
+    await this.state.buy(pet);
+    // Buy is replaced by "Sold": focus the row, which now says so, not the page's top.
+    setTimeout(() => this.list()?.focusPet(pet.id) || this.focusList());
   }
 
-  protected async save(event: Event): Promise<void> {
-    event.preventDefault();
-    this.submitted.set(true);
-    if (this.typeError()) {
-      this.typeInput()?.nativeElement.focus();
-      return;
-    }
-    if (this.priceError()) {
-      this.priceInput()?.nativeElement.focus();
-      return;
-    }
-    if (await this.state.add(this.typeText().trim(), Number(this.priceText().trim()))) {
-      this.closeForm();
-    }
+  protected async remove(pet: Pet): Promise<void> {
+    await this.state.remove(pet);
+    setTimeout(() => this.list()?.focusPet(pet.id) || this.focusList());
   }
 
-  protected buy(pet: Pet): void {
-    void this.state.buy(pet);
-  }
-
-  protected remove(pet: Pet): void {
-    void this.state.remove(pet);
+  protected retry(): void {
+    void this.state.reload();
   }
 
   protected logout(): void {
     void this.auth.logout();
+  }
+
+  private focusList(): void {
+    setTimeout(() => this.listHeading()?.nativeElement.focus());
   }
 }

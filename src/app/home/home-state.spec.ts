@@ -5,6 +5,7 @@ import { describeError } from './home-state';
 describe('describeError', () => {
   it('explains each gateway refusal in plain words', () => {
     const refusal = (type: string) => describeError(new ApiError(403, 'x', type));
+    expect(refusal('AccessDeniedException')).toBe('Your role is not allowed to do that.');
     expect(refusal('InvalidSignatureException')).toContain('clock');
     expect(refusal('UnrecognizedClientException')).toContain('log in again');
     expect(refusal('ExpiredTokenException')).toContain('log in again');

@@ -1,26 +1,19 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import type { Pet } from '../../../api/pet';
-import { ApiError, type Catalogue, PetsApi } from '../api/pets-api';
+import type { Pet, PetListing } from '../../../api/pet';
+import { ApiError, PetsApi } from '../api/pets-api';
 import { CredentialsError, RoleRefusedError } from '../credentials/credentials';
+import { petLabel } from './pet-format';
+import { PetPages, type PetView } from './pet-pages';
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-export const formatPrice = (price: number): string => usd.format(price);
-
-/** An admin's change, as a function of the catalogue, so it can be re-applied after a conflict. */
-type Edit = (pets: Pet[]) => Pet[] | string;
-
-/** The edit no longer makes sense on the refreshed catalogue. */
-export class EditSkipped extends Error {
-  override readonly name = 'EditSkipped';
-}
+/**
+ * How many ids an add tries. Each try asks for the highest id again, so it only
+ * fails when other admins add this many pets within a few round trips.
+ */
+export const ADD_ATTEMPTS = 5;
 
 /** Turns any failure into one sentence for the user. */
 export function describeError(error: unknown): string {
-  if (
-    error instanceof RoleRefusedError ||
-    error instanceof CredentialsError ||
-    error instanceof EditSkipped
-  ) {
+  if (error instanceof RoleRefusedError || error instanceof CredentialsError) {
     return error.message;
   }
   if (error instanceof ApiError) {
@@ -42,129 +35,180 @@ export function describeError(error: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
+const isConflict = (error: unknown, ...statuses: number[]): error is ApiError =>
+  error instanceof ApiError && statuses.includes(error.status);
+
 /**
- * The home page's state: the catalogue, whether a call is in flight, and the last
- * error and confirmation. The API client resolves outside Angular, so every result
- * lands in a signal.
+ * The home page's actions and messages: browsing (through PetPages), buying, adding
+ * and removing, whether a call is in flight, and the last error and confirmation.
+ * The API client resolves outside Angular, so every result lands in a signal.
  */
 @Injectable()
 export class HomeState {
   private readonly api = inject(PetsApi);
-  private readonly catalogue = signal<Catalogue>({ pets: [], etag: null });
   private readonly inFlight = signal(0);
 
-  readonly loaded = signal(false);
+  readonly pages = inject(PetPages);
   readonly busy = computed(() => this.inFlight() > 0);
   readonly error = signal<string | null>(null);
   readonly status = signal<string | null>(null);
-  readonly pets = computed(() => this.catalogue().pets);
-  readonly forSale = computed(() => this.pets().filter((p) => !p.isSold));
-  readonly sold = computed(() => this.pets().filter((p) => p.isSold));
+  /** An admin has the add form open. */
+  readonly adding = signal(false);
 
-  load(): Promise<boolean> {
-    return this.run(async () => {
-      this.catalogue.set(await this.api.list());
-      this.loaded.set(true);
-    });
+  /** Shows the first page of a view (the controls changed); true once it is shown. */
+  show(view: PetView): Promise<boolean> {
+    return this.run(() => this.pages.show(view), false);
   }
 
-  buy(pet: Pet): Promise<boolean> {
-    const what = `the ${pet.type} for ${formatPrice(pet.price)}`;
-    return this.run(async () => {
-      try {
-        this.catalogue.set(await this.api.purchase(pet.id));
-        this.status.set(`You bought ${what}.`);
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 409 || error.status === 404)) {
-          await this.refetch();
-          throw new ApiError(
-            error.status,
-            `Sorry, ${what} is no longer available: someone else bought it or it was removed. The list has been refreshed.`,
-          );
-        }
-        throw error;
-      }
-    });
+  nextPage(): Promise<boolean> {
+    return this.run(() => this.pages.next(), false);
   }
 
-  add(type: string, price: number): Promise<boolean> {
-    const label = `the ${type} for ${formatPrice(price)}`;
-    return this.edit(
-      (pets) => [...pets, { id: Math.max(0, ...pets.map((p) => p.id)) + 1, type, price }],
-      `Added ${label}.`,
-    );
+  previousPage(): Promise<boolean> {
+    return this.run(() => this.pages.previous(), false);
   }
 
-  remove(pet: Pet): Promise<boolean> {
-    const label = `the ${pet.type} for ${formatPrice(pet.price)}`;
-    return this.edit((pets) => {
-      const current = pets.find((p) => p.id === pet.id);
-      if (!current) return `The catalogue had changed: ${label} had already been removed.`;
-      if (current.isSold) {
-        return `The catalogue had changed: ${label} was sold in the meantime, so it stays in the list.`;
-      }
-      return pets.filter((p) => p.id !== pet.id);
-    }, `Removed ${label}.`);
+  reload(): Promise<boolean> {
+    return this.run(() => this.pages.reload(), false);
   }
 
   /**
-   * Posts the whole list with the last ETag. On 409 the catalogue changed in
-   * between: refetch, re-apply the same edit once to the fresh list, and tell the
-   * user; a second conflict is left for the user to retry.
+   * Buys a pet and puts the answer's copy of it in its row: one row changes, nothing
+   * is downloaded or drawn again. When someone was quicker (409) the row shows the
+   * pet sold; when it was removed (404) the row goes.
    */
-  private edit(change: Edit, done: string): Promise<boolean> {
+  buy(pet: Pet): Promise<boolean> {
+    const what = petLabel(pet);
     return this.run(async () => {
-      const attempt = async () => {
-        const { pets, etag } = this.catalogue();
-        const next = change(pets);
-        if (typeof next === 'string') throw new EditSkipped(next);
-        this.catalogue.set(await this.api.save(next, etag));
-      };
       try {
-        await attempt();
-        this.status.set(done);
+        const answer = await this.api.purchase(pet.id);
+        // A 200 is the sale: should the answer's page not hold the pet, it is still sold.
+        this.pages.replace(answer.find((p) => p.id === pet.id) ?? { ...pet, isSold: true });
+        this.status.set(`You bought ${what}.`);
+        return true;
       } catch (error) {
-        if (!(error instanceof ApiError && error.status === 409)) throw error;
-        await this.refetch();
-        try {
-          await attempt();
-        } catch (again) {
-          if (again instanceof ApiError && again.status === 409) {
-            await this.refetch();
-            throw new ApiError(
-              409,
-              'The catalogue changed again while your change was being saved, so it was not saved. The list has been refreshed; please try again.',
-            );
-          }
-          throw again;
+        if (isConflict(error, 409)) {
+          this.pages.replace({ ...pet, isSold: true });
+          throw new ApiError(409, `Sorry, ${what} is no longer available: someone else bought it.`);
         }
-        this.status.set(
-          `The catalogue had changed meanwhile; it was refreshed and your change applied. ${done}`,
-        );
+        if (isConflict(error, 404)) {
+          this.pages.drop(pet.id);
+          throw new ApiError(404, `Sorry, ${what} is no longer available: it was removed.`);
+        }
+        throw error;
       }
-    });
+    }, false);
   }
 
-  private async refetch(): Promise<void> {
-    try {
-      this.catalogue.set(await this.api.list());
-    } catch {
-      // keep the old list; the original error is what the user needs to read
+  /**
+   * Adds a pet under the next free id: the highest id + 1, created only if no pet
+   * has it (`If-None-Match: *`). Another admin adding at the same moment gets the
+   * id first (409): ask for the highest id again and try the next one.
+   */
+  add(type: string, price: number): Promise<boolean> {
+    return this.run(async () => {
+      const pet = await this.create({ type, price });
+      this.status.set(await this.showAdded(pet));
+      return true;
+    }, false);
+  }
+
+  /**
+   * Removes a pet if it is still the listing the user saw (`If-Match`), then loads
+   * the page again so that it stays full. When it was sold or changed (409) or is
+   * gone (404), says so and loads the page again to show how things are now.
+   */
+  remove(pet: Pet): Promise<boolean> {
+    const what = petLabel(pet);
+    return this.run(async () => {
+      try {
+        await this.api.remove(pet);
+      } catch (error) {
+        if (!isConflict(error, 404, 409)) throw error;
+        await this.quietReload();
+        throw new ApiError(
+          error.status,
+          error.status === 404
+            ? `${capitalize(what)} had already been removed. The page has been refreshed.`
+            : `${capitalize(what)} was not removed: it was sold or changed in the meantime. The page has been refreshed.`,
+        );
+      }
+      this.status.set(`Removed ${what}.`);
+      await this.quietReload();
+      return true;
+    }, false);
+  }
+
+  private async create(listing: Omit<PetListing, 'id'>): Promise<Pet> {
+    let id = 0;
+    for (let attempt = 1; ; attempt++) {
+      const newest = await this.api.page({ sort: '-id', limit: 1 });
+      id = Math.max(id + 1, (newest.pets[0]?.id ?? 0) + 1);
+      try {
+        return (await this.api.put({ id, ...listing }, { createOnly: true })).pet;
+      } catch (error) {
+        if (!isConflict(error, 409)) throw error;
+        if (attempt === ADD_ATTEMPTS) {
+          throw new ApiError(
+            409,
+            'Other pets were being added at the same time, so yours was not saved. Please try again.',
+          );
+        }
+      }
     }
   }
 
-  private async run(task: () => Promise<void>): Promise<boolean> {
+  /**
+   * Shows a new pet where the user expects it. Newest first (the default) puts it at
+   * the top of page 1, so go there: the admin sees what they added, whichever page
+   * they were on. In any other order its place is somewhere in the catalogue, and
+   * jumping to it would throw away the order the admin chose; stay, load the page
+   * again (it shows there if it belongs there) and say where to find it. A view that
+   * excludes it (another type, sold only) is not changed behind the admin's back
+   * either: the message says so.
+   */
+  private async showAdded(pet: Pet): Promise<string> {
+    const done = `Added ${petLabel(pet)}.`;
+    const view = this.pages.view();
+    if ((view.type !== '' && view.type !== pet.type) || view.status === 'sold') {
+      return `${done} The filters you chose hide it.`;
+    }
+    if (view.sort === '-id') {
+      await this.quietly(() => this.pages.first());
+      return done;
+    }
+    await this.quietReload();
+    return `${done} Sort by Newest first to see it at the top.`;
+  }
+
+  /** Loads the page again after a write; its failure is not the write's. */
+  private quietReload(): Promise<void> {
+    return this.quietly(() => this.pages.reload());
+  }
+
+  private async quietly(load: () => Promise<unknown>): Promise<void> {
+    try {
+      await load();
+    } catch {
+      // Keep the rows shown: what the user needs to read is the outcome of the write.
+    }
+  }
+
+  private async run<T>(task: () => Promise<T>, failed: T): Promise<T> {
     this.inFlight.update((n) => n + 1);
     this.error.set(null);
     this.status.set(null);
     try {
-      await task();
-      return true;
+      return await task();
     } catch (error) {
       this.error.set(describeError(error));
-      return false;
+      return failed;
     } finally {
       this.inFlight.update((n) => n - 1);
     }
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,0 +1,43 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+
+/**
+ * `Previous page` and `Next page`, disabled at the ends. They stay enabled while a
+ * page loads (the pages ignore a second click meanwhile), so that focus is not lost.
+ */
+@Component({
+  selector: 'app-page-nav',
+  template: `
+    <nav class="pager" aria-label="Pages">
+      <button type="button" class="secondary" [disabled]="!hasPrevious()" (click)="previous.emit()">
+        Previous page
+      </button>
+      <span class="page-number">Page {{ pageNumber() }}</span>
+      <button type="button" class="secondary" [disabled]="!hasNext()" (click)="next.emit()">
+        Next page
+      </button>
+    </nav>
+  `,
+  styles: `
+    .pager {
+      display: flex;
+      align-items: center;
+      justify-content: space-between;
+      gap: 0.75rem;
+      margin-top: 1rem;
+    }
+    .page-number {
+      font-variant-numeric: tabular-nums;
+    }
+    button:disabled {
+      cursor: not-allowed;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PageNav {
+  readonly pageNumber = input.required<number>();
+  readonly hasPrevious = input.required<boolean>();
+  readonly hasNext = input.required<boolean>();
+  readonly previous = output();
+  readonly next = output();
+}
