@@ -127,8 +127,11 @@ export function matchPath(
 }
 
 /**
- * The route a request takes, as API Gateway picks it: among the routes of the method
- * whose resource matches, the one with the most literal segments.
+ * The route a request takes, as API Gateway picks it: among the routes whose resource
+ * matches the path and that have the request's method, the one with the most literal
+ * segments. Path and method are resolved together (measured on real REST APIs): a
+ * literal resource without the method yields to a parameterised sibling that has it,
+ * so `PUT /pets/purchase` is `PUT /pets/{id}` with the id `purchase`.
  */
 export function matchRoute(
   method: string,

@@ -16,6 +16,7 @@ import {
   petIndexes,
   petItem,
   priceKeyOf,
+  toPet,
   typeStatusOf,
   type PetIndexName,
   type PetItem,
@@ -50,19 +51,6 @@ export function documentClient(): DynamoDBDocumentClient {
   return shared;
 }
 
-/** A pet as the API shows it, from an item or an index entry (sale time and index keys dropped). */
-export function toPet(item: Record<string, unknown>): Pet {
-  const pet: Pet = {
-    id: Number(item['id']),
-    type: String(item['type']),
-    price: Number(item['price']),
-  };
-  if (item['isSold'] === true) {
-    pet.isSold = true;
-    if (typeof item['soldTo'] === 'string') pet.soldTo = item['soldTo'];
-  }
-  return pet;
-}
 
 /**
  * The catalogue's concurrency token for POST /pets: a digest of what admins control

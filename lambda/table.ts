@@ -174,7 +174,7 @@ export async function ensureTable(
   await writeItems(
     client,
     tableName,
-    items.map((item) => petItem(storedPet(item), stringOrUndefined(item['soldAt']))),
+    items.map((item) => petItem(toPet(item), stringOrUndefined(item['soldAt']))),
   );
   await dropTable(client, aside);
   log(`Table ${tableName} holds ${items.length} migrated pets.`);
@@ -219,8 +219,11 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A pet from an item of any schema version (the migration reads old ones). */
-function storedPet(item: Record<string, unknown>): Pet {
+/**
+ * A pet as the API shows it, from an item of any schema version or an index entry:
+ * sale time and index keys are dropped.
+ */
+export function toPet(item: Record<string, unknown>): Pet {
   const pet: Pet = {
     id: Number(item['id']),
     type: String(item['type']),

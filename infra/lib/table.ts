@@ -40,6 +40,11 @@ export function petsTable(
     encryption: dynamodb.TableEncryption.AWS_MANAGED,
     removalPolicy: options.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
+  // The indexes, in the schema's order. A new table is created with all of them at
+  // once, but CloudFormation cannot add (or remove) more than one index of an existing
+  // table per update: a schema change of several indexes ships over several deploys.
+  // INCLUDE keeps the schema's NonKeyAttributes; DynamoDB projects an index's keys
+  // (and the table's) anyway, so lambda/table.ts leaves them out of that list.
   for (const index of schema.GlobalSecondaryIndexes ?? []) {
     if (!index.IndexName) throw new TableSchemaError('A global secondary index has no IndexName');
     const projection = index.Projection?.ProjectionType ?? 'ALL';

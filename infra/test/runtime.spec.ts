@@ -12,6 +12,7 @@ import {
   type HandlerName,
   type LambdaHandler,
 } from '../../api/handlers';
+import { encodeCursor } from '../../lambda/cursor';
 import { apiEvent, startBackend, type Backend } from '../../testing/backend';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 
@@ -33,6 +34,9 @@ describe('the bundled Lambdas, run with their template environment', () => {
   const handlers = {} as Record<HandlerName, LambdaHandler>;
   const templateEnv = {} as Record<HandlerName, Record<string, unknown>>;
   const testEnv: Record<string, string | undefined> = {};
+  /** Logical ids of the resources the template's variables refer to. */
+  let tableId: string;
+  let secretId: string;
 
   before(async () => {
     s = synthesize({ example: 'true' }, { insideRepo: true });
@@ -63,6 +67,8 @@ describe('the bundled Lambdas, run with their template environment', () => {
     process.env['AWS_ENDPOINT_URL_DYNAMODB'] =
       `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
+    [tableId] = Object.keys(resourcesOf(s.template, 'AWS::DynamoDB::Table')) as [string];
+    [secretId] = Object.keys(resourcesOf(s.template, 'AWS::SecretsManager::Secret')) as [string];
     const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
     for (const name of handlerNames) {
       const [, fn] =
@@ -92,6 +98,20 @@ describe('the bundled Lambdas, run with their template environment', () => {
   });
 
   /**
+   * The local stand-in for a template value: the table's and the cursor secret's
+   * CloudFormation Refs become the backend's table and secret, the example tenant's
+   * issuer, audience and JWKS URL the local token issuer's. Any other reference is an
+   * error: the test would not know what the function is meant to get.
+   */
+  function localValue(variable: string, value: unknown): string | undefined {
+    const ref = JSON.stringify(value);
+    if (ref === JSON.stringify({ Ref: tableId })) return backend.tableName;
+    if (ref === JSON.stringify({ Ref: secretId })) return backend.secrets.cursorSecretId;
+    if (typeof value === 'string') return testEnv[variable];
+    throw new Error(`${variable}: no local stand-in for ${ref}`);
+  }
+
+  /**
    * Calls a bundled handler with exactly the variables its template environment
    * names (values pointed at the local backend instead of the example tenant).
    */
@@ -100,8 +120,9 @@ describe('the bundled Lambdas, run with their template environment', () => {
     event: Parameters<LambdaHandler>[0],
   ): ReturnType<LambdaHandler> {
     for (const variable of Object.keys(testEnv)) {
-      if (variable in templateEnv[name]) process.env[variable] = testEnv[variable];
-      else delete process.env[variable];
+      if (variable in templateEnv[name]) {
+        process.env[variable] = localValue(variable, templateEnv[name][variable]);
+      } else delete process.env[variable];
     }
     running = name;
     try {
@@ -111,12 +132,25 @@ describe('the bundled Lambdas, run with their template environment', () => {
     }
   }
 
+  it('names the table and the cursor secret in the template as the functions’ variables', () => {
+    for (const name of handlerNames) {
+      assert.deepEqual(templateEnv[name][lambdaEnv.table], { Ref: tableId }, name);
+      const signs = (manifest[name].needs as readonly string[]).includes('cursorKey');
+      assert.deepEqual(
+        templateEnv[name][lambdaEnv.cursorSecretId],
+        signs ? { Ref: secretId } : undefined,
+        `${name}: the cursor secret's ARN exactly when it signs cursors`,
+      );
+    }
+  });
+
   it('serves every path with the template environment and only the granted table actions', async () => {
     await backend.seed([
       { id: 1, type: 'dog', price: 249.99 },
       { id: 2, type: 'cat', price: 124.99 },
       { id: 3, type: 'fish', price: 0.99 },
     ]);
+    const secretCalls = backend.secrets.calls();
     const list = await call('getPets', apiEvent('GET', '/pets'));
     assert.equal(list.statusCode, 200, list.body);
     assert.equal((JSON.parse(list.body) as unknown[]).length, 3);
@@ -139,6 +173,29 @@ describe('the bundled Lambdas, run with their template environment', () => {
       (JSON.parse(second.body) as { id: number }[]).map((p) => p.id),
       [3],
     );
+    // The key came from the secret CURSOR_SECRET_ID names: the bundle asked Secrets
+    // Manager for it, and a cursor keyed with that secret's value is accepted.
+    assert.ok(backend.secrets.calls() > secretCalls, 'GetSecretValue on the cursor secret');
+    const ours = encodeCursor({ sort: 'id', after: 1 }, backend.secrets.cursorKey);
+    const fromOurs = await call(
+      'getPets',
+      apiEvent('GET', '/pets', undefined, { query: { limit: '1', cursor: ours } }),
+    );
+    assert.equal(fromOurs.statusCode, 200, fromOurs.body);
+    assert.deepEqual(
+      (JSON.parse(fromOurs.body) as { id: number }[]).map((p) => p.id),
+      [2],
+    );
+    // Every index the listing queries: by type and price, by status, price descending.
+    for (const query of [
+      { type: 'dog', sort: 'price' } as Record<string, string>,
+      { status: 'available', sort: '-price', limit: '1' },
+      { type: 'cat' },
+    ]) {
+      const page = await call('getPets', apiEvent('GET', '/pets', undefined, { query }));
+      assert.equal(page.statusCode, 200, `${JSON.stringify(query)}: ${page.body}`);
+      assert.ok((JSON.parse(page.body) as unknown[]).length > 0, JSON.stringify(query));
+    }
 
     // One create, one re-price, one removal: every kind of catalogue write.
     const update = await call(
@@ -187,6 +244,22 @@ describe('the bundled Lambdas, run with their template environment', () => {
       apiEvent('POST', '/pets/purchase', { petId: 4, authToken }),
     );
     assert.equal(again.statusCode, 409, again.body);
+    // The per-pet writes' refusals read the pet too: sold (409) or missing (404).
+    const sold = await call('putPet', apiEvent('PUT', '/pets/4', { type: 'parrot', price: 1 }));
+    assert.equal(sold.statusCode, 409, sold.body);
+    const soldGone = await call('deletePet', apiEvent('DELETE', '/pets/4'));
+    assert.equal(soldGone.statusCode, 409, soldGone.body);
+    const missing = await call('deletePet', apiEvent('DELETE', '/pets/5'));
+    assert.equal(missing.statusCode, 404, missing.body);
+    const sales = await call(
+      'getPets',
+      apiEvent('GET', '/pets', undefined, { query: { status: 'sold' } }),
+    );
+    // (What a sold pet shows is the Lambdas' business; here only that the index answers.)
+    assert.deepEqual(
+      (JSON.parse(sales.body) as { id: number; isSold?: boolean }[]).map((p) => [p.id, p.isSold]),
+      [[4, true]],
+    );
 
     for (const name of handlerNames) {
       assert.deepEqual(

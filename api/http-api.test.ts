@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { api, isResource, matchRoute } from './http-api';
+
+describe('routing', () => {
+  it('takes a path parameter, decoded', () => {
+    const put = matchRoute('PUT', '/pets/42');
+    assert.equal(put?.route.path, '/pets/{id}');
+    assert.deepEqual(put?.pathParameters, { id: '42' });
+    assert.deepEqual(matchRoute('DELETE', '/pets/a%20b')?.pathParameters, { id: 'a b' });
+    assert.equal(matchRoute('GET', '/pets')?.pathParameters, null);
+  });
+
+  it('prefers literal segments among the routes of the method, as API Gateway does', () => {
+    assert.equal(matchRoute('POST', '/pets/purchase')?.route.handler, 'purchasePet');
+    // Path and method resolve together: /pets/purchase has no PUT, /pets/{id} has.
+    assert.deepEqual(matchRoute('PUT', '/pets/purchase')?.pathParameters, { id: 'purchase' });
+    assert.equal(matchRoute('GET', '/pets/42'), undefined);
+  });
+
+  it('matches no empty, extra or malformed segment', () => {
+    for (const path of ['/pets/', '/pets/42/x', '/pet', '/pets/%E0%A4%A']) {
+      assert.equal(matchRoute('PUT', path), undefined, path);
+    }
+    assert.ok(isResource('/pets/7') && isResource('/pets/purchase') && !isResource('/owners'));
+  });
+
+  it('allows every route method in preflights', () => {
+    for (const route of api.routes) assert.ok(api.cors.allowMethods.includes(route.method));
+  });
+});
