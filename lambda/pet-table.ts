@@ -51,7 +51,6 @@ export function documentClient(): DynamoDBDocumentClient {
   return shared;
 }
 
-
 /**
  * The catalogue's concurrency token for POST /pets: a digest of what admins control
  * (ids, types, prices), so purchases leave it unchanged and only an edit makes it stale.
