@@ -87,6 +87,22 @@ export const handlers = {
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // GET /pets/sales (admin): sold pets with their buyers, paged like GET /pets.
+  listSales: {
+    entry: 'lambda/list-sales.ts',
+    needs: ['table', 'cursorKey'],
+    tableActions: ['dynamodb:Query'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  // POST /pets/mine (buyer): the pets sold to the verified ID token's email.
+  listMine: {
+    entry: 'lambda/list-mine.ts',
+    needs: ['table', 'identity'],
+    tableActions: ['dynamodb:Query'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, HandlerSpec>;
 
 export type HandlerName = keyof typeof handlers;

@@ -36,6 +36,9 @@ const routes: readonly Route[] = [
   route('PUT', '/pets/{id}', 'putPet', ['admin']),
   route('DELETE', '/pets/{id}', 'deletePet', ['admin']),
   route('POST', '/pets/purchase', 'purchasePet', ['buyer']),
+  // The views of buyers' emails (personal data): each only to the role that may see it.
+  route('GET', '/pets/sales', 'listSales', ['admin']),
+  route('POST', '/pets/mine', 'listMine', ['buyer']),
 ];
 
 export const api = {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { decodeCursor, encodeCursor, type CursorState, type PageQuery } from './cursor';
+import {
+  decodeCursor,
+  decodePosition,
+  encodeCursor,
+  encodePosition,
+  type CursorState,
+  type PageQuery,
+} from './cursor';
 import { BadRequestError } from './errors';
 
 const key = new Uint8Array(randomBytes(32));
@@ -106,5 +113,62 @@ describe('cursor', () => {
     refused(cursor, { sort: 'price', type: 'dog' }, key, another);
     refused(cursor, { ...query, type: 'cat' }, key, another);
     refused(cursor, { sort: 'price', status: 'available' }, key, another);
+  });
+});
+
+describe('cursors of the sold-pets views', () => {
+  const sold: PageQuery = { sort: '-id', status: 'sold' };
+  const salesCursor = encodeCursor({ ...sold, after: 42 }, key, 'sales');
+  const petsCursor = encodeCursor({ ...sold, after: 42 }, key);
+  const decodes = (f: () => unknown, message: RegExp) =>
+    assert.throws(f, (err: unknown) => err instanceof BadRequestError && message.test(err.message));
+
+  it('binds a GET /pets/sales cursor to that view, though GET /pets reads the same keys', () => {
+    assert.deepEqual(decodeCursor(salesCursor, sold, key, 'sales'), { ...sold, after: 42 });
+    decodes(() => decodeCursor(salesCursor, sold, key), /another listing \(GET \/pets\/sales\)/);
+    decodes(
+      () => decodeCursor(petsCursor, sold, key, 'sales'),
+      /another listing \(GET \/pets\); page GET \/pets\/sales/,
+    );
+    // A GET /pets cursor made before views existed has no `w`: still GET /pets's.
+    assert.deepEqual(decodeCursor(signed({ v: 1, s: '-id', st: 'sold', a: 42 }), sold, key), {
+      ...sold,
+      after: 42,
+    });
+    // The view is signed: a tagged payload naming another view or none we know is refused.
+    for (const w of ['mine', 'admin', 1]) {
+      decodes(
+        () => decodeCursor(signed({ v: 1, w, s: '-id', st: 'sold', a: 42 }), sold, key, 'sales'),
+        /cursor is not valid/,
+      );
+    }
+  });
+
+  it('round-trips a POST /pets/mine position, one part where signed cursors have two', () => {
+    for (const after of [1, 42, Number.MAX_SAFE_INTEGER]) {
+      const cursor = encodePosition(after);
+      assert.match(cursor, /^[\w-]+$/);
+      assert.equal(decodePosition(cursor), after);
+      decodes(() => decodeCursor(cursor, sold, key), /another listing \(POST \/pets\/mine\)/);
+      decodes(
+        () => decodeCursor(cursor, sold, key, 'sales'),
+        /another listing \(POST \/pets\/mine\)/,
+      );
+    }
+    decodes(() => decodePosition(salesCursor), /another listing \(GET \/pets\/sales\)/);
+    decodes(() => decodePosition(petsCursor), /another listing \(GET \/pets\)/);
+    const raw = (payload: unknown) => Buffer.from(JSON.stringify(payload)).toString('base64url');
+    for (const junk of [
+      '',
+      'x'.repeat(600),
+      raw({ v: 1, w: 'mine', s: '-id', a: 0 }),
+      raw({ v: 1, w: 'mine', s: '-id', a: '7' }),
+      raw({ v: 1, w: 'mine', s: 'id', a: 7 }),
+      raw({ v: 2, w: 'mine', s: '-id', a: 7 }),
+      raw({ v: 1, w: 'sales', s: '-id', a: 7 }),
+      `${encodePosition(7)}.x`,
+    ]) {
+      decodes(() => decodePosition(junk), /cursor is not valid/);
+    }
   });
 });

@@ -12,6 +12,17 @@ import { priceKeyPattern } from './table';
  * it, keyed by a secret only the Lambdas can read. A client cannot make a cursor that
  * starts a read anywhere but where one of our pages ended, nor reuse one for another
  * query (another index or partition, where its key would mean something else).
+ *
+ * GET /pets/sales pages with the same cursors, bound to that view: its payload says
+ * `w: 'sales'` (a GET /pets cursor has no `w`, as before this view existed), so a
+ * cursor of one listing is refused by the other even where the index, partition and
+ * order are the same (GET /pets?status=sold&sort=-id reads what the sales view reads).
+ *
+ * POST /pets/mine's cursor (`encodePosition`) is different on purpose: unsigned. Its
+ * Lambda holds no cursor key (api/handlers.ts gives it the table and the identity
+ * provider only), and needs none: what it reads is the partition of the verified
+ * token's email, so a made-up position can only start the caller's own purchases at
+ * another id. It is still bound to its view: each format is refused by the others.
  */
 
 /** What a page was asked for: the part of a query a cursor is bound to. */
@@ -20,6 +31,16 @@ export interface PageQuery {
   status?: PetStatus;
   type?: string;
 }
+
+/** The signed listings: GET /pets (public) and GET /pets/sales (admin). */
+export type CursorView = 'pets' | 'sales';
+
+/** What each view is called in messages. */
+const viewNames: Record<CursorView | 'mine', string> = {
+  pets: 'GET /pets',
+  sales: 'GET /pets/sales',
+  mine: 'POST /pets/mine',
+};
 
 /** A cursor's content: the query it belongs to, and the sort key of its page's last pet. */
 export interface CursorState extends PageQuery {
@@ -39,6 +60,8 @@ const KEY_MAX_AGE_SECONDS = 300;
 
 interface Payload {
   v: number;
+  /** The view; absent for GET /pets. */
+  w?: CursorView | 'mine';
   s: PetSort;
   st?: PetStatus;
   t?: string;
@@ -50,8 +73,13 @@ function tagOf(payload: string, key: Uint8Array): Buffer {
   return createHmac('sha256', key).update(`pets-cursor.${payload}`).digest().subarray(0, TAG_BYTES);
 }
 
-export function encodeCursor(state: CursorState, key: Uint8Array): string {
+export function encodeCursor(
+  state: CursorState,
+  key: Uint8Array,
+  view: CursorView = 'pets',
+): string {
   const payload: Payload = { v: VERSION, s: state.sort, a: state.after };
+  if (view !== 'pets') payload.w = view;
   if (state.status !== undefined) payload.st = state.status;
   if (state.type !== undefined) payload.t = state.type;
   const text = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -63,11 +91,17 @@ const INVALID = 'cursor is not valid: pass the cursor of a Link header exactly a
 /**
  * The state of a cursor made for `query` with `key`; 400 for one that is malformed,
  * was not made with the key (tampered, forged, truncated, or from before a key
- * rotation), or belongs to another query. Nothing is read before this passes.
+ * rotation), or belongs to another view or query. Nothing is read before this passes.
  */
-export function decodeCursor(cursor: string, query: PageQuery, key: Uint8Array): CursorState {
+export function decodeCursor(
+  cursor: string,
+  query: PageQuery,
+  key: Uint8Array,
+  view: CursorView = 'pets',
+): CursorState {
   const parts = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
   const [text, tag] = parts;
+  if (parts.length === 1 && positionOf(cursor) !== undefined) throw otherView('mine', view);
   if (parts.length !== 2 || !isBase64url(text!) || !isBase64url(tag!)) {
     throw new BadRequestError(INVALID);
   }
@@ -80,8 +114,11 @@ export function decodeCursor(cursor: string, query: PageQuery, key: Uint8Array):
   }
   // Signed by us, so well-formed unless our own format changed: still checked, as a
   // cursor from an older version must be refused, not misread.
-  const state = parsePayload(Buffer.from(text!, 'base64url').toString('utf8'));
+  const json = Buffer.from(text!, 'base64url').toString('utf8');
+  const state = parsePayload(json);
   if (!state) throw new BadRequestError(INVALID);
+  const made = viewOf(json);
+  if (made !== view) throw otherView(made, view);
   if (state.sort !== query.sort || state.status !== query.status || state.type !== query.type) {
     throw new BadRequestError(
       `cursor belongs to another query (${describeQuery(state)}); ` +
@@ -89,6 +126,18 @@ export function decodeCursor(cursor: string, query: PageQuery, key: Uint8Array):
     );
   }
   return state;
+}
+
+function otherView(made: CursorView | 'mine', wanted: CursorView | 'mine'): BadRequestError {
+  return new BadRequestError(
+    `cursor belongs to another listing (${viewNames[made]}); ` +
+      `page ${viewNames[wanted]} with the cursors of its own Link headers, or start again without one.`,
+  );
+}
+
+/** The view of a signed payload already checked by parsePayload. */
+function viewOf(json: string): CursorView {
+  return (JSON.parse(json) as Payload).w === 'sales' ? 'sales' : 'pets';
 }
 
 function isBase64url(text: string): boolean {
@@ -103,6 +152,7 @@ function parsePayload(json: string): CursorState | undefined {
     return undefined;
   }
   if (typeof p !== 'object' || p === null || p.v !== VERSION) return undefined;
+  if (p.w !== undefined && p.w !== 'sales') return undefined;
   if (!petSorts.includes(p.s as PetSort)) return undefined;
   if (p.st !== undefined && !petStatuses.includes(p.st)) return undefined;
   if (p.t !== undefined && (typeof p.t !== 'string' || p.t.length > petRules.maxTypeLength)) {
@@ -125,6 +175,48 @@ function describeQuery(q: PageQuery): string {
     `status=${q.status ?? '(any)'}`,
     `type=${q.type === undefined ? '(any)' : JSON.stringify(q.type)}`,
   ].join(', ');
+}
+
+/**
+ * POST /pets/mine's cursor: the id of the page's last pet, as base64url JSON with no
+ * tag (see the top of this file for why it needs none). One part, where a signed
+ * cursor has two, so neither kind passes for the other.
+ */
+export function encodePosition(after: number): string {
+  const payload: Payload = { v: VERSION, w: 'mine', s: '-id', a: after };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+/** The id a POST /pets/mine cursor starts after; 400 for anything else. */
+export function decodePosition(cursor: string): number {
+  const after = positionOf(cursor);
+  if (after !== undefined) return after;
+  // A signed cursor (its tag unchecked: this Lambda has no key) only gets a clearer 400.
+  const parts = cursor.length <= MAX_CURSOR_LENGTH ? cursor.split('.') : [];
+  if (parts.length === 2 && isBase64url(parts[0]!)) {
+    const json = Buffer.from(parts[0]!, 'base64url').toString('utf8');
+    if (parsePayload(json)) throw otherView(viewOf(json), 'mine');
+  }
+  throw new BadRequestError(INVALID);
+}
+
+function positionOf(cursor: string): number | undefined {
+  if (cursor.length > MAX_CURSOR_LENGTH || !isBase64url(cursor)) return undefined;
+  let p: Partial<Payload>;
+  try {
+    p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Payload>;
+  } catch {
+    return undefined;
+  }
+  const ok =
+    typeof p === 'object' &&
+    p !== null &&
+    p.v === VERSION &&
+    p.w === 'mine' &&
+    p.s === '-id' &&
+    Number.isSafeInteger(p.a) &&
+    (p.a as number) > 0;
+  return ok ? (p.a as number) : undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ let backend: Backend;
 const get = () => handlers.getPets(apiEvent('GET', '/pets'));
 const update = (body: unknown) => handlers.updatePets(apiEvent('POST', '/pets', body));
 const purchase = (body: unknown) => handlers.purchasePet(apiEvent('POST', '/pets/purchase', body));
+/** The admin's view of the sales (GET /pets/sales): where a buyer is shown. */
+const sales = async () => parse((await handlers.listSales(apiEvent('GET', '/pets/sales'))).body);
 const parse = (body: string) => JSON.parse(body) as Pet[] & { message?: string };
 const etagOf = (res: { headers?: Record<string, unknown> }) => String(res.headers?.['ETag']);
 
@@ -130,13 +132,11 @@ describe('POST /pets', () => {
     assert.equal(res.statusCode, 200, res.body);
     const pets = parse((await get()).body);
     assert.deepEqual(pets[0], { id: 1, type: 'dog', price: 249.99 });
-    assert.deepEqual(pets[1], {
-      id: 2,
-      type: 'cat',
-      price: 124.99,
-      isSold: true,
-      soldTo: 'buyer@example.com',
-    });
+    // The public list shows the sale, not the buyer (DESIGN.md "Buyers' privacy").
+    assert.deepEqual(pets[1], { id: 2, type: 'cat', price: 124.99, isSold: true });
+    assert.deepEqual(await sales(), [
+      { id: 2, type: 'cat', price: 124.99, isSold: true, soldTo: 'buyer@example.com' },
+    ]);
 
     const reprice = await update({
       pets: [seedPets[0], { ...seedPets[1], price: 1 }, seedPets[2]],
@@ -202,7 +202,9 @@ describe('POST /pets/purchase', () => {
     assert.match(etagOf(res), /^"[\w-]{22}"$/);
     const sold = { ...seedPets[0], isSold: true, soldTo: 'alice@example.com' };
     assert.deepEqual(parse(res.body), [sold, seedPets[1], seedPets[2]]);
-    assert.deepEqual(parse((await get()).body)[0], sold);
+    // Public: sold, no buyer; the admin's view: the token's email.
+    assert.deepEqual(parse((await get()).body)[0], { ...seedPets[0], isSold: true });
+    assert.deepEqual(await sales(), [sold]);
   });
 
   it('answers 409 "not available" for a sold pet and keeps the first buyer', async () => {
@@ -214,7 +216,7 @@ describe('POST /pets/purchase', () => {
     assert.equal(res.statusCode, 409);
     assertCors(res);
     assert.match(JSON.parse(res.body).message, /That pet is not available/);
-    assert.equal(parse((await get()).body)[2]!.soldTo, 'first@example.com');
+    assert.equal((await sales()).find((p) => p.id === 3)?.soldTo, 'first@example.com');
   });
 
   it('answers 404 "not available" for a missing pet and creates nothing', async () => {
@@ -229,6 +231,8 @@ describe('POST /pets/purchase', () => {
     await update({ pets: [...seedPets, { id: 7, type: 'owl', price: 3 }] });
     const res = await purchase({ petId: 7, authToken: await backend.token() });
     assert.equal(res.statusCode, 200, res.body);
+    // The earlier sale (same buyer, even) shows no buyer: only the pet just bought does.
+    assert.deepEqual(parse(res.body)[0], { ...seedPets[0], isSold: true });
     assert.deepEqual(parse(res.body).at(-1), {
       id: 7,
       type: 'owl',

@@ -16,10 +16,13 @@ import {
   petIndexes,
   petItem,
   priceKeyOf,
+  publicAttributes,
   toPet,
+  toPublicPet,
   typeStatusOf,
   type PetIndexName,
   type PetItem,
+  type PublicPet,
 } from './table';
 
 /*
@@ -34,6 +37,11 @@ import {
  * Index reads are eventually consistent in DynamoDB (a GSI cannot be read strongly):
  * a page may miss a write of the last moment. Nothing decides on them alone: every
  * write that follows such a read is conditional on the item itself.
+ *
+ * Buyers' privacy: the reads behind public answers (page, catalogue) ask DynamoDB for
+ * the public attributes only and map entries with toPublicPet, so they return
+ * PublicPet (no soldTo) by construction. Only sales() and purchasesOf(), behind the
+ * signed views, and purchase(), for the buyer's own pet, return buyers.
  */
 
 const UNSOLD = '(attribute_not_exists(isSold) OR isSold = :false)';
@@ -63,7 +71,7 @@ export function catalogueTag(pets: readonly PetListing[]): string {
   return hash.digest('base64url').slice(0, 22);
 }
 
-function byId(a: Pet, b: Pet): number {
+function byId(a: PetListing, b: PetListing): number {
   return a.id - b.id;
 }
 
@@ -74,12 +82,19 @@ export interface PageRequest extends PageQuery {
   after?: number | string;
 }
 
-export interface Page {
-  pets: Pet[];
+export interface Page<P extends Pet = PublicPet> {
+  pets: P[];
   /** The sort key of the page's last pet when more pets follow it; absent on the last page. */
   next?: number | string;
   /** Items DynamoDB read for it: at most (limit + 1) per partition. */
   read: number;
+}
+
+/** A page of a sold-pets view: newest (highest id) first, after `after`. */
+export interface SoldPageRequest {
+  limit: number;
+  /** The id of the previous page's last pet (from its cursor). */
+  after?: number;
 }
 
 /** If-Match / If-None-Match of the per-pet writes, parsed. */
@@ -103,6 +118,7 @@ export class PetTable {
    * partitions of the same index are read side by side and merged: their sort key is
    * the same unique value, so "after X" means the same in both. Each partition is read
    * for at most limit + 1 items: the extra one tells whether a next page exists.
+   * Public: no buyer is read or returned.
    */
   async page(request: PageRequest): Promise<Page> {
     const byPrice = request.sort === 'price' || request.sort === '-price';
@@ -121,7 +137,12 @@ export class PetTable {
         this.query(
           index,
           request.type === undefined ? status : typeStatusOf(request.type, status),
-          { after: request.after, descending, max: request.limit + 1 },
+          {
+            after: request.after,
+            descending,
+            max: request.limit + 1,
+            attributes: [...publicAttributes, petIndexes[index].sort],
+          },
         ),
       ),
     );
@@ -131,7 +152,7 @@ export class PetTable {
       const order = descending ? -1 : 1;
       items.sort((a, b) => order * compareKeys(a[sortKey], b[sortKey]));
     }
-    const pets = items.slice(0, request.limit).map(toPet);
+    const pets = items.slice(0, request.limit).map(toPublicPet);
     const page: Page = { pets, read: items.length };
     if (items.length > request.limit) {
       page.next = items[request.limit - 1]![sortKey] as number | string;
@@ -143,28 +164,88 @@ export class PetTable {
    * Every pet, by id, when there are at most `max`; null when there are more. Reads at
    * most max + 1 items whatever the store's size: the sold partition is read only for
    * what the available one left of the budget. For POST /pets and purchase answers,
-   * which keep the tutorial's whole-list shape while the store fits one page.
+   * which keep the tutorial's whole-list shape while the store fits one page. Public
+   * pets: neither answer shows a buyer (a purchase adds its own buyer to its pet).
    */
-  async catalogue(max: number = pageLimit.max): Promise<Pet[] | null> {
+  async catalogue(max: number = pageLimit.max): Promise<PublicPet[] | null> {
     const items: Record<string, unknown>[] = [];
     for (const status of petStatuses) {
-      items.push(...(await this.query('byStatusId', status, { max: max + 1 - items.length })));
+      items.push(
+        ...(await this.query('byStatusId', status, {
+          max: max + 1 - items.length,
+          attributes: publicAttributes,
+        })),
+      );
       if (items.length > max) return null;
     }
-    return items.map(toPet).sort(byId);
+    return items.map(toPublicPet).sort(byId);
   }
 
-  /** Up to `max` index entries of one partition, in index order, after `after`. */
+  /**
+   * GET /pets/sales (admin): one page of sold pets with their buyers, from the 'sold'
+   * partition of byStatusId, highest id first. At most limit + 1 entries read.
+   *
+   * Why this order: it is the one index we have that holds every sale, so no new
+   * index (and no extra write on every purchase) is needed; and its key never moves,
+   * so a cursor chain visits each sale once even while purchases land (a new sale of
+   * a lower id than the cursor's shows in a later page, of a higher one on a fresh
+   * first page). Ids grow as admins list pets, so this is "newest listing first",
+   * which is not quite "latest sale first": that order needs a GSI on the sale time
+   * (`soldAt`), left out on purpose until an admin asks for it.
+   */
+  sales(request: SoldPageRequest): Promise<Page<Pet>> {
+    return this.soldPage('byStatusId', 'sold' satisfies PetStatus, request);
+  }
+
+  /**
+   * POST /pets/mine: one page of the pets sold to `buyer` (the verified token's
+   * email), from its byBuyer partition, highest id first. At most limit + 1 entries.
+   */
+  purchasesOf(buyer: string, request: SoldPageRequest): Promise<Page<Pet>> {
+    return this.soldPage('byBuyer', buyer, request);
+  }
+
+  private async soldPage(
+    index: 'byStatusId' | 'byBuyer',
+    partitionValue: string,
+    request: SoldPageRequest,
+  ): Promise<Page<Pet>> {
+    const items = await this.query(index, partitionValue, {
+      after: request.after,
+      descending: true,
+      max: request.limit + 1,
+    });
+    const page: Page<Pet> = { pets: items.slice(0, request.limit).map(toPet), read: items.length };
+    if (items.length > request.limit) page.next = items[request.limit - 1]!['id'] as number;
+    return page;
+  }
+
+  /**
+   * Up to `max` index entries of one partition, in index order, after `after`; only
+   * `attributes` of each when given (DynamoDB leaves the others out of the answer).
+   */
   private async query(
     index: PetIndexName,
     partitionValue: string,
-    options: { after?: number | string; descending?: boolean; max: number },
+    options: {
+      after?: number | string;
+      descending?: boolean;
+      max: number;
+      attributes?: readonly string[];
+    },
   ): Promise<Record<string, unknown>[]> {
     const { partition, sort } = petIndexes[index];
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     const range =
       options.after === undefined ? '' : ` AND #sk ${options.descending ? '<' : '>'} :after`;
+    const projected = [...new Set(options.attributes ?? [])];
+    const projection = projected.length
+      ? {
+          ProjectionExpression: projected.map((_, i) => `#p${i}`).join(', '),
+          names: Object.fromEntries(projected.map((name, i) => [`#p${i}`, name])),
+        }
+      : undefined;
     do {
       // Limit bounds the read; a Query also stops at 1 MB, hence the loop (a page of
       // the largest pets is ~0.4 MB, so in practice it runs once).
@@ -173,7 +254,12 @@ export class PetTable {
           TableName: this.tableName,
           IndexName: index,
           KeyConditionExpression: `#pk = :pk${range}`,
-          ExpressionAttributeNames: { '#pk': partition, ...(range && { '#sk': sort }) },
+          ExpressionAttributeNames: {
+            '#pk': partition,
+            ...(range && { '#sk': sort }),
+            ...projection?.names,
+          },
+          ...(projection && { ProjectionExpression: projection.ProjectionExpression }),
           ExpressionAttributeValues: {
             ':pk': partitionValue,
             ...(range && { ':after': options.after }),
@@ -341,7 +427,7 @@ export class PetTable {
    * the whole read must match the token the admin's list came from, else 409 with
    * nothing written.
    */
-  async replace(next: readonly PetListing[], etag: string | undefined): Promise<Pet[]> {
+  async replace(next: readonly PetListing[], etag: string | undefined): Promise<PublicPet[]> {
     const current = await this.catalogue(replaceLimit);
     if (!current) {
       throw new PayloadTooLargeError(
@@ -372,7 +458,7 @@ export class PetTable {
       }
     }
     const sold = new Map(current.filter((p) => p.isSold).map((p) => [p.id, p]));
-    return next.map((p) => sold.get(p.id) ?? { ...p }).sort(byId);
+    return next.map((p) => sold.get(p.id) ?? toPublicPet(p)).sort(byId);
   }
 
   private async apply(op: Op): Promise<Undo> {

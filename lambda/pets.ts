@@ -174,18 +174,27 @@ export interface PetPageRequest {
   params: Record<string, string>;
 }
 
-/** GET /pets's query string: `limit`, `cursor`, `status`, `type`, `sort`; others are ignored. */
-export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
+/** A query string parameter by name; a repeated one is a 400. */
+type QueryReader = (name: string) => string | undefined;
+
+function queryReader(event: APIGatewayProxyEvent): QueryReader {
   const single = event.queryStringParameters ?? {};
   const multi = event.multiValueQueryStringParameters ?? {};
-  const param = (name: string): string | undefined => {
+  return (name) => {
     if ((multi[name]?.length ?? 0) > 1) {
       throw new BadRequestError(`${name} is given more than once.`);
     }
     return multi[name]?.[0] ?? single[name] ?? undefined;
   };
-  const params: Record<string, string> = {};
+}
 
+/** `limit` (1–1000, default 1000) and `cursor`, the paging every listing takes. */
+function parsePaging(param: QueryReader): {
+  limit: number;
+  cursor?: string;
+  params: Record<string, string>;
+} {
+  const params: Record<string, string> = {};
   let limit: number = pageLimit.default;
   const rawLimit = param('limit');
   if (rawLimit !== undefined) {
@@ -197,6 +206,14 @@ export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
     }
     params['limit'] = String(limit);
   }
+  const cursor = param('cursor');
+  return { limit, params, ...(cursor !== undefined && { cursor }) };
+}
+
+/** GET /pets's query string: `limit`, `cursor`, `status`, `type`, `sort`; others are ignored. */
+export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
+  const param = queryReader(event);
+  const { limit, cursor, params } = parsePaging(param);
 
   const query: PageQuery = { sort: 'id' };
   const status = param('status');
@@ -227,6 +244,32 @@ export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
     query.sort = sort as PetSort;
     params['sort'] = sort;
   }
-  const cursor = param('cursor');
   return { query, limit, params, ...(cursor !== undefined && { cursor }) };
+}
+
+/** A page of a sold-pets view: how many, after which cursor, and the next URL's query. */
+export interface SoldPageParams {
+  limit: number;
+  cursor?: string;
+  params: Record<string, string>;
+}
+
+/**
+ * The query string of GET /pets/sales and POST /pets/mine: `limit` and `cursor` as for
+ * GET /pets. Other parameters are ignored as GET /pets ignores its unknown ones,
+ * except GET /pets's own filters and order (`status`, `type`, `sort`): these views
+ * have one order and no filter, and a 200 that silently ignored `sort=price` would
+ * answer another question than the one asked, so they are a 400.
+ */
+export function parseSoldPageQuery(event: APIGatewayProxyEvent, route: string): SoldPageParams {
+  const param = queryReader(event);
+  for (const name of ['status', 'type', 'sort']) {
+    if (param(name) !== undefined) {
+      throw new BadRequestError(
+        `${route} takes no ${name}: it lists sold pets, newest (highest id) first, ` +
+          'paged by limit and cursor only.',
+      );
+    }
+  }
+  return parsePaging(param);
 }

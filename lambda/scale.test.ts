@@ -55,6 +55,7 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
       const res = await get(cursor ? { cursor } : {});
       ms.push(performance.now() - started);
       assert.equal(res.statusCode, 200, res.body);
+      assert.doesNotMatch(res.body, /@/, 'a public page carries a buyer');
       largest = Math.max(largest, bytes(res));
       ids.push(...(JSON.parse(res.body) as Pet[]).map((p) => p.id));
       cursor = nextCursor(res.headers?.['Link'] as string | undefined);
@@ -99,6 +100,42 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
       }
     }
     t.diagnostic(lines.join('; '));
+  });
+
+  it('pages GET /pets/sales through every sale, newest first, reading at most limit + 1', async (t) => {
+    const ids: number[] = [];
+    let largest = 0;
+    let pages = 0;
+    let cursor: string | undefined;
+    const lines: string[] = [];
+    const spy = t.mock.method(console, 'log', (line: string) => lines.push(line));
+    try {
+      do {
+        const res = await handlers.listSales(
+          apiEvent('GET', '/pets/sales', undefined, { query: cursor ? { cursor } : {} }),
+        );
+        assert.equal(res.statusCode, 200, res.body);
+        largest = Math.max(largest, bytes(res));
+        const page = JSON.parse(res.body) as Pet[];
+        assert.ok(page.every((p) => p.isSold && p.soldTo?.endsWith(`.${p.id}@example.com`)));
+        ids.push(...page.map((p) => p.id));
+        cursor = nextCursor(res.headers?.['Link'] as string | undefined);
+        pages++;
+      } while (cursor);
+    } finally {
+      spy.mock.restore();
+    }
+    const sold = Array.from({ length: COUNT }, (_, i) => COUNT - i).filter(
+      (id) => id % 2 === 0 || id > COUNT - LARGEST,
+    );
+    assert.deepEqual(ids, sold);
+    assert.ok(largest < 1024 * 1024, `a page is ${largest} bytes`);
+    const reads = lines
+      .filter((l) => l.includes('"route":"listSales"'))
+      .map((l) => (JSON.parse(l) as { read: number }).read);
+    assert.equal(reads.length, pages);
+    assert.ok(Math.max(...reads) <= 1001, `read ${Math.max(...reads)}`);
+    t.diagnostic(`${pages} pages of sales, largest ${largest} bytes`);
   });
 
   it('takes an admin edit of one pet by PUT, and refuses the whole list with 413', async () => {

@@ -1,5 +1,6 @@
 import type { Pet } from '../api/pet';
 import { catalogueTag } from './pet-table';
+import { toPublicPet } from './table';
 
 /**
  * A container's recent copy of the catalogue, for purchase responses only.
@@ -16,6 +17,11 @@ import { catalogueTag } from './pet-table';
  * small strings until someone reads it. Measured here: one flat string over 128 KB
  * (10,000 pets are ~400 KB) costs ~2 ms to allocate, Array.join included, the rope
  * ~0.03 ms; the bytes are then written once, by whoever sends the response.
+ *
+ * Buyers' privacy: the copy holds public pets only. Whatever `load`, `install` or a
+ * sale hand it, each pet is serialised through toPublicPet, so a buyer never enters
+ * the copy; the one buyer an answer shows is the caller's own, written into that
+ * answer's copy of its chunk (withSale) and nowhere else.
  */
 const CHUNK = 128;
 
@@ -44,7 +50,7 @@ export class CatalogueSnapshot {
     this.whole = pets !== null;
     pets ??= [];
     this.ids = new Map(pets.map((p, i) => [p.id, i]));
-    this.parts = pets.map((p) => JSON.stringify(p));
+    this.parts = pets.map((p) => JSON.stringify(toPublicPet(p)));
     this.chunks = [];
     for (let i = 0; i < this.parts.length; i += CHUNK) {
       this.chunks.push(this.parts.slice(i, i + CHUNK).join(','));
@@ -54,8 +60,9 @@ export class CatalogueSnapshot {
   }
 
   /**
-   * The JSON array of all pets with `sold` in it, and the catalogue token; for a store
-   * larger than a page, just `sold` and no token.
+   * The JSON array of all pets with `sold` in it (the only pet that shows its buyer:
+   * the caller's own purchase), and the catalogue token; for a store larger than a
+   * page, just `sold` and no token.
    */
   async withSale(sold: Pet): Promise<{ body: string; tag?: string }> {
     const age = Date.now() - this.loadedAt;
@@ -81,8 +88,18 @@ export class CatalogueSnapshot {
       // Still missing (an index not yet caught up): the buyer sees their pet anyway.
       if (!this.ids.has(sold.id)) return { body: JSON.stringify([sold]) };
     }
+    // The copy keeps the public form of `sold`; this answer alone gets its buyer, in a
+    // copy of its chunk (one more join of at most CHUNK pets).
+    const at = this.ids.get(sold.id)!;
+    const own = Math.floor(at / CHUNK);
+    const parts = this.parts.slice(own * CHUNK, (own + 1) * CHUNK);
+    parts[at - own * CHUNK] = JSON.stringify(sold);
+    const ownChunk = parts.join(',');
     let body = '[';
-    for (let i = 0; i < this.chunks.length; i++) body += i ? `,${this.chunks[i]}` : this.chunks[i];
+    for (let i = 0; i < this.chunks.length; i++) {
+      const chunk = i === own ? ownChunk : this.chunks[i];
+      body += i ? `,${chunk}` : chunk;
+    }
     return { body: `${body}]`, tag: this.tag };
   }
 
@@ -94,7 +111,7 @@ export class CatalogueSnapshot {
   private overlay(pet: Pet): boolean {
     const at = this.ids.get(pet.id);
     if (at === undefined) return false;
-    this.parts[at] = JSON.stringify(pet);
+    this.parts[at] = JSON.stringify(toPublicPet(pet));
     const chunk = Math.floor(at / CHUNK);
     this.chunks[chunk] = this.parts.slice(chunk * CHUNK, (chunk + 1) * CHUNK).join(',');
     return true;

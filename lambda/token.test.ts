@@ -145,6 +145,14 @@ describe('purchase token checks', () => {
     assert.equal(res.message, 'authToken carries no email.');
   });
 
+  it('refuses an email the issuer marks unverified, and takes a verified or unmarked one', async () => {
+    const res = await buyWith(await backend.token({ email_verified: false }));
+    assert.equal(res.status, 401);
+    assert.equal(res.message, 'authToken carries an unverified email.');
+    assert.equal((await buyWith(await backend.token({ email_verified: true }))).status, 200);
+    assert.equal((await buyWith(await backend.token())).status, 200);
+  });
+
   it('refuses garbage', async () => {
     assert.equal((await buyWith('not.a.jwt')).status, 401);
     assert.equal((await buyWith('x'.repeat(20000))).status, 401);

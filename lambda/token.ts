@@ -31,7 +31,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * Verifies an ID token: signature (RS256 by the issuer's JWKS; HS256 by the legacy
- * secret only if one is configured), issuer, audience, expiry, and an email claim.
+ * secret only if one is configured), issuer, audience, expiry, and an email claim
+ * (not marked unverified). The purchase and POST /pets/mine take the buyer from here.
  * The accepted algorithms come from configuration: jose refuses any other `alg`
  * (including `none`) before it looks for a key, so an HS256 token signed with the
  * RS256 public key never meets that key.
@@ -59,6 +60,12 @@ export async function verifyAuthToken(token: unknown, auth: AuthConfig): Promise
     const email = payload['email'];
     if (typeof email !== 'string' || !EMAIL.test(email) || email.length > 254) {
       throw new UnauthorizedError('authToken carries no email.', 'no email claim');
+    }
+    // The email is who the buyer is: it is recorded with a sale and it opens POST
+    // /pets/mine. One the issuer says it has not verified could be anyone's, so it is
+    // refused (DESIGN.md). A token without the claim (e.g. a legacy HS256 one) passes.
+    if (payload['email_verified'] === false) {
+      throw new UnauthorizedError('authToken carries an unverified email.', 'email not verified');
     }
     return { email, sub: typeof payload.sub === 'string' ? payload.sub : undefined };
   } catch (err) {

@@ -32,7 +32,15 @@ export interface Backend {
   /** A buyer's ID token (`amazon|buyer-1`, buyer@example.com unless `claims` say otherwise). */
   token(
     claims?: JWTPayload,
-    options?: { expiresIn?: string | number; key?: CryptoKey; kid?: string },
+    options?: {
+      expiresIn?: string | number;
+      key?: CryptoKey;
+      kid?: string;
+      /** Another `aud` than the handlers' TOKEN_AUDIENCE. */
+      audience?: string;
+      /** Another `iss` than the handlers' TOKEN_ISSUER. */
+      issuer?: string;
+    },
   ): Promise<string>;
   /** Writes pets straight into the table (default: the handlers' table), as the Lambdas store them. */
   seed(pets: readonly Pet[], table?: string): Promise<void>;
@@ -92,7 +100,13 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
     token: (claims = {}, opts = {}) =>
       tokens.token(
         { email: 'buyer@example.com', sub: 'amazon|buyer-1', ...claims },
-        { exp: opts.expiresIn ?? '10m', key: opts.key, kid: opts.kid },
+        {
+          exp: opts.expiresIn ?? '10m',
+          key: opts.key,
+          kid: opts.kid,
+          audience: opts.audience,
+          issuer: opts.issuer,
+        },
       ),
     async seed(pets, table = tableName) {
       const batches: Pet[][] = [];

@@ -6,7 +6,12 @@ import { request as httpRequest } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { handlers as manifest } from '../../api/handlers';
+import {
+  handlerNames,
+  handlers as manifest,
+  type HandlerName,
+  type LambdaHandler,
+} from '../../api/handlers';
 import { api } from '../../api/http-api';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { newApigClient } from './apig-client';
@@ -418,8 +423,15 @@ describe('limits and compression', () => {
   });
 
   it('invokes in process with Lambda’s answers: ok, function error, refused event', async () => {
+    // Every function of the manifest (a new one must not break this test), then the
+    // ones whose outcomes it checks.
+    const unused: LambdaHandler = async () => ({ statusCode: 500, body: 'unused' });
     const invoke = inProcessInvoker(
       {
+        ...(Object.fromEntries(handlerNames.map((name) => [name, unused])) as Record<
+          HandlerName,
+          LambdaHandler
+        >),
         getPets: async () => ({ statusCode: 200, body: '[]' }),
         updatePets: () => Promise.reject(new RangeError('nope')),
         putPet: () => new Promise(() => undefined), // never settles
