@@ -1,10 +1,15 @@
 import {
   addPet,
+  admin,
   expect,
   filterByType,
   petItem,
   screenshot,
+  seriousAccessibilityViolations,
+  showSale,
   signInAsAdmin,
+  signInAsBuyer,
+  stockPets,
   submitNewPet,
   test,
   uniqueType,
@@ -76,4 +81,49 @@ test('the add form explains invalid input and saves nothing', async ({ page }) =
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await filterByType(page, type);
   await expect(petItem(page, type)).toHaveCount(0);
+});
+
+test('an admin sees who bought a pet on the Sales page, and the catalogue does not say', async ({
+  page,
+  person,
+}) => {
+  const type = uniqueType('lamb');
+  await stockPets(page, [[type, '55']]);
+  const buyer = `shopper-${Date.now()}@example.com`;
+  const shopper = await person();
+  await signInAsBuyer(shopper, buyer);
+  await filterByType(shopper, type);
+  await shopper.getByRole('button', { name: `Buy ${type} for $55.00` }).click();
+  await expect(shopper.getByRole('status')).toContainText(`You bought the ${type}`);
+
+  // The catalogue is public: it says the pet is sold, not to whom.
+  await filterByType(page, type);
+  await expect(petItem(page, type)).toContainText('Sold');
+  await expect(petItem(page, type)).not.toContainText('@');
+
+  await page.getByRole('link', { name: 'Sales' }).click();
+  await expect(page).toHaveURL(/\/sales$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sales');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await expect(page.getByRole('link', { name: 'Sales' })).toHaveAttribute('aria-current', 'page');
+  await showSale(page, type);
+  await expect(petItem(page, type)).toContainText('$55.00');
+  await expect(petItem(page, type)).toContainText(`Sold to ${buyer}`);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  await screenshot(page, 'admin-sales');
+
+  // A reload keeps the page; Pets leads back to the catalogue.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sales');
+  await page.getByRole('link', { name: 'Pets' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${admin.email}`);
+
+  // A buyer has no Sales page: the address leads home, and nothing asks for the sales.
+  let asked = 0;
+  shopper.on('request', (r) => (asked += r.url().includes('/pets/sales') ? 1 : 0));
+  await shopper.goto('/sales');
+  await expect(shopper.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${buyer}`);
+  await expect(shopper).toHaveURL(/\/$/);
+  expect(asked).toBe(0);
 });

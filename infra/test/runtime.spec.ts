@@ -244,6 +244,19 @@ describe('the bundled Lambdas, run with their template environment', () => {
       apiEvent('POST', '/pets/purchase', { petId: 4, authToken }),
     );
     assert.equal(again.statusCode, 409, again.body);
+    // The two views of buyers: the admin's sales, the buyer's own purchases.
+    const sales = await call('listSales', apiEvent('GET', '/pets/sales'));
+    assert.equal(sales.statusCode, 200, sales.body);
+    assert.deepEqual(
+      (JSON.parse(sales.body) as { id: number; soldTo?: string }[]).map((p) => [p.id, p.soldTo]),
+      [[4, 'buyer@example.com']],
+    );
+    const mine = await call('listMine', apiEvent('POST', '/pets/mine', { authToken }));
+    assert.equal(mine.statusCode, 200, mine.body);
+    assert.deepEqual(
+      (JSON.parse(mine.body) as { id: number }[]).map((p) => p.id),
+      [4],
+    );
     // The per-pet writes' refusals read the pet too: sold (409) or missing (404).
     const sold = await call('putPet', apiEvent('PUT', '/pets/4', { type: 'parrot', price: 1 }));
     assert.equal(sold.statusCode, 409, sold.body);
@@ -251,13 +264,16 @@ describe('the bundled Lambdas, run with their template environment', () => {
     assert.equal(soldGone.statusCode, 409, soldGone.body);
     const missing = await call('deletePet', apiEvent('DELETE', '/pets/5'));
     assert.equal(missing.statusCode, 404, missing.body);
-    const sales = await call(
+    const soldPets = await call(
       'getPets',
       apiEvent('GET', '/pets', undefined, { query: { status: 'sold' } }),
     );
     // (What a sold pet shows is the Lambdas' business; here only that the index answers.)
     assert.deepEqual(
-      (JSON.parse(sales.body) as { id: number; isSold?: boolean }[]).map((p) => [p.id, p.isSold]),
+      (JSON.parse(soldPets.body) as { id: number; isSold?: boolean }[]).map((p) => [
+        p.id,
+        p.isSold,
+      ]),
       [[4, true]],
     );
 

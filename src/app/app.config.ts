@@ -1,3 +1,4 @@
+import { APP_BASE_HREF } from '@angular/common';
 import {
   type ApplicationConfig,
   provideBrowserGlobalErrorListeners,
@@ -5,6 +6,7 @@ import {
 } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { type AppConfig, provideAppConfig } from './config/app-config';
+import { provideHandOverFromPrerenderedPage } from './prerender/hand-over';
 import { routes } from './app.routes';
 
 /** The app's providers for a validated config.json. */
@@ -15,6 +17,9 @@ export function appConfig(config: AppConfig): ApplicationConfig {
       provideZonelessChangeDetection(),
       provideAppConfig(config),
       provideRouter(routes),
+      // The pages have no <base> element (the CSP's base-uri 'none' would block it).
+      { provide: APP_BASE_HREF, useValue: '/' },
+      provideHandOverFromPrerenderedPage(),
     ],
   };
 }

@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { redirectSignedIn, requireSession } from './auth/guards';
+import { redirectSignedIn, requireAdmin, requireSession } from './auth/guards';
 
 // Every page is lazy: the initial bundle is Angular, the router and the session check.
 export const routes: Routes = [
@@ -9,6 +9,12 @@ export const routes: Routes = [
     title: 'Secure Pets',
     canActivate: [requireSession],
     loadComponent: () => import('./home/home-page').then((m) => m.HomePage),
+  },
+  {
+    path: 'sales',
+    title: 'Sales · Secure Pets',
+    canActivate: [requireAdmin],
+    loadComponent: () => import('./sales/sales-page').then((m) => m.SalesPage),
   },
   {
     path: 'login',

@@ -3,7 +3,8 @@
 // boundary (the app's services and components) runs for real in the tests.
 import type { Provider } from '@angular/core';
 import type { ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
-import { databaseSub } from '../../api/roles';
+import { matchRoute } from '../../api/http-api';
+import { type RoleName, databaseSub } from '../../api/roles';
 import { type Pet, listingTag } from '../../api/pet';
 import type { PetSort } from '../../api/pet-query';
 import { APIG_FACTORY } from '../app/api/pets-api';
@@ -122,6 +123,8 @@ export interface StsCall {
 
 export class FakeSts {
   calls: StsCall[] = [];
+  /** The role ARN each issued access key id belongs to (the gateway's view of a caller). */
+  issued = new Map<string, string>();
   /** What the next calls answer: credentials expiring after `lifetimeMs`, or an error. */
   lifetimeMs = 3600_000;
   error: unknown = null;
@@ -138,6 +141,7 @@ export class FakeSts {
         fake.calls.push({ config: this.config, input: command.input });
         if (fake.error) throw fake.error;
         fake.counter += 1;
+        fake.issued.set(`ASIA${fake.counter}`, command.input.RoleArn);
         return {
           Credentials: {
             AccessKeyId: `ASIA${fake.counter}`,
@@ -198,8 +202,11 @@ const sorters: Record<PetSort, (a: Pet, b: Pet) => number> = {
 /**
  * aws-api-gateway-client over an in-memory store that behaves like the Secure
  * Pets API: `GET /pets` in pages (filters, sorts, opaque cursors in a `Link`
- * header), `PUT` and `DELETE /pets/{id}` with their conditional headers, and a
- * purchase that marks a pet sold. Like the public API, `GET` never carries `soldTo`.
+ * header), `PUT` and `DELETE /pets/{id}` with their conditional headers, a
+ * purchase that marks a pet sold, and the two views of buyers: `GET /pets/sales`
+ * (paged like `GET /pets`) and `POST /pets/mine` (the ID token's own). Like the
+ * public API, `GET /pets` never carries `soldTo`. Like the gateway, a signed route
+ * refuses a caller whose role may not invoke it (when `roleOf` knows the caller).
  */
 export class FakeApig {
   calls: ApigCall[] = [];
@@ -208,14 +215,18 @@ export class FakeApig {
     { id: 2, type: 'cat', price: 124.99 },
     { id: 3, type: 'fish', price: 0.99, isSold: true, soldTo: 'someone@example.com' },
   ];
-  buyer = 'buyer@example.com';
+  /** Pets per answer of `POST /pets/mine` (the real one: 1000). */
+  mineLimit = 1000;
+  /** The role of a caller's access key id, as IAM sees it (set by `fakes()`). */
+  roleOf?: (accessKeyId: string) => RoleName | undefined;
   /** Refusals answered before the store is consulted, one per call. */
   refusals: Refusal[] = [];
   /** Run before the store answers a call (to simulate another user's write). */
   beforeNext: (() => void)[] = [];
   /** Calls that wait for `release()` before answering (to observe loading states). */
   held: (() => void)[] = [];
-  hold = false;
+  /** Hold every call, or the calls this says to hold. */
+  hold: boolean | ((call: ApigCall) => boolean) = false;
   unreachable = false;
 
   /** The calls of one method (and path, when given). */
@@ -255,7 +266,8 @@ export class FakeApig {
         };
         this.calls.push(call);
         await Promise.resolve();
-        if (this.hold) await new Promise<void>((go) => this.held.push(go));
+        const hold = typeof this.hold === 'function' ? this.hold(call) : this.hold;
+        if (hold) await new Promise<void>((go) => this.held.push(go));
         if (this.unreachable) throw new Error('Network Error');
         this.beforeNext.shift()?.();
         const refusal = this.refusals.shift();
@@ -269,18 +281,68 @@ export class FakeApig {
     throw { response: { status, data: { message }, headers: {} } };
   }
 
-  private answer({ config, path, method, body, headers, query }: ApigCall): ApigResponse {
+  /** The gateway's IAM check: a signed route answers only the roles its policy names. */
+  private authorize({ config, path, method }: ApigCall): void {
+    const route = matchRoute(method, path.replace(/^\/test/, ''))?.route;
+    if (!route || route.auth === 'NONE' || !this.roleOf) return;
+    if (!config.accessKey) {
+      throw {
+        response: {
+          status: 403,
+          data: { message: 'Missing Authentication Token' },
+          headers: { 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
+        },
+      };
+    }
+    const role = this.roleOf(config.accessKey);
+    if (role && !route.roles.includes(role)) {
+      throw {
+        response: {
+          status: 403,
+          data: { message: `User: ${role} is not authorized to perform: execute-api:Invoke` },
+          headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+        },
+      };
+    }
+  }
+
+  /** The email of the (unsigned, faked) ID token in a body, as the Lambdas verify it. */
+  private emailOf(body: unknown): string {
+    const token = (body as { authToken?: unknown } | null)?.authToken;
+    try {
+      const payload = (token as string).split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+      const email = (JSON.parse(atob(payload)) as { email?: unknown }).email;
+      if (typeof email === 'string' && email !== '') return email;
+    } catch {
+      // refused below
+    }
+    return this.refuse(401, 'Missing or invalid authToken.');
+  }
+
+  private answer(call: ApigCall): ApigResponse {
+    const { config, path, method, body, headers, query } = call;
+    this.authorize(call);
     const item = /^\/test\/pets\/(\d+)$/.exec(path);
     if (method === 'GET' && path === '/test/pets') return this.page(config.invokeUrl, query);
+    if (method === 'GET' && path === '/test/pets/sales') return this.sales(config.invokeUrl, query);
+    if (method === 'POST' && path === '/test/pets/mine') {
+      const email = this.emailOf(body);
+      const mine = this.pets.filter((p) => p.isSold && p.soldTo === email).sort(sorters['-id']);
+      return this.paged(`${config.invokeUrl}/pets/mine`, mine, {
+        limit: String(this.mineLimit),
+        ...query,
+      });
+    }
     if (method === 'PUT' && item) return this.put(Number(item[1]), body as Pet, headers);
     if (method === 'DELETE' && item) return this.delete(Number(item[1]), headers);
     if (method === 'POST' && path === '/test/pets/purchase') {
       const { petId } = body as { petId: number };
+      const buyer = this.emailOf(body);
       const pet = this.pets.find((p) => p.id === petId);
       if (!pet) this.refuse(404, 'That pet is not available.');
       if (pet.isSold) this.refuse(409, 'That pet is not available.');
       pet.isSold = true;
-      pet.soldTo = this.buyer;
+      pet.soldTo = buyer;
       // At most 1000 pets; soldTo only on the one just bought.
       const others = this.pets
         .filter((p) => p.id !== petId)
@@ -292,21 +354,31 @@ export class FakeApig {
   }
 
   private page(invokeUrl: string, query: Record<string, string>): ApigResponse {
-    const limit = Number(query['limit'] ?? 1000);
-    const offset = query['cursor'] ? Number(atob(query['cursor'])) : 0;
     const sort = (query['sort'] ?? 'id') as PetSort;
-    if (!sorters[sort] || !(limit >= 1 && limit <= 1000) || Number.isNaN(offset)) {
-      this.refuse(400, 'Bad query.');
-    }
+    if (!sorters[sort]) this.refuse(400, 'Bad query.');
     const matching = this.pets
       .filter((p) => query['type'] === undefined || p.type === query['type'])
       .filter((p) => query['status'] !== 'available' || !p.isSold)
       .filter((p) => query['status'] !== 'sold' || p.isSold)
       .sort(sorters[sort]);
-    const pets = matching.slice(offset, offset + limit).map(publicView);
+    return this.paged(`${invokeUrl}/pets`, matching.map(publicView), query);
+  }
+
+  /** The sold pets with their buyers, newest id first. */
+  private sales(invokeUrl: string, query: Record<string, string>): ApigResponse {
+    const sold = this.pets.filter((p) => p.isSold).sort(sorters['-id']);
+    return this.paged(`${invokeUrl}/pets/sales`, sold, query);
+  }
+
+  /** One page of a list, with opaque cursors and a `Link` to the next page. */
+  private paged(url: string, list: Pet[], query: Record<string, string>): ApigResponse {
+    const limit = Number(query['limit'] ?? 1000);
+    const offset = query['cursor'] ? Number(atob(query['cursor'])) : 0;
+    if (!(limit >= 1 && limit <= 1000) || Number.isNaN(offset)) this.refuse(400, 'Bad query.');
+    const pets = list.slice(offset, offset + limit);
     const responseHeaders: Record<string, string> = {};
-    if (offset + limit < matching.length) {
-      const next = new URL(`${invokeUrl}/pets`);
+    if (offset + limit < list.length) {
+      const next = new URL(url);
       for (const [k, v] of Object.entries({ ...query, cursor: btoa(String(offset + limit)) })) {
         next.searchParams.set(k, v);
       }
@@ -356,6 +428,11 @@ export function fakes(config: AppConfig = testConfig()): Fakes {
   const sts = new FakeSts();
   const apig = new FakeApig();
   const storage = new MemoryStorage();
+  const { admin, buyer } = config.credentials.roles;
+  apig.roleOf = (accessKeyId) => {
+    const arn = sts.issued.get(accessKeyId);
+    return arn === admin ? 'admin' : arn === buyer ? 'buyer' : undefined;
+  };
   return {
     webAuth,
     sts,

@@ -2,17 +2,24 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { listingTag } from '../../../api/pet';
 import { fakes, idToken, manyPets, signIn } from '../../testing/fakes';
-import { APIG_FACTORY, ApiError, PetsApi, ifMatchOf } from './pets-api';
+import { APIG_FACTORY, ApiError, MINE_PAGES, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;
   let api: PetsApi;
   const buyerToken = idToken('amazon|b', 'buyer@example.com');
-  beforeEach(() => {
-    f = fakes();
-    signIn(f.storage, buyerToken);
+  const adminToken = idToken('auth0|a', 'admin@example.com');
+  /** Starts over signed in with another token (the gateway checks each call's role). */
+  function signInAs(token: string) {
+    f.storage.clear();
+    signIn(f.storage, token);
+    TestBed.resetTestingModule();
     TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
     api = TestBed.inject(PetsApi);
+  }
+  beforeEach(() => {
+    f = fakes();
+    signInAs(buyerToken);
   });
 
   it('reads one page unsigned, with the query and the next cursor from Link', async () => {
@@ -57,6 +64,7 @@ describe('PetsApi', () => {
   });
 
   it('creates a pet with PUT and If-None-Match, signed', async () => {
+    signInAs(adminToken);
     const result = await api.put({ id: 9, type: 'owl', price: 30 }, { createOnly: true });
     expect(result).toEqual({
       pet: { id: 9, type: 'owl', price: 30 },
@@ -81,12 +89,14 @@ describe('PetsApi', () => {
   });
 
   it('updates a pet with a plain PUT', async () => {
+    signInAs(adminToken);
     const result = await api.put({ id: 2, type: 'cat', price: 99 });
     expect(result.created).toBeFalse();
     expect(f.apig.calls[0].headers).toEqual({});
   });
 
   it('removes a pet with If-Match: its quoted listing tag', async () => {
+    signInAs(adminToken);
     const dog = { id: 1, type: 'dog', price: 249.99 };
     await api.remove(dog);
     expect(f.apig.calls[0]).toEqual(
@@ -100,6 +110,7 @@ describe('PetsApi', () => {
   });
 
   it('gives 409 and 404 with the server message', async () => {
+    signInAs(adminToken);
     const stale = await api.remove({ id: 2, type: 'cat', price: 1 }).catch((e: ApiError) => e);
     expect(stale).toEqual(jasmine.any(ApiError));
     expect((stale as ApiError).conflict).toBeTrue();
@@ -107,6 +118,79 @@ describe('PetsApi', () => {
     const missing = (await api.remove({ id: 42, type: 'x', price: 1 }).catch((e) => e)) as ApiError;
     expect(missing.status).toBe(404);
     expect(missing.conflict).toBeFalse();
+  });
+
+  it("reads an admin's page of sales, signed, with the next cursor from Link", async () => {
+    signInAs(adminToken);
+    f.apig.pets = manyPets(7).map((p) => ({ ...p, isSold: p.id > 2, soldTo: `b${p.id}@x.org` }));
+    const first = await api.sales({ limit: 3 });
+    expect(first.pets.map((p) => [p.id, p.soldTo])).toEqual([
+      [7, 'b7@x.org'],
+      [6, 'b6@x.org'],
+      [5, 'b5@x.org'],
+    ]);
+    const call = f.apig.calls[0];
+    expect(call).toEqual(
+      jasmine.objectContaining({ method: 'GET', path: '/test/pets/sales', query: { limit: '3' } }),
+    );
+    expect(call.config).toEqual(
+      jasmine.objectContaining({ accessKey: 'ASIA1', host: 'localhost:4566' }),
+    );
+    expect(f.sts.calls[0].input.RoleArn).toContain('pets-admin');
+    const second = await api.sales({ limit: 3, cursor: first.next });
+    expect(f.apig.calls[1].query).toEqual({ limit: '3', cursor: first.next! });
+    expect(second.pets.map((p) => p.id)).toEqual([4, 3]);
+    expect(second.next).toBeUndefined();
+  });
+
+  it("reads a buyer's own purchases, signed, sending the ID token", async () => {
+    f.apig.pets[0] = { ...f.apig.pets[0]!, isSold: true, soldTo: 'buyer@example.com' };
+    const mine = await api.mine();
+    expect(mine).toEqual([
+      { id: 1, type: 'dog', price: 249.99, isSold: true, soldTo: 'buyer@example.com' },
+    ]);
+    const call = f.apig.calls[0];
+    expect(call).toEqual(
+      jasmine.objectContaining({
+        method: 'POST',
+        path: '/test/pets/mine',
+        body: { authToken: buyerToken },
+      }),
+    );
+    expect(call.config.accessKey).toBe('ASIA1');
+    expect(call.query).toEqual({});
+    expect(f.sts.calls[0].input.RoleArn).toContain('pets-buyer');
+  });
+
+  it("follows the Link of a buyer's purchases past one answer, with the same body", async () => {
+    f.apig.pets = manyPets(7).map((p) => ({ ...p, isSold: true, soldTo: 'buyer@example.com' }));
+    f.apig.mineLimit = 3;
+    const mine = await api.mine();
+    expect(mine.map((p) => p.id)).toEqual([7, 6, 5, 4, 3, 2, 1]);
+    const calls = f.apig.callsOf('POST', '/test/pets/mine');
+    expect(calls.length).toBe(3);
+    expect(calls[1].query).toEqual({ cursor: jasmine.any(String) });
+    expect(
+      calls.every((c) => (c.body as { authToken: string }).authToken === buyerToken),
+    ).toBeTrue();
+
+    f.apig.pets = manyPets(MINE_PAGES * 3 + 5).map((p) => ({
+      ...p,
+      isSold: true,
+      soldTo: 'buyer@example.com',
+    }));
+    expect((await api.mine()).length).toBe(MINE_PAGES * 3);
+  });
+
+  it("is refused each role's view by the other's role, and the views without a token", async () => {
+    const buyerAsking = (await api.sales({}).catch((e) => e)) as ApiError;
+    expect([buyerAsking.status, buyerAsking.errorType]).toEqual([403, 'AccessDeniedException']);
+    signInAs(adminToken);
+    const adminAsking = (await api.mine().catch((e) => e)) as ApiError;
+    expect([adminAsking.status, adminAsking.errorType]).toEqual([403, 'AccessDeniedException']);
+    f.storage.clear();
+    signInAs(idToken('amazon|b', 'buyer@example.com', -10));
+    await expectAsync(api.mine()).toBeRejectedWith(jasmine.objectContaining({ status: 401 }));
   });
 
   it('renews credentials once and retries when the gateway no longer knows them', async () => {
@@ -180,6 +264,8 @@ describe('PetsApi', () => {
       /does not understand/,
     );
     await expectAsync(pets.purchase(1)).toBeRejectedWithError(ApiError, /does not understand/);
+    await expectAsync(pets.mine()).toBeRejectedWithError(ApiError, /does not understand/);
+    await expectAsync(pets.sales({})).toBeRejectedWithError(ApiError, /does not understand/);
   });
 
   it('reports a client that cannot be loaded', async () => {

@@ -52,6 +52,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The most pages of `POST /pets/mine` one sign-in reads (1000 purchases each). */
+export const MINE_PAGES = 20;
+
 /** API Gateway's answers to credentials it no longer accepts: renew them and retry once. */
 const STALE_CREDENTIALS = new Set(['UnrecognizedClientException', 'ExpiredTokenException']);
 
@@ -179,6 +182,47 @@ export class PetsApi {
     );
     if (!isPetArray(response.data)) throw notUnderstood(response.status);
     return response.data;
+  }
+
+  /**
+   * One page of sold pets with their buyers (admin, signed): `GET /pets/sales`, paged
+   * like `GET /pets`. Buyers' emails are personal data: only the admin role may ask.
+   */
+  async sales(query: Pick<PetQuery, 'limit' | 'cursor'>): Promise<PetPage> {
+    const queryParams = petQueryParams({ limit: query.limit, cursor: query.cursor });
+    const response = await this.signed((client) =>
+      client.invokeApi({}, '/pets/sales', 'GET', { queryParams }, ''),
+    );
+    if (!isPetArray(response.data)) throw notUnderstood(response.status);
+    return {
+      pets: response.data,
+      next: nextCursor(response.headers['link']),
+      etag: response.headers['etag'] ?? null,
+    };
+  }
+
+  /**
+   * The pets sold to the signed-in buyer (buyer, signed): `POST /pets/mine`. Like a
+   * purchase, the server takes the buyer from the ID token, never from the browser.
+   * An answer holds up to 1000 pets; past that its `Link: rel="next"` names the next
+   * page, which gets the same body (at most `MINE_PAGES` pages are read).
+   */
+  async mine(): Promise<Pet[]> {
+    const authToken = this.auth.idToken();
+    if (!authToken) throw new ApiError(401, 'Your session has expired.');
+    const pets: Pet[] = [];
+    let cursor: string | undefined;
+    for (let n = 0; n < MINE_PAGES; n++) {
+      const queryParams = petQueryParams({ cursor });
+      const response = await this.signed((client) =>
+        client.invokeApi({}, '/pets/mine', 'POST', { queryParams }, { authToken }),
+      );
+      if (!isPetArray(response.data)) throw notUnderstood(response.status);
+      pets.push(...response.data);
+      cursor = nextCursor(response.headers['link']);
+      if (cursor === undefined) break;
+    }
+    return pets;
   }
 
   private async client(config: Partial<ApigClientConfig> = {}): Promise<ApigClient> {

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { isPlatformBrowser } from '@angular/common';
+import { ChangeDetectionStrategy, Component, PLATFORM_ID, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Auth } from '../auth/auth';
 
@@ -18,7 +19,8 @@ export class CallbackPage {
   private readonly router = inject(Router);
 
   constructor() {
-    void this.complete(location.hash);
+    // In the browser only: the build prerenders this page (callback/index.html) as is.
+    if (isPlatformBrowser(inject(PLATFORM_ID))) void this.complete(location.hash);
   }
 
   private async complete(hash: string): Promise<void> {

@@ -44,7 +44,6 @@ export function typeProblem(value: string): string | null {
 @Component({
   selector: 'app-add-pet-form',
   templateUrl: './add-pet-form.html',
-  styleUrl: './add-pet-form.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AddPetForm {

@@ -81,7 +81,13 @@ describe('HomePage', () => {
         'dog $249.99 Sold Bought by you',
       ]);
       expect(page.querySelector('progress')).toBeNull();
-      expect(f.apig.calls.map((c) => c.method)).toEqual(['GET', 'POST']);
+      expect(f.apig.calls.map((c) => `${c.method} ${c.path}`)).toEqual(
+        jasmine.arrayWithExactContents([
+          'POST /test/pets/mine',
+          'GET /test/pets',
+          'POST /test/pets/purchase',
+        ]),
+      );
       // The other rows are the same elements: only the bought pet's row was redrawn.
       expect(rows()[0]).toBe(before[0]!);
       expect(rows()[1]).toBe(before[1]!);
@@ -111,6 +117,7 @@ describe('HomePage', () => {
     });
 
     it('shows a refused role clearly', async () => {
+      f.storage.removeItem('secure-pets.credentials'); // the next call asks STS again
       f.sts.error = { name: 'AccessDenied', message: 'Not authorized' };
       button(page, 'Buy cat for $124.99')!.click();
       await stable();
@@ -122,6 +129,146 @@ describe('HomePage', () => {
       await settle();
       expect(f.webAuth.loggedOut.length).toBe(1);
       expect(f.storage.length).toBe(0);
+    });
+  });
+
+  describe("a buyer's own purchases", () => {
+    const mine = () => f.apig.callsOf('POST', '/test/pets/mine');
+    const listText = () => text(page.querySelector('ul.pets'));
+    beforeEach(() => {
+      // 120 pets; the buyer bought 120 (page 1) and 30 (page 2), someone else 119 and 29.
+      f.apig.pets = manyPets(120);
+      for (const [id, who] of [
+        [120, 'buyer@example.com'],
+        [30, 'buyer@example.com'],
+        [119, 'other@example.com'],
+        [29, 'other@example.com'],
+      ] as const) {
+        Object.assign(f.apig.pets[id - 1]!, { isSold: true, soldTo: who });
+      }
+    });
+
+    it('are marked Bought by you after a reload, asked for once per sign-in, not per page', async () => {
+      await buyer();
+      expect(mine().length).toBe(1);
+      expect(mine()[0]!.body).toEqual({ authToken: jasmine.any(String) });
+      expect(items().slice(0, 2)).toEqual([
+        'dog $440.00 Sold Bought by you',
+        'hamster $403.00 Sold',
+      ]);
+
+      next().click();
+      await stable();
+      expect(items().find((i) => i.startsWith('dog $110.00'))).toBe(
+        'dog $110.00 Sold Bought by you',
+      );
+      expect(items().find((i) => i.startsWith('hamster $73.00'))).toBe('hamster $73.00 Sold');
+      previous().click();
+      await stable();
+      choose(select('Sort by'), 'price');
+      await stable();
+      expect(gets().length).toBe(4);
+      expect(mine().length).toBe(1);
+
+      // Back on the home page in the same sign-in (from another page): not asked again.
+      fixture.destroy();
+      fixture = TestBed.createComponent(HomePage);
+      page = fixture.nativeElement;
+      await stable();
+      expect(mine().length).toBe(1);
+      expect(items()).toContain('dog $440.00 Sold Bought by you');
+    });
+
+    it("never show an email to a buyer, not another buyer's and not their own", async () => {
+      await buyer();
+      expect(listText()).toContain('Bought by you');
+      expect(listText()).not.toContain('@');
+      expect(text(page)).not.toContain('other@example.com');
+      // The only email on the page is the greeting's.
+      expect(text(page).split('buyer@example.com').length).toBe(2);
+    });
+
+    it('include a purchase as it is made, on every page after it', async () => {
+      await buyer();
+      button(page, 'Buy parrot for $366.00')!.click();
+      await stable();
+      expect(status()).toBe('You bought the parrot for $366.00.');
+      expect(items()).toContain('parrot $366.00 Sold Bought by you');
+      expect(listText()).not.toContain('@');
+      next().click();
+      await stable();
+      previous().click();
+      await stable();
+      expect(items()).toContain('parrot $366.00 Sold Bought by you');
+      expect(mine().length).toBe(1);
+    });
+
+    it('keep a purchase made while they load', async () => {
+      f.apig.hold = (call) => call.path === '/test/pets/mine';
+      await buyer();
+      expect(page.querySelector('progress')?.getAttribute('aria-label')).toBe(
+        'Loading your purchases…',
+      );
+      expect(page.querySelector('section.catalogue')?.getAttribute('aria-busy')).toBe('true');
+      button(page, 'Buy parrot for $366.00')!.click();
+      await stable();
+      f.apig.release();
+      await stable();
+      expect(items()).toContain('parrot $366.00 Sold Bought by you');
+      expect(items()).toContain('dog $440.00 Sold Bought by you');
+      expect(page.querySelector('progress')).toBeNull();
+      expect(page.querySelector('section.catalogue')?.getAttribute('aria-busy')).toBe('false');
+    });
+
+    it('explain a failure in an alert, keep the pets, and load again on request', async () => {
+      f.apig.hold = (call) => call.path === '/test/pets/mine';
+      await buyer();
+      f.apig.refusals.push({ status: 401, data: { message: 'Invalid token' } });
+      f.apig.release();
+      await stable();
+      expect(alert()).toBe(
+        'Your earlier purchases could not be loaded, so they are not marked. Your sign-in is no longer valid. Please log out and log in again.',
+      );
+      expect(items()[0]).toBe('dog $440.00 Sold');
+      expect(rows().length).toBe(PAGE_SIZE);
+
+      // Another action's message does not hide it; its own Try again clears it.
+      next().click();
+      await stable();
+      expect(alert()).toContain('purchases could not be loaded');
+      button(page, 'Load my purchases again')!.click();
+      await stable();
+      expect(alert()).toBe('');
+      expect(button(page, 'Load my purchases again')).toBeUndefined();
+      expect(mine().length).toBe(2);
+      previous().click();
+      await stable();
+      expect(items()[0]).toBe('dog $440.00 Sold Bought by you');
+    });
+
+    it('explain a refused role', async () => {
+      f.apig.hold = (call) => call.path === '/test/pets/mine';
+      await buyer();
+      f.apig.refusals.push({
+        status: 403,
+        data: { message: 'User: x is not authorized' },
+        headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+      });
+      f.apig.release();
+      await stable();
+      expect(alert()).toBe(
+        'Your earlier purchases could not be loaded, so they are not marked. Your role is not allowed to do that.',
+      );
+    });
+
+    it("are never asked for by an admin, who sees sold pets but not the buyers' emails here", async () => {
+      await admin();
+      expect(mine().length).toBe(0);
+      expect(f.apig.callsOf('GET', '/test/pets/sales').length).toBe(0);
+      expect(items().slice(0, 2)).toEqual(['dog $440.00 Sold', 'hamster $403.00 Sold']);
+      expect(listText()).not.toContain('@');
+      const sales = [...page.querySelectorAll('a')].find((a) => text(a) === 'Sales');
+      expect(sales?.getAttribute('href')).toBe('/sales');
     });
   });
 

@@ -8,8 +8,11 @@ import {
 } from '@angular/core';
 import type { Pet } from '../../../api/pet';
 import { Auth } from '../auth/auth';
+import { focusOnArrival } from '../shell/arrival';
+import { TopBar } from '../shell/top-bar';
 import { AddPetForm } from './add-pet-form';
 import { HomeState } from './home-state';
+import { MyPurchases } from './my-purchases';
 import { PageNav } from './page-nav';
 import { PetFilters } from './pet-filters';
 import { PetList } from './pet-list';
@@ -17,25 +20,36 @@ import { PetPages, type PetView, defaultView } from './pet-pages';
 
 /**
  * The signed-in home: a greeting, the messages, an admin's add form, and the
- * catalogue one page at a time with the controls that choose what to browse.
+ * catalogue one page at a time with the controls that choose what to browse. A
+ * buyer's own purchases are loaded once per sign-in (MyPurchases) and marked on
+ * every page; an admin finds the buyers on the Sales page.
  */
 @Component({
   selector: 'app-home-page',
-  imports: [AddPetForm, PageNav, PetFilters, PetList],
+  imports: [AddPetForm, PageNav, PetFilters, PetList, TopBar],
   providers: [HomeState, PetPages],
   templateUrl: './home-page.html',
-  styleUrl: './home-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class HomePage {
   private readonly auth = inject(Auth);
   protected readonly state = inject(HomeState);
   protected readonly pages = this.state.pages;
+  protected readonly purchases = inject(MyPurchases);
 
   protected readonly userName = this.auth.userName;
   protected readonly role = this.auth.role;
-  protected readonly email = computed(() => this.auth.session()?.profile.email);
   protected readonly isAdmin = computed(() => this.role() === 'admin');
+  /** The failures to show: the last action's, and the buyer's purchases' while they last. */
+  protected readonly alert = computed(() =>
+    [this.state.error(), this.purchases.error()].filter((m) => m !== null).join(' '),
+  );
+  /** What is in progress, for the progress bar's name (null: nothing). */
+  protected readonly progress = computed(() => {
+    if (this.pages.loading()) return 'Loading pets…';
+    if (this.state.busy()) return 'Working…';
+    return this.purchases.loading() ? 'Loading your purchases…' : null;
+  });
   protected readonly heading = computed(() => {
     switch (this.pages.view().status) {
       case 'available':
@@ -47,11 +61,15 @@ export class HomePage {
     }
   });
 
+  private readonly mainHeading = viewChild<ElementRef<HTMLElement>>('mainHeading');
   private readonly listHeading = viewChild<ElementRef<HTMLElement>>('listHeading');
   private readonly list = viewChild(PetList);
 
   constructor() {
+    focusOnArrival(() => this.mainHeading()?.nativeElement);
     void this.state.show(defaultView);
+    // Only a buyer has purchases (MyPurchases asks for no one else), once per sign-in.
+    if (this.role() === 'buyer') void this.purchases.load();
   }
 
   protected show(view: PetView): void {
@@ -75,12 +93,14 @@ export class HomePage {
     setTimeout(() => this.list()?.focusPet(pet.id) || this.focusList());
   }
 
+  /** Loads the pets again, and a buyer's purchases if they failed too (a no-op otherwise). */
   protected retry(): void {
     void this.state.reload();
+    if (this.role() === 'buyer') void this.purchases.load();
   }
 
-  protected logout(): void {
-    void this.auth.logout();
+  protected retryPurchases(): void {
+    void this.purchases.load();
   }
 
   private focusList(): void {

@@ -1,8 +1,9 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import type { Pet, PetListing } from '../../../api/pet';
 import { ApiError, PetsApi } from '../api/pets-api';
-import { CredentialsError, RoleRefusedError } from '../credentials/credentials';
-import { petLabel } from './pet-format';
+import { describeError } from './describe-error';
+import { MyPurchases } from './my-purchases';
+import { petLabel, publicView } from './pet-format';
 import { PetPages, type PetView } from './pet-pages';
 
 /**
@@ -11,41 +12,21 @@ import { PetPages, type PetView } from './pet-pages';
  */
 export const ADD_ATTEMPTS = 5;
 
-/** Turns any failure into one sentence for the user. */
-export function describeError(error: unknown): string {
-  if (error instanceof RoleRefusedError || error instanceof CredentialsError) {
-    return error.message;
-  }
-  if (error instanceof ApiError) {
-    if (error.status === 403) {
-      switch (error.errorType) {
-        case 'AccessDeniedException':
-          return 'Your role is not allowed to do that.';
-        case 'InvalidSignatureException':
-          return "The request signature was refused. Check that your computer's clock is correct.";
-        case 'UnrecognizedClientException':
-        case 'ExpiredTokenException':
-          return 'Your AWS credentials were not accepted, even after renewing them. Please log in again.';
-      }
-    }
-    if (error.status === 401)
-      return 'Your sign-in is no longer valid. Please log out and log in again.';
-    return error.message;
-  }
-  return 'Something went wrong. Please try again.';
-}
+export { describeError } from './describe-error';
 
 const isConflict = (error: unknown, ...statuses: number[]): error is ApiError =>
   error instanceof ApiError && statuses.includes(error.status);
 
 /**
- * The home page's actions and messages: browsing (through PetPages), buying, adding
- * and removing, whether a call is in flight, and the last error and confirmation.
- * The API client resolves outside Angular, so every result lands in a signal.
+ * The home page's actions and messages: browsing (through PetPages), buying (and
+ * remembering it in MyPurchases), adding and removing, whether a call is in flight,
+ * and the last error and confirmation. The API client resolves outside Angular, so
+ * every result lands in a signal.
  */
 @Injectable()
 export class HomeState {
   private readonly api = inject(PetsApi);
+  private readonly purchases = inject(MyPurchases);
   private readonly inFlight = signal(0);
 
   readonly pages = inject(PetPages);
@@ -83,7 +64,10 @@ export class HomeState {
       try {
         const answer = await this.api.purchase(pet.id);
         // A 200 is the sale: should the answer's page not hold the pet, it is still sold.
-        this.pages.replace(answer.find((p) => p.id === pet.id) ?? { ...pet, isSold: true });
+        // The row keeps what the public list shows; whose it is lives in MyPurchases.
+        const bought = answer.find((p) => p.id === pet.id) ?? pet;
+        this.pages.replace({ ...publicView(bought), isSold: true });
+        this.purchases.add(pet.id);
         this.status.set(`You bought ${what}.`);
         return true;
       } catch (error) {

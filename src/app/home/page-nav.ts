@@ -17,21 +17,6 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
       </button>
     </nav>
   `,
-  styles: `
-    .pager {
-      display: flex;
-      align-items: center;
-      justify-content: space-between;
-      gap: 0.75rem;
-      margin-top: 1rem;
-    }
-    .page-number {
-      font-variant-numeric: tabular-nums;
-    }
-    button:disabled {
-      cursor: not-allowed;
-    }
-  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PageNav {

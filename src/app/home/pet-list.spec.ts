@@ -10,23 +10,37 @@ describe('PetList', () => {
     { id: 2, type: 'cat', price: 6, isSold: true },
   ];
 
-  function render(role: Role | null, email?: string): string[] {
+  function render(role: Role | null, bought: number[] = []): string[] {
     const fixture = TestBed.createComponent(PetList);
     fixture.componentRef.setInput('pets', sold);
     fixture.componentRef.setInput('role', role);
-    fixture.componentRef.setInput('email', email);
+    fixture.componentRef.setInput('bought', new Set(bought));
     fixture.detectChanges();
     return byRole(fixture.nativeElement, 'listitem').map(text);
   }
 
   it("shows a buyer's email to admins only, and a buyer their own purchases", () => {
     expect(render('admin')).toEqual(['dog $5.00 Sold Sold to pat@example.com', 'cat $6.00 Sold']);
-    expect(render('buyer', 'pat@example.com')).toEqual([
-      'dog $5.00 Sold Bought by you',
+    // A buyer's own purchases come from the ids, never from an email, not even their own.
+    expect(render('buyer', [1])).toEqual(['dog $5.00 Sold Bought by you', 'cat $6.00 Sold']);
+    expect(render('buyer', [2])).toEqual(['dog $5.00 Sold', 'cat $6.00 Sold Bought by you']);
+    expect(render('buyer')).toEqual(['dog $5.00 Sold', 'cat $6.00 Sold']);
+    expect(render('admin', [1, 2])).toEqual([
+      'dog $5.00 Sold Sold to pat@example.com',
       'cat $6.00 Sold',
     ]);
-    expect(render('buyer', 'sam@example.com')).toEqual(['dog $5.00 Sold', 'cat $6.00 Sold']);
-    expect(render(null)).toEqual(['dog $5.00 Sold', 'cat $6.00 Sold']);
+    expect(render(null, [1])).toEqual(['dog $5.00 Sold', 'cat $6.00 Sold']);
+  });
+
+  it("shows a buyer's purchase sold even on a row loaded before it", () => {
+    const fixture = TestBed.createComponent(PetList);
+    fixture.componentRef.setInput('pets', [{ id: 9, type: 'owl', price: 1 }]);
+    fixture.componentRef.setInput('role', 'buyer');
+    fixture.componentRef.setInput('bought', new Set([9]));
+    fixture.detectChanges();
+    expect(byRole(fixture.nativeElement, 'listitem').map(text)).toEqual([
+      'owl $1.00 Sold Bought by you',
+    ]);
   });
 
   it('focuses a row that is on the page, and says when it is not', () => {

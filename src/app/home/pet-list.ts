@@ -12,20 +12,20 @@ import { formatPrice } from './pet-format';
 
 /**
  * One page of pets as a list. Rows are tracked by id, so a purchase that replaces one
- * pet redraws that row only. A buyer gets `Buy` on unsold pets, an admin `Remove`;
- * a sold pet says so, and whom to only those who may know.
+ * pet redraws that row only. A buyer gets `Buy` on unsold pets, an admin `Remove`. A
+ * sold pet says so; a buyer's own purchases say `Bought by you`, and a buyer's email
+ * shows only to an admin (the Sales view), never to a buyer, not even their own.
  */
 @Component({
   selector: 'app-pet-list',
   templateUrl: './pet-list.html',
-  styleUrl: './pet-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PetList {
   readonly pets = input.required<readonly Pet[]>();
   readonly role = input<Role | null>(null);
-  /** The signed-in user's email, to recognise their own purchases. */
-  readonly email = input<string | undefined>(undefined);
+  /** The ids of the pets the signed-in buyer bought. */
+  readonly bought = input<ReadonlySet<number>>(new Set());
   readonly disabled = input(false);
   readonly buy = output<Pet>();
   readonly remove = output<Pet>();
@@ -33,11 +33,15 @@ export class PetList {
   protected readonly price = formatPrice;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
+  /** One of the signed-in buyer's own purchases. */
+  protected mine(pet: Pet): boolean {
+    return this.role() === 'buyer' && this.bought().has(pet.id);
+  }
+
   /** Who bought a sold pet, as far as this user may see it. */
   protected buyer(pet: Pet): string | null {
-    if (!pet.soldTo) return null;
-    if (this.role() === 'buyer') return pet.soldTo === this.email() ? 'Bought by you' : null;
-    return this.role() === 'admin' ? `Sold to ${pet.soldTo}` : null;
+    if (this.mine(pet)) return 'Bought by you';
+    return this.role() === 'admin' && pet.soldTo ? `Sold to ${pet.soldTo}` : null;
   }
 
   /** Focuses a pet's row (after its button went away); false when it is not on the page. */
