@@ -41,27 +41,65 @@ function forbidDialogs(context: BrowserContext, seen: string[]): void {
   context.on('page', watch);
 }
 
+/**
+ * Fails the test on any Content-Security-Policy violation, in every page and frame of
+ * the context (the IdP's silent-renewal iframe included): the `securitypolicyviolation`
+ * event, and the console errors Chromium logs for blocked resources.
+ */
+async function forbidCspViolations(context: BrowserContext, seen: string[]): Promise<void> {
+  await context.exposeBinding('reportCspViolation', ({ frame }, text: string) => {
+    seen.push(`${frame.url()}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { reportCspViolation(text: string): void })
+        .reportCspViolation;
+      report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
+    });
+  });
+  const watch = (page: Page) =>
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+        seen.push(`${page.url()}: ${message.text()}`);
+      }
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
+/** Everything a test must never see: window dialogs, CSP violations. */
+async function guard(context: BrowserContext, problems: Problems): Promise<void> {
+  forbidDialogs(context, problems.dialogs);
+  await forbidCspViolations(context, problems.cspViolations);
+}
+
+interface Problems {
+  dialogs: string[];
+  cspViolations: string[];
+}
+
 interface Fixtures {
-  /** Opens another browser context (another person), dialog-guarded like `page`. */
+  /** Opens another browser context (another person), guarded like `page`. */
   person: () => Promise<Page>;
 }
 
-export const test = base.extend<Fixtures & { dialogs: string[] }>({
+export const test = base.extend<Fixtures & { problems: Problems }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
-  dialogs: async ({}, use) => {
-    const seen: string[] = [];
-    await use(seen);
-    expect(seen, 'window dialogs opened by the app').toEqual([]);
+  problems: async ({}, use) => {
+    const problems: Problems = { dialogs: [], cspViolations: [] };
+    await use(problems);
+    expect(problems.dialogs, 'window dialogs opened by the app').toEqual([]);
+    expect(problems.cspViolations, 'Content-Security-Policy violations').toEqual([]);
   },
-  context: async ({ context, dialogs }, use) => {
-    forbidDialogs(context, dialogs);
+  context: async ({ context, problems }, use) => {
+    await guard(context, problems);
     await use(context);
   },
-  person: async ({ browser, dialogs }, use) => {
+  person: async ({ browser, problems }, use) => {
     const contexts: BrowserContext[] = [];
     await use(async () => {
       const context = await newContext(browser);
-      forbidDialogs(context, dialogs);
+      await guard(context, problems);
       contexts.push(context);
       return context.newPage();
     });
@@ -92,6 +130,40 @@ export async function signInAsBuyer(page: Page, email: string): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${email}`);
+}
+
+/** Logs out through the app: the session ends and the login page shows. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+}
+
+/** Counts the requests a page makes to one route of the API from now on. */
+export function countRequests(page: Page, method: string, pathEnd: string): () => number {
+  let count = 0;
+  page.on('request', (r) => {
+    if (r.method() === method && new URL(r.url()).pathname.endsWith(pathEnd)) count++;
+  });
+  return () => count;
+}
+
+/**
+ * An admin on the Sales page pages forward until the sale of a pet (by its unique type)
+ * shows: the tests share one store, so other sales may come first.
+ */
+export async function showSale(page: Page, type: string): Promise<void> {
+  const item = petItem(page, type);
+  const next = page.getByRole('button', { name: 'Next page' });
+  await expect(page.getByRole('listitem').first()).toBeVisible();
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
+  for (let n = 2; (await item.count()) === 0; n++) {
+    await expect(next, `the sale of ${type} is on no page`).toBeEnabled();
+    await next.click();
+    await expect(page.getByText(`Page ${n}`, { exact: true })).toBeVisible();
+    await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
+  }
+  await expect(item).toBeVisible();
 }
 
 /** The list item of a pet, by its (unique) type. */

@@ -1,6 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import compression from 'compression';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { AppConfig } from '../api/app-config';
+import { pageHeaders } from '../api/csp';
 import { host } from './settings';
 
 /** Angular's output hashing: `main-AB12CD34.js`. */
@@ -15,32 +17,51 @@ export interface SiteOptions {
 }
 
 /**
- * Serves the built app the way an S3 website bucket with `index.html` as its error
- * document does: files as they are, `index.html` for any other path so that deep
- * links reach the router, and `/config.json` made from the running local cloud.
+ * Serves the built app the way CloudFront in front of the bucket does (infra/lib/site.ts):
+ * files as they are, a prerendered page for its route (`/login` is `login/index.html`),
+ * `index.html` (the neutral frame of the signed-in pages) for any other path so that deep
+ * links reach the router, `/config.json` made from the running local cloud, the same
+ * Content-Security-Policy and security headers (api/csp.ts, built from that config.json),
+ * and text compressed with Brotli or gzip as the browser accepts.
+ *
+ * Compression is the `compression` middleware (Express's) rather than node:zlib by hand:
+ * it negotiates Accept-Encoding (q-values, identity), sets Vary, skips small and already
+ * compressed bodies and HEAD, and streams. It compresses per request (Brotli quality 4),
+ * which on loopback costs a few milliseconds; the build's files are not cached
+ * compressed, so `npm run watch` output is served as soon as it is written.
  */
 export async function startSite({ root, port, config }: SiteOptions): Promise<Server> {
+  const headers = pageHeaders(config);
   const files = sirv(root, {
     single: true,
     dev: false,
     etag: true,
     setHeaders(res, pathname) {
-      // Angular's hashed bundles never change; anything else (index.html, deep
-      // links answered with it, the favicon) must be revalidated.
+      // Angular's hashed bundles never change; anything else (the pages, deep links
+      // answered with index.html, the favicon) must be revalidated.
       res.setHeader(
         'Cache-Control',
         hashedFile.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
     },
   });
+  // Typed for Express, but it only uses what node:http's request and response have.
+  const compress = compression() as unknown as (
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: () => void,
+  ) => void;
   const configBody = JSON.stringify(config, null, 2);
   const server = createServer((req, res) => {
-    if (req.url?.split('?')[0] === '/config.json') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
-      res.end(configBody);
-      return;
-    }
-    files(req, res);
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    compress(req, res, () => {
+      if (req.url?.split('?')[0] === '/config.json') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+        res.end(configBody);
+        return;
+      }
+      files(req, res);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

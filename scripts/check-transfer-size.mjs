@@ -1,40 +1,47 @@
 // Budgets on estimated transfer size. angular.json's budgets only measure raw bytes,
 // but what a buyer on a phone waits for is the compressed download, so this checks
 // that too, estimating it as Angular's build table does (Brotli). The initial files
-// are the ones index.html loads or preloads; every other script is a lazy chunk.
+// are the ones index.html loads or preloads (absolute paths: the pages have no <base>);
+// every other script is a lazy chunk.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
 
 const dir = process.argv[2] ?? 'dist/secure-pets/browser';
-const budgets = { initial: 100_000, lazyChunk: 120_000 };
+// Errors hold today's sizes with a little room; the initial JavaScript's target is
+// lower (see README's Budgets: what the last 0.7 kB are and why they stay).
+const budgets = { initialJs: 62_000, initial: 63_500, lazyChunk: 120_000 };
+const initialJsTarget = 61_000;
 
 const transfer = (file) =>
   brotliCompressSync(readFileSync(join(dir, file)), {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
   }).length;
 const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+const sum = (files) => files.reduce((total, f) => total + transfer(f), 0);
 
 const html = readFileSync(join(dir, 'index.html'), 'utf8');
 const initial = [
-  ...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1])),
+  ...new Set([...html.matchAll(/(?:src|href)="\/?([^"/]+\.(?:js|css))"/g)].map((m) => m[1])),
 ];
 const lazy = readdirSync(dir).filter((f) => f.endsWith('.js') && !initial.includes(f));
 
 let failed = false;
-const initialTotal = initial.reduce((sum, f) => sum + transfer(f), 0);
-console.log(
-  `initial: ${kB(initialTotal)} (budget ${kB(budgets.initial)}) in ${initial.join(', ')}`,
-);
-if (initialTotal > budgets.initial) failed = true;
-for (const file of lazy) {
-  const size = transfer(file);
-  const over = size > budgets.lazyChunk;
+const check = (what, size, budget) => {
+  const over = size > budget;
   if (over) failed = true;
-  console.log(
-    `lazy ${file}: ${kB(size)}${over ? ` OVER the ${kB(budgets.lazyChunk)} budget` : ''}`,
+  return `${what}: ${kB(size)} (budget ${kB(budget)}${over ? ', OVER' : ''})`;
+};
+const initialJs = sum(initial.filter((f) => f.endsWith('.js')));
+console.log(
+  `${check('initial', sum(initial), budgets.initial)}; ${check('JavaScript', initialJs, budgets.initialJs)} in ${initial.join(', ')}`,
+);
+if (initialJs > initialJsTarget) {
+  console.warn(
+    `initial JavaScript is ${kB(initialJs - initialJsTarget)} over its ${kB(initialJsTarget)} target`,
   );
 }
+for (const file of lazy) console.log(check(`lazy ${file}`, transfer(file), budgets.lazyChunk));
 if (failed) {
   console.error('Transfer-size budget exceeded.');
   process.exit(1);

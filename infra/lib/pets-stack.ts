@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { PetsFunctions } from './functions';
 import { outputNames, type OutputKey } from './outputs';
 import type { DeployParameters } from './parameters';
+import { type ConfigValues, deployedConfig } from './publish-plan';
 import { PetsRestApi } from './rest-api';
 import { PetsRoles } from './roles';
 import { PetsSite } from './site';
@@ -42,9 +43,8 @@ export class PetsStack extends Stack {
       restApiId: petsApi.restApi.restApiId,
       parameters,
     });
-    const site = new PetsSite(this, 'Site');
-
-    const outputs: Record<OutputKey, string> = {
+    // What publish will write into config.json, as tokens here.
+    const configValues: ConfigValues = {
       auth0Domain: parameters.auth0Domain,
       auth0ClientId: parameters.auth0ClientId,
       // No trailing slash, like config.json's local invokeUrl.
@@ -52,6 +52,11 @@ export class PetsStack extends Stack {
       region: Aws.REGION,
       adminRoleArn: roles.byRole.admin.roleArn,
       buyerRoleArn: roles.byRole.buyer.roleArn,
+    };
+    const site = new PetsSite(this, 'Site', { config: deployedConfig(configValues) });
+
+    const outputs: Record<OutputKey, string> = {
+      ...configValues,
       siteBucket: site.bucket.bucketName,
       distributionId: site.distribution.distributionId,
       siteUrl: `https://${site.distribution.distributionDomainName}`,

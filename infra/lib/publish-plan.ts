@@ -24,19 +24,34 @@ export function requireOutputs(
   return Object.fromEntries(entries) as Record<OutputKey, string>;
 }
 
+/** The stack's values that config.json is made of. */
+export type ConfigValues = Pick<
+  Record<OutputKey, string>,
+  'auth0Domain' | 'auth0ClientId' | 'apiInvokeUrl' | 'region' | 'adminRoleArn' | 'buyerRoleArn'
+>;
+
 /**
- * config.json for AWS (no stsEndpoint: the regional STS), checked by the parser the
- * app itself runs, so a publish never ships a file the app would refuse.
+ * config.json for AWS (no stsEndpoint: the regional STS), unchecked: the stack builds
+ * its Content-Security-Policy from it while the values are still tokens, publish
+ * writes it from the outputs (`configFromOutputs`), so the policy CloudFront sends
+ * names exactly the origins of the file the app reads.
+ */
+export function deployedConfig(v: ConfigValues): AppConfig {
+  return {
+    auth0: { domain: v.auth0Domain, clientId: v.auth0ClientId },
+    api: { invokeUrl: v.apiInvokeUrl, region: v.region },
+    credentials: { mode: 'web-identity', roles: { admin: v.adminRoleArn, buyer: v.buyerRoleArn } },
+  };
+}
+
+/**
+ * config.json for AWS from the stack's outputs, checked by the parser the app itself
+ * runs, so a publish never ships a file the app would refuse.
  */
 export function configFromOutputs(
   outputs: Readonly<Record<string, string | undefined>>,
 ): AppConfig {
-  const o = requireOutputs(outputs);
-  return parseAppConfig({
-    auth0: { domain: o.auth0Domain, clientId: o.auth0ClientId },
-    api: { invokeUrl: o.apiInvokeUrl, region: o.region },
-    credentials: { mode: 'web-identity', roles: { admin: o.adminRoleArn, buyer: o.buyerRoleArn } },
-  } satisfies AppConfig);
+  return parseAppConfig(deployedConfig(requireOutputs(outputs)));
 }
 
 export interface Upload {
@@ -47,8 +62,12 @@ export interface Upload {
   cacheControl: string;
 }
 
-/** Files a new deploy changes in place: browsers and CloudFront must revalidate them. */
-const entryFiles = new Set(['index.html', 'config.json']);
+/**
+ * Files a new deploy changes in place, which browsers and CloudFront must revalidate:
+ * config.json and every page (index.html, the prerendered login/index.html and
+ * callback/index.html, index.csr.html).
+ */
+const isEntry = (key: string): boolean => key.endsWith('.html') || key === 'config.json';
 /** Angular's build names bundles `name-HASH.ext`, HASH 8 base32 characters. */
 const hashed = /-[A-Z0-9]{8}\.[a-z0-9]+$/;
 
@@ -68,9 +87,9 @@ export function contentTypeOf(key: string): string {
 }
 
 /**
- * What to upload from the build folder, in order: everything else first, index.html
- * and config.json last, so a browser never loads a new index.html whose bundles are
- * not there yet. Files of earlier builds are left in the bucket: an open tab of the
+ * What to upload from the build folder, in order: everything else first, the pages
+ * and config.json last, so a browser never loads a new page whose bundles are not
+ * there yet. Files of earlier builds are left in the bucket: an open tab of the
  * old version can still load its lazy chunks.
  */
 export function planUploads(root: string): Upload[] {
@@ -81,7 +100,7 @@ export function planUploads(root: string): Upload[] {
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) {
         const key = relative(root, path).split(sep).join('/');
-        const kind = entryFiles.has(key) ? 'entry' : hashed.test(key) ? 'hashed' : 'other';
+        const kind = isEntry(key) ? 'entry' : hashed.test(key) ? 'hashed' : 'other';
         uploads.push({
           key,
           path,
@@ -92,6 +111,6 @@ export function planUploads(root: string): Upload[] {
     }
   };
   walk(root);
-  const last = (u: Upload) => (entryFiles.has(u.key) ? 1 : 0);
+  const last = (u: Upload) => (isEntry(u.key) ? 1 : 0);
   return uploads.sort((a, b) => last(a) - last(b) || a.key.localeCompare(b.key));
 }

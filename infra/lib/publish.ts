@@ -34,7 +34,7 @@ export interface PublishResult {
 /**
  * Writes config.json from the stack's outputs into the build, uploads the build to
  * the site bucket with per-file content type and caching, then invalidates the
- * CloudFront cache so the new index.html and config.json are served at once.
+ * CloudFront cache so the new pages and config.json are served at once.
  */
 export async function publish(options: PublishOptions): Promise<PublishResult> {
   const log = options.log ?? (() => undefined);

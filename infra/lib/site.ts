@@ -3,6 +3,36 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { AppConfig } from '../../api/app-config';
+import {
+  contentSecurityPolicy,
+  permissionsPolicy,
+  referrerPolicy,
+  strictTransportSecurity,
+} from '../../api/csp';
+
+export interface PetsSiteProps {
+  /**
+   * The config.json publish will write (publish-plan.ts `deployedConfig`), with the
+   * stack's tokens for values not known before deployment: the page headers'
+   * Content-Security-Policy is built from it, as the local site builds it from its own.
+   */
+  config: AppConfig;
+}
+
+/**
+ * The CloudFront Function that serves a prerendered page for its route: `/login` and
+ * `/login/` are the object `login/index.html`. A path whose last segment has a dot is
+ * a file and stays as it is; a route the build did not prerender gets S3's 403 and so
+ * index.html (see errorResponses below).
+ */
+export const prerenderedPagesFunction = [
+  'function handler(event) {',
+  '  var request = event.request;',
+  "  if (!/\\.[^/]*$/.test(request.uri)) request.uri = request.uri.replace(/\\/?$/, '/index.html');",
+  '  return request;',
+  '}',
+].join('\n');
 
 /**
  * Where the built app lives: a private S3 bucket read only by CloudFront through
@@ -15,7 +45,7 @@ export class PetsSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: PetsSiteProps) {
     super(scope, id);
     this.bucket = new s3.Bucket(this, 'Bucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -27,13 +57,44 @@ export class PetsSite extends Construct {
       autoDeleteObjects: false,
     });
     // Edge caching follows the Cache-Control that publish sets per object (immutable
-    // for hashed files, no-cache for index.html and config.json), hence min TTL 0.
+    // for hashed files, no-cache for the pages and config.json), hence min TTL 0.
     const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
       minTtl: Duration.seconds(0),
       defaultTtl: Duration.days(1),
       maxTtl: Duration.days(365),
       enableAcceptEncodingBrotli: true,
       enableAcceptEncodingGzip: true,
+    });
+    const prerenderedPages = new cloudfront.Function(this, 'PrerenderedPages', {
+      comment: 'Secure Pets: /route -> /route/index.html',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(prerenderedPagesFunction),
+    });
+    // The same Content-Security-Policy and page headers as the local site (api/csp.ts),
+    // plus HSTS, which only means something over https.
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Secure Pets: Content-Security-Policy and security headers',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(props.config),
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          // The enum's values are the header's values.
+          referrerPolicy: referrerPolicy as cloudfront.HeadersReferrerPolicy,
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.seconds(strictTransportSecurity.maxAgeSeconds),
+          includeSubdomains: strictTransportSecurity.includeSubdomains,
+          override: true,
+        },
+      },
+      customHeadersBehavior: {
+        customHeaders: [{ header: 'Permissions-Policy', value: permissionsPolicy, override: true }],
+      },
     });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Secure Pets app',
@@ -46,10 +107,14 @@ export class PetsSite extends Construct {
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         compress: true,
         cachePolicy,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: headers,
+        functionAssociations: [
+          { function: prerenderedPages, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
       },
-      // The app's routes are client-side: a deep link such as /login is not an
-      // object, so S3 answers 403 (no ListBucket), and the app's index.html serves it.
+      // The other routes are client-side: a deep link such as /sales has no page of its
+      // own, so S3 answers 403 (no ListBucket), and index.html (the neutral frame of
+      // the signed-in pages) serves it.
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
         responseHttpStatus: 200,

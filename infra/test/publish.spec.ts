@@ -21,7 +21,12 @@ import {
 function fakeBuild(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pets-build-'));
   const files: Record<string, string> = {
-    'index.html': '<!doctype html><script src="main-XGWSD47C.js" type="module"></script>',
+    'index.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
+    'index.csr.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
+    'login/index.html':
+      '<!doctype html><main>Log in</main><script src="/main-XGWSD47C.js"></script>',
+    'callback/index.html':
+      '<!doctype html><main>Signing in</main><script src="/main-XGWSD47C.js"></script>',
     'main-XGWSD47C.js': 'import "./chunk-NRIY3DKZ.js";',
     'chunk-NRIY3DKZ.js': 'export const x = 1;',
     'styles-5INURTSO.css': 'body{margin:0}',
@@ -55,7 +60,7 @@ describe('publish plan', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('caches hashed files for a year, revalidates index.html and config.json, and sends them last', () => {
+  it('caches hashed files for a year, revalidates the pages and config.json, and sends them last', () => {
     const plan = planUploads(dir);
     assert.deepEqual(
       plan.map((u) => [u.key, u.contentType, u.cacheControl]),
@@ -65,8 +70,11 @@ describe('publish plan', () => {
         ['main-XGWSD47C.js', 'text/javascript; charset=utf-8', cacheControl.hashed],
         ['media/font-ABCD2345.woff2', 'font/woff2', cacheControl.hashed],
         ['styles-5INURTSO.css', 'text/css; charset=utf-8', cacheControl.hashed],
+        ['callback/index.html', 'text/html; charset=utf-8', 'no-cache'],
         ['config.json', 'application/json; charset=utf-8', 'no-cache'],
+        ['index.csr.html', 'text/html; charset=utf-8', 'no-cache'],
         ['index.html', 'text/html; charset=utf-8', 'no-cache'],
+        ['login/index.html', 'text/html; charset=utf-8', 'no-cache'],
       ],
     );
     assert.equal(cacheControl.hashed, 'public, max-age=31536000, immutable');
@@ -189,9 +197,12 @@ describe('publish through the AWS SDK', () => {
 
     const puts = aws.requests.filter((r) => r.method === 'PUT');
     const bucket = outputs[outputNames.siteBucket];
-    assert.deepEqual(puts.map((p) => decodeURIComponent(p.url.split('?')[0] ?? '')).slice(-2), [
+    assert.deepEqual(puts.map((p) => decodeURIComponent(p.url.split('?')[0] ?? '')).slice(-5), [
+      `/${bucket}/callback/index.html`,
       `/${bucket}/config.json`,
+      `/${bucket}/index.csr.html`,
       `/${bucket}/index.html`,
+      `/${bucket}/login/index.html`,
     ]);
     const plan = planUploads(dir);
     assert.equal(puts.length, plan.length);

@@ -9,6 +9,12 @@ import {
   type EnvironmentValues,
   type HandlerName,
 } from '../../api/handlers';
+import {
+  contentSecurityPolicy,
+  permissionsPolicy,
+  referrerPolicy,
+  strictTransportSecurity,
+} from '../../api/csp';
 import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { roleNames, roles } from '../../api/roles';
@@ -445,6 +451,87 @@ describe('the Secure Pets stack (example tenant)', () => {
     );
   });
 
+  it("sends api/csp.ts's Content-Security-Policy for the deployed config.json, and the security headers", () => {
+    const [restApiId] = only(s, 'AWS::ApiGateway::RestApi');
+    const [policyId, policy] = only(s, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const config = policy.Properties['ResponseHeadersPolicyConfig'] as Json;
+    const security = config['SecurityHeadersConfig'] as Json;
+    // The API's origin is only known at deploy time: its id and the region are tokens.
+    const expected = contentSecurityPolicy({
+      auth0: { domain: exampleParameters.auth0Domain },
+      api: {
+        invokeUrl: `https://\${${restApiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/test`,
+        region: '${AWS::Region}',
+      },
+      credentials: { mode: 'web-identity' },
+    });
+    const csp = security['ContentSecurityPolicy'] as Json;
+    assert.equal(flatten(csp['ContentSecurityPolicy']), expected);
+    assert.equal(csp['Override'], true);
+    assert.match(
+      expected,
+      new RegExp(
+        `connect-src 'self' https://${exampleParameters.auth0Domain} https://\\$\\{${restApiId}\\}\\.execute-api\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://sts\\.\\$\\{AWS::Region\\}\\.amazonaws\\.com; frame-src https://${exampleParameters.auth0Domain};`,
+      ),
+    );
+    assert.deepEqual(security['ContentTypeOptions'], { Override: true });
+    assert.deepEqual(security['FrameOptions'], { FrameOption: 'DENY', Override: true });
+    assert.deepEqual(security['ReferrerPolicy'], {
+      ReferrerPolicy: referrerPolicy,
+      Override: true,
+    });
+    assert.deepEqual(security['StrictTransportSecurity'], {
+      AccessControlMaxAgeSec: strictTransportSecurity.maxAgeSeconds,
+      IncludeSubdomains: true,
+      Override: true,
+    });
+    assert.equal(strictTransportSecurity.maxAgeSeconds, 63_072_000);
+    assert.equal(security['XSSProtection'], undefined);
+    assert.deepEqual(config['CustomHeadersConfig'], {
+      Items: [{ Header: 'Permissions-Policy', Value: permissionsPolicy, Override: true }],
+    });
+
+    const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
+    const behavior = (distribution.Properties['DistributionConfig'] as Json)[
+      'DefaultCacheBehavior'
+    ] as Json;
+    assert.deepEqual(behavior['ResponseHeadersPolicyId'], ref(policyId));
+  });
+
+  it('serves a prerendered page for its route, and index.html for the other routes', () => {
+    const [functionId, fn] = only(s, 'AWS::CloudFront::Function');
+    assert.equal((fn.Properties['FunctionConfig'] as Json)['Runtime'], 'cloudfront-js-2.0');
+    const handler = new Function(
+      `${fn.Properties['FunctionCode'] as string}; return handler;`,
+    )() as (event: { request: { uri: string } }) => { uri: string };
+    const uriFor = (uri: string) => handler({ request: { uri } }).uri;
+    assert.equal(uriFor('/login'), '/login/index.html');
+    assert.equal(uriFor('/login/'), '/login/index.html');
+    assert.equal(uriFor('/callback'), '/callback/index.html');
+    assert.equal(uriFor('/'), '/index.html');
+    assert.equal(uriFor('/main-ABCD2345.js'), '/main-ABCD2345.js');
+    assert.equal(uriFor('/media/font-ABCD2345.woff2'), '/media/font-ABCD2345.woff2');
+    assert.equal(uriFor('/config.json'), '/config.json');
+
+    const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties['DistributionConfig'] as Json;
+    const behavior = config['DefaultCacheBehavior'] as Json;
+    assert.deepEqual(behavior['FunctionAssociations'], [
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+    ]);
+    assert.deepEqual(
+      (config['CustomErrorResponses'] as Json[]).map((r) => [
+        r['ErrorCode'],
+        r['ResponseCode'],
+        r['ResponsePagePath'],
+      ]),
+      [
+        [403, 200, '/index.html'],
+        [404, 200, '/index.html'],
+      ],
+    );
+  });
+
   it('outputs everything config.json and publish need', () => {
     const outputs = s.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
     for (const name of Object.values(outputNames)) assert.ok(outputs[name], `output ${name}`);
@@ -466,13 +553,16 @@ describe('the stack with a legacy HS256 secret and another stage', () => {
   });
   after(() => s.dispose());
 
-  it('passes the secret as a Secrets Manager dynamic reference, to the purchase Lambda only', () => {
+  it('passes the secret as a Secrets Manager dynamic reference, to the token-verifying Lambdas only', () => {
     const withSecret = Object.entries(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
       ([, fn]) => JSON.stringify(fn.Properties['Environment']).includes('LEGACY_HS256_SECRET'),
     );
+    const verifiers = handlerNames.filter((name) =>
+      (handlers[name].needs as readonly string[]).includes('identity'),
+    );
     assert.deepEqual(
-      withSecret.map(([id]) => id),
-      [functionId(s, 'purchasePet')],
+      withSecret.map(([id]) => id).sort(),
+      verifiers.map((name) => functionId(s, name)).sort(),
     );
     const variables = (withSecret[0]?.[1].Properties['Environment'] as Json)['Variables'] as Json;
     assert.equal(

@@ -1,0 +1,33 @@
+import { APP_BASE_HREF } from '@angular/common';
+import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
+import { provideRouter } from '@angular/router';
+import { provideServerRendering, withRoutes } from '@angular/ssr';
+import { prerenderRoutes, serverRoutes } from './app.routes.server';
+import { Auth0Client } from './auth/auth0-client';
+import { SESSION_STORAGE } from './auth/storage';
+
+/** Storage at build time: nobody is signed in while pages are prerendered. */
+const noStorage: Storage = {
+  length: 0,
+  clear: () => undefined,
+  getItem: () => null,
+  key: () => null,
+  removeItem: () => undefined,
+  setItem: () => undefined,
+};
+
+/**
+ * The providers the build prerenders the public pages with: no config.json and no
+ * browser, so no session and no Auth0 client (it reads `location`; a prerendered page
+ * never calls it). The rest is as in app.config.ts.
+ */
+export const serverConfig: ApplicationConfig = {
+  providers: [
+    provideZonelessChangeDetection(),
+    provideServerRendering(withRoutes(serverRoutes)),
+    provideRouter(prerenderRoutes),
+    { provide: APP_BASE_HREF, useValue: '/' },
+    { provide: SESSION_STORAGE, useValue: noStorage },
+    { provide: Auth0Client, useValue: {} },
+  ],
+};

@@ -1,0 +1,107 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import {
+  makeRoomForApp,
+  provideHandOverFromPrerenderedPage,
+  removePrerenderedPage,
+} from './hand-over';
+
+@Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
+class Blank {}
+
+const loginPage =
+  '<router-outlet></router-outlet><app-login-page><main><h1>Secure Pets</h1>' +
+  '<p><a href="/help">Help</a></p><button>Log in</button></main></app-login-page>';
+
+/** A document as the build prerenders it: the page inside <app-root ng-server-context>. */
+function prerenderedDocument(): Document {
+  const doc = document.implementation.createHTMLDocument('t');
+  doc.body.innerHTML = `<app-root ng-server-context="ssg">${loginPage}</app-root>`;
+  return doc;
+}
+
+describe('the hand-over from the prerendered page', () => {
+  it('gives the app an empty root in front of the prerendered one, which stays', () => {
+    const doc = prerenderedDocument();
+    makeRoomForApp(doc);
+    const roots = doc.querySelectorAll('app-root');
+    expect(roots.length).toBe(2);
+    expect(roots[0].childNodes.length).toBe(0);
+    expect(roots[0].hasAttribute('ng-server-context')).toBeFalse();
+    expect(roots[1].textContent).toContain('Log in');
+  });
+
+  it('leaves a page that was not prerendered alone', () => {
+    const doc = document.implementation.createHTMLDocument('t');
+    doc.body.innerHTML = '<app-root></app-root>';
+    makeRoomForApp(doc);
+    removePrerenderedPage(doc);
+    expect(doc.querySelectorAll('app-root').length).toBe(1);
+  });
+
+  it("replays a click on a prerendered button on the app's button at the same place, once", () => {
+    const doc = prerenderedDocument();
+    makeRoomForApp(doc);
+    doc.querySelector<HTMLButtonElement>('[ng-server-context] button')?.click();
+    // The app renders the same page into its own root.
+    const appRoot = doc.querySelector('app-root') as Element;
+    appRoot.innerHTML = loginPage;
+    const clicks = jasmine.createSpy('click');
+    appRoot.querySelector('button')?.addEventListener('click', clicks);
+    removePrerenderedPage(doc);
+    expect(doc.querySelector('[ng-server-context]')).toBeNull();
+    expect(clicks).toHaveBeenCalledTimes(1);
+    removePrerenderedPage(doc); // nothing left to remove or replay
+    expect(clicks).toHaveBeenCalledTimes(1);
+  });
+
+  it('replays nothing when the app shows another page there', () => {
+    const doc = prerenderedDocument();
+    makeRoomForApp(doc);
+    doc.querySelector<HTMLButtonElement>('[ng-server-context] button')?.click();
+    const appRoot = doc.querySelector('app-root') as Element;
+    // Signed in meanwhile: the app went home, where a link is at that place.
+    appRoot.innerHTML = loginPage.replace('<button>Log in</button>', '<a href="/">Pets</a>');
+    const clicks = jasmine.createSpy('click');
+    appRoot.addEventListener('click', clicks);
+    removePrerenderedPage(doc);
+    expect(clicks).not.toHaveBeenCalled();
+  });
+
+  it('moves focus to the same element of the app’s page', () => {
+    const doc = prerenderedDocument();
+    document.body.append(doc.body.firstElementChild as Element);
+    const prerendered = document.querySelector('app-root[ng-server-context]') as HTMLElement;
+    try {
+      makeRoomForApp(document);
+      prerendered.querySelector('a')?.focus();
+      const appRoot = document.querySelector('app-root') as Element;
+      appRoot.innerHTML = loginPage;
+      removePrerenderedPage(document);
+      expect(prerendered.isConnected).toBeFalse();
+      expect(document.activeElement).toBe(appRoot.querySelector('a'));
+    } finally {
+      document.querySelectorAll('app-root').forEach((root) => root.remove());
+    }
+  });
+
+  it('removes the prerendered page once the first navigation has ended, and only then', async () => {
+    const prerendered = prerenderedDocument().querySelector('app-root') as Element;
+    document.body.append(document.adoptNode(prerendered));
+    try {
+      TestBed.configureTestingModule({
+        providers: [
+          provideRouter([{ path: '**', component: Blank }]),
+          provideHandOverFromPrerenderedPage(),
+        ],
+      });
+      const router = TestBed.inject(Router);
+      expect(prerendered.isConnected).toBeTrue();
+      await router.navigateByUrl('/login');
+      expect(prerendered.isConnected).toBeFalse();
+    } finally {
+      prerendered.remove();
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import {
+  DOCUMENT,
+  type EnvironmentProviders,
+  inject,
+  provideEnvironmentInitializer,
+} from '@angular/core';
+import { NavigationEnd, NavigationError, Router } from '@angular/router';
+
+/** The root element of a page the build prerendered (index.html, login/index.html…). */
+const PRERENDERED = 'app-root[ng-server-context]';
+
+/** A place in the prerendered page: child indexes from its root. */
+type Path = number[];
+
+/** A click on a prerendered button, kept to be replayed on the app's own button. */
+let pendingClick: Path | null = null;
+
+function pathOf(root: Element, element: Element): Path {
+  const path: Path = [];
+  for (let e = element; e !== root && e.parentElement; e = e.parentElement) {
+    path.unshift(Array.prototype.indexOf.call(e.parentElement.children, e));
+  }
+  return path;
+}
+
+function elementAt(root: Element | null, path: Path): Element | null {
+  let e = root;
+  for (const index of path) e = e?.children[index] ?? null;
+  return e;
+}
+
+/**
+ * Before bootstrap: gives the app an empty `<app-root>` of its own in front of the
+ * prerendered one, which stays on screen while config.json and the bundles load.
+ * (There is no hydration, which would cost about 5 kB of initial JavaScript: Angular
+ * would empty the element it bootstraps into, and the routed page only appears once
+ * its lazy chunk has loaded, so the screen would go blank in between.) A click on a
+ * prerendered button meanwhile is kept, to be replayed on the app's.
+ */
+export function makeRoomForApp(doc: Document = document): void {
+  const prerendered = doc.querySelector(PRERENDERED);
+  if (!prerendered) return;
+  prerendered.before(doc.createElement('app-root'));
+  prerendered.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest('button');
+    if (button && !button.disabled) pendingClick = pathOf(prerendered, button);
+  });
+}
+
+/**
+ * Removes the prerendered page, the app's own being on screen in the same frame. Focus
+ * and a pending click move to the element at the same place in the app's page, when it
+ * is the same kind of element (both are rendered from the same templates).
+ */
+export function removePrerenderedPage(doc: Document = document): void {
+  const prerendered = doc.querySelector(PRERENDERED);
+  if (!prerendered) return;
+  const focused = doc.activeElement;
+  const focusPath = focused && prerendered.contains(focused) ? pathOf(prerendered, focused) : null;
+  prerendered.remove();
+  const appRoot = doc.querySelector('app-root');
+  const same = (path: Path | null, like: string) => {
+    const e = path && elementAt(appRoot, path);
+    return e?.tagName === like ? (e as HTMLElement) : null;
+  };
+  if (focused && focusPath) same(focusPath, focused.tagName)?.focus();
+  same(pendingClick, 'BUTTON')?.click();
+  pendingClick = null;
+}
+
+/**
+ * Removes the prerendered page once the first navigation has settled (home, login, or
+ * wherever a guard sent the user). The routed page's elements are in the DOM by then,
+ * and Angular renders its bindings before the browser paints again (the zoneless
+ * scheduler races a timeout with requestAnimationFrame), so no frame shows both pages
+ * or neither. Both come from the same templates and global CSS: the swap is invisible
+ * and moves nothing.
+ */
+export function provideHandOverFromPrerenderedPage(): EnvironmentProviders {
+  return provideEnvironmentInitializer(() => {
+    const doc = inject(DOCUMENT);
+    const subscription = inject(Router).events.subscribe((event) => {
+      if (event instanceof NavigationEnd || event instanceof NavigationError) {
+        subscription.unsubscribe();
+        removePrerenderedPage(doc);
+      }
+    });
+  });
+}
