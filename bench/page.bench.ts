@@ -180,7 +180,9 @@ async function servedFiles(): Promise<Served[]> {
   const initial = [
     ...new Set([...html.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => m[1]!)),
   ];
-  return Promise.all(['/login', '/config.json', ...initial.map((f) => `/${f}`)].map(probe));
+  return Promise.all(
+    ['/login', '/config.json', ...initial.map((f) => (f.startsWith('/') ? f : `/${f}`))].map(probe),
+  );
 }
 
 function git(...args: string[]): string {

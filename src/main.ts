@@ -12,7 +12,18 @@ makeRoomForApp();
 // validated configuration; without one, a page explains what is wrong. (That page
 // is not a lazy chunk: one that used Angular but not the router would split the
 // initial bundle in two, which compresses worse than the page costs.)
-loadAppConfig()
+const config = loadAppConfig();
+
+// The app starts once the prerendered page has painted, so that paint never waits
+// for the app's work (config.json loads meanwhile). A hidden tab paints no frame,
+// hence the timeout.
+const painted = new Promise<void>((done) => {
+  setTimeout(done, 100);
+  requestAnimationFrame(() => setTimeout(done));
+});
+
+painted
+  .then(() => config)
   .then(
     (config) => bootstrapApplication(App, appConfig(config)),
     (error: unknown) =>

@@ -1,0 +1,2 @@
+/** The page with each module script and modulepreload fetched at low priority. */
+export function lowerScriptPriority(html: string): string;
