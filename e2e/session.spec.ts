@@ -45,8 +45,7 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
   ]);
 
   // The local STS issues 900 s credentials here (PETS_CREDENTIAL_SECONDS).
-  await page.clock.install();
-  await signInAsBuyer(page, `patient-${Date.now()}@example.com`);
+  // Counted from before sign-in: when the first exchange happens is the app's choice.
   const stsCalls: string[] = [];
   const refusals: number[] = [];
   page.on('request', (r) => {
@@ -55,6 +54,8 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
   page.on('response', (r) => {
     if (r.status() === 403) refusals.push(r.status());
   });
+  await page.clock.install();
+  await signInAsBuyer(page, `patient-${Date.now()}@example.com`);
   await filterByType(page, first);
   await page.getByRole('button', { name: `Buy ${first} for $20.00` }).click();
   await expect(page.getByRole('status')).toContainText(`You bought the ${first}`);
