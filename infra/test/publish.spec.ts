@@ -80,7 +80,7 @@ describe('publish plan', () => {
     assert.equal(cacheControl.hashed, 'public, max-age=31536000, immutable');
   });
 
-  it('builds config.json in the shape DESIGN.md fixes, with no STS endpoint', () => {
+  it('builds config.json in the shape docs/design.md fixes, with no STS endpoint', () => {
     assert.deepEqual(
       configFromOutputs({
         ...outputs,
