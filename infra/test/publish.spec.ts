@@ -2,11 +2,10 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { outputNames } from '../lib/outputs';
 import { publish, PublishError } from '../lib/publish';
@@ -17,30 +16,7 @@ import {
   planUploads,
   websiteEndpoint,
 } from '../lib/publish-plan';
-
-/** A build folder shaped like Angular's output (names from a real `npm run build`). */
-function fakeBuild(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pets-build-'));
-  const files: Record<string, string> = {
-    'index.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
-    'index.csr.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
-    'login/index.html':
-      '<!doctype html><main>Log in</main><script src="/main-XGWSD47C.js"></script>',
-    'callback/index.html':
-      '<!doctype html><main>Signing in</main><script src="/main-XGWSD47C.js"></script>',
-    'main-XGWSD47C.js': 'import "./chunk-NRIY3DKZ.js";',
-    'chunk-NRIY3DKZ.js': 'export const x = 1;',
-    'styles-5INURTSO.css': 'body{margin:0}',
-    'favicon.ico': '\u0000\u0000\u0001\u0000',
-    'media/font-ABCD2345.woff2': 'wOF2',
-    'config.json': '{"local":true}',
-  };
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { fakeBuild } from './build-fixture';
 
 const outputs = {
   [outputNames.auth0Domain]: 'tenant.eu.auth0.com',
