@@ -1,4 +1,4 @@
-/** An error the API answers with its own status and message (DESIGN.md "Errors"). */
+/** An error the API answers with its own status and message (docs/design.md "Errors"). */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,

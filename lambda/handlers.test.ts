@@ -132,7 +132,7 @@ describe('POST /pets', () => {
     assert.equal(res.statusCode, 200, res.body);
     const pets = parse((await get()).body);
     assert.deepEqual(pets[0], { id: 1, type: 'dog', price: 249.99 });
-    // The public list shows the sale, not the buyer (DESIGN.md "Buyers' privacy").
+    // The public list shows the sale, not the buyer (docs/design.md "Buyers' privacy").
     assert.deepEqual(pets[1], { id: 2, type: 'cat', price: 124.99, isSold: true });
     assert.deepEqual(await sales(), [
       { id: 2, type: 'cat', price: 124.99, isSold: true, soldTo: 'buyer@example.com' },

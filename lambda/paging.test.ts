@@ -35,7 +35,7 @@ const get = (query: Query = {}, init: Partial<APIGatewayProxyEvent> = {}) =>
   handlers.getPets({ ...apiEvent('GET', '/pets', undefined, { query }), ...init });
 const body = (res: { body: string }) => JSON.parse(res.body) as Pet[] & { message?: string };
 
-/** A pet as GET /pets shows it: a sale, never its buyer (DESIGN.md "Buyers' privacy"). */
+/** A pet as GET /pets shows it: a sale, never its buyer (docs/design.md "Buyers' privacy"). */
 const shown = ({ soldTo: _buyer, ...pet }: Pet): Pet => pet;
 
 function expected(sort: PetSort, status?: PetStatus, type?: string): Pet[] {

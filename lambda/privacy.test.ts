@@ -1,4 +1,4 @@
-// Buyers' privacy (DESIGN.md): the public GET /pets never carries `soldTo`, a purchase
+// Buyers' privacy (docs/design.md): the public GET /pets never carries `soldTo`, a purchase
 // answer only on the pet just bought, and the two signed views show it to those who
 // may see it: GET /pets/sales (admin, every sale) and POST /pets/mine (the buyer, their
 // own, by the verified ID token's email).

@@ -229,7 +229,7 @@ export type PublicPet = Omit<Pet, 'soldTo'> & { soldTo?: never };
 /**
  * What the public listings read of an index entry (besides its sort key): the
  * attributes of a PublicPet. `soldTo` is not among them, so a public page does not
- * even hold the buyers it must not show (DESIGN.md "Buyers' privacy").
+ * even hold the buyers it must not show (docs/design.md "Buyers' privacy").
  */
 export const publicAttributes = ['id', 'type', 'price', 'isSold'] as const;
 

@@ -63,7 +63,7 @@ export async function verifyAuthToken(token: unknown, auth: AuthConfig): Promise
     }
     // The email is who the buyer is: it is recorded with a sale and it opens POST
     // /pets/mine. One the issuer says it has not verified could be anyone's, so it is
-    // refused (DESIGN.md). A token without the claim (e.g. a legacy HS256 one) passes.
+    // refused (docs/design.md). A token without the claim (e.g. a legacy HS256 one) passes.
     if (payload['email_verified'] === false) {
       throw new UnauthorizedError('authToken carries an unverified email.', 'email not verified');
     }

@@ -114,3 +114,29 @@ export function planUploads(root: string): Upload[] {
   const last = (u: Upload) => (isEntry(u.key) ? 1 : 0);
   return uploads.sort((a, b) => last(a) - last(b) || a.key.localeCompare(b.key));
 }
+
+/**
+ * Regions whose S3 website endpoint is `s3-website-{region}` (a dash); every other
+ * region's is `s3-website.{region}` (a dot). From the table of website endpoints in
+ * the S3 User Guide ("Website endpoints").
+ */
+const dashWebsiteRegions = new Set([
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'eu-west-1',
+  'sa-east-1',
+  'us-gov-west-1',
+]);
+
+/** The http URL of a bucket's S3 website endpoint (website endpoints have no https). */
+export function websiteEndpoint(bucket: string, region: string): string {
+  const separator = dashWebsiteRegions.has(region) ? '-' : '.';
+  return `http://${bucket}.s3-website${separator}${region}.amazonaws.com`;
+}
+
+/** What the app needs of a website bucket: `/` is index.html and so are the app's other routes. */
+export const websiteDocuments = { index: 'index.html', error: 'index.html' } as const;

@@ -2,44 +2,21 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { outputNames } from '../lib/outputs';
-import { publish } from '../lib/publish';
+import { publish, PublishError } from '../lib/publish';
 import {
   cacheControl,
   configFromOutputs,
   MissingOutputError,
   planUploads,
+  websiteEndpoint,
 } from '../lib/publish-plan';
-
-/** A build folder shaped like Angular's output (names from a real `npm run build`). */
-function fakeBuild(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pets-build-'));
-  const files: Record<string, string> = {
-    'index.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
-    'index.csr.html': '<!doctype html><script src="/main-XGWSD47C.js" type="module"></script>',
-    'login/index.html':
-      '<!doctype html><main>Log in</main><script src="/main-XGWSD47C.js"></script>',
-    'callback/index.html':
-      '<!doctype html><main>Signing in</main><script src="/main-XGWSD47C.js"></script>',
-    'main-XGWSD47C.js': 'import "./chunk-NRIY3DKZ.js";',
-    'chunk-NRIY3DKZ.js': 'export const x = 1;',
-    'styles-5INURTSO.css': 'body{margin:0}',
-    'favicon.ico': '\u0000\u0000\u0001\u0000',
-    'media/font-ABCD2345.woff2': 'wOF2',
-    'config.json': '{"local":true}',
-  };
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { fakeBuild } from './build-fixture';
 
 const outputs = {
   [outputNames.auth0Domain]: 'tenant.eu.auth0.com',
@@ -80,7 +57,7 @@ describe('publish plan', () => {
     assert.equal(cacheControl.hashed, 'public, max-age=31536000, immutable');
   });
 
-  it('builds config.json in the shape DESIGN.md fixes, with no STS endpoint', () => {
+  it('builds config.json in the shape docs/design.md fixes, with no STS endpoint', () => {
     assert.deepEqual(
       configFromOutputs({
         ...outputs,
@@ -117,12 +94,21 @@ interface Recorded {
   body: Buffer;
 }
 
+const s3Xmlns = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** A bucket's website hosting as S3 answers GetBucketWebsite: documents, or none. */
+type Website = { index: string; error?: string } | 'none';
+
 /**
- * One loopback endpoint answering the three calls publish makes, in the wire formats
- * of CloudFormation (query protocol), S3 and CloudFront (REST XML), so the real SDK
- * clients run end to end and what they send can be checked.
+ * One loopback endpoint answering the calls publish makes, in the wire formats of
+ * CloudFormation (query protocol), S3 and CloudFront (REST XML), so the real SDK
+ * clients run end to end and what they send can be checked. For a website bucket it
+ * answers GetBucketWebsite from `website` and GetBucketLocation from `location`
+ * (empty: us-east-1, as S3 reports it).
  */
-function fakeAws(): Promise<{ server: Server; endpoint: string; requests: Recorded[] }> {
+function fakeAws(
+  options: { website?: Website; location?: string } = {},
+): Promise<{ server: Server; endpoint: string; requests: Recorded[] }> {
   const requests: Recorded[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -140,6 +126,27 @@ function fakeAws(): Promise<{ server: Server; endpoint: string; requests: Record
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end(
           `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>SecurePets-test</StackName><StackStatus>CREATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+      } else if (req.method === 'GET' && /[?&]website(=|&|$)/.test(req.url ?? '')) {
+        const website = options.website ?? 'none';
+        if (website === 'none') {
+          res.writeHead(404, { 'content-type': 'application/xml' });
+          res.end(
+            '<Error><Code>NoSuchWebsiteConfiguration</Code><Message>The specified bucket does not have a website configuration</Message></Error>',
+          );
+        } else {
+          const error = website.error
+            ? `<ErrorDocument><Key>${website.error}</Key></ErrorDocument>`
+            : '';
+          res.writeHead(200, { 'content-type': 'application/xml' });
+          res.end(
+            `<WebsiteConfiguration xmlns="${s3Xmlns}"><IndexDocument><Suffix>${website.index}</Suffix></IndexDocument>${error}</WebsiteConfiguration>`,
+          );
+        }
+      } else if (req.method === 'GET' && /[?&]location(=|&|$)/.test(req.url ?? '')) {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(
+          `<LocationConstraint xmlns="${s3Xmlns}">${options.location ?? ''}</LocationConstraint>`,
         );
       } else if (req.method === 'PUT') {
         res.writeHead(200, { etag: '"e"' });
@@ -222,5 +229,105 @@ describe('publish through the AWS SDK', () => {
     );
     assert.match(invalidation?.body.toString() ?? '', /<Path>\/\*<\/Path>/);
     assert.equal(result.invalidationId, 'I2EXAMPLE');
+  });
+});
+
+describe('publish to an S3 website bucket', () => {
+  const clients = (endpoint: string) => {
+    const common = {
+      endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    };
+    return {
+      cloudFormation: new CloudFormationClient(common),
+      s3: new S3Client({ ...common, forcePathStyle: true }),
+      cloudFront: new CloudFrontClient(common),
+    };
+  };
+  const path = (r: Recorded) => decodeURIComponent(r.url.split('?')[0] ?? '');
+
+  it('uploads the same files with the same headers to the website bucket, and invalidates nothing', async () => {
+    const dir = fakeBuild();
+    const aws = await fakeAws({ website: { index: 'index.html', error: 'index.html' } });
+    try {
+      const result = await publish({
+        stackName: 'SecurePets-test',
+        buildDir: dir,
+        ...clients(aws.endpoint),
+        websiteBucket: 'my-pets-site',
+      });
+      // us-east-1 (no location constraint) has the dash form of website endpoints.
+      assert.equal(result.siteUrl, 'http://my-pets-site.s3-website-us-east-1.amazonaws.com');
+      assert.equal(result.bucket, 'my-pets-site');
+      assert.equal(result.invalidationId, undefined);
+      const puts = aws.requests.filter((r) => r.method === 'PUT');
+      const plan = planUploads(dir);
+      const sent = puts.map((p) => [
+        path(p),
+        p.headers['content-type'],
+        p.headers['cache-control'],
+      ]);
+      const planned = plan.map((u) => [`/my-pets-site/${u.key}`, u.contentType, u.cacheControl]);
+      // The assets go in parallel, in any order; the pages and config.json last, in order.
+      assert.deepEqual([...sent].sort(), [...planned].sort());
+      const entries = plan.filter((u) => u.cacheControl === cacheControl.entry).length;
+      assert.deepEqual(sent.slice(-entries), planned.slice(-entries));
+      assert.ok(
+        aws.requests.every((r) => !r.url.includes('/invalidation')),
+        'no CloudFront call',
+      );
+    } finally {
+      aws.server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  for (const [what, website, reason] of [
+    ['without website hosting', 'none', /has no website hosting/],
+    [
+      'whose error document is not index.html (deep links such as /sales would be S3 errors)',
+      { index: 'index.html', error: '404.html' },
+      /error document 404\.html/,
+    ],
+    ['without an error document', { index: 'index.html' }, /error document \(none\)/],
+  ] as const) {
+    it(`refuses a bucket ${what}, before writing or uploading anything`, async () => {
+      const dir = fakeBuild();
+      const aws = await fakeAws({ website });
+      try {
+        await assert.rejects(
+          publish({
+            stackName: 'SecurePets-test',
+            buildDir: dir,
+            ...clients(aws.endpoint),
+            websiteBucket: 'my-pets-site',
+          }),
+          (err: unknown) =>
+            err instanceof PublishError &&
+            reason.test(err.message) &&
+            err.message.includes(
+              'aws s3 website s3://my-pets-site --index-document index.html --error-document index.html',
+            ),
+        );
+        assert.deepEqual(
+          aws.requests.filter((r) => r.method !== 'GET' && r.method !== 'POST'),
+          [],
+          'nothing uploaded',
+        );
+        assert.equal(readFileSync(join(dir, 'config.json'), 'utf8'), '{"local":true}');
+      } finally {
+        aws.server.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('names the website endpoint of the bucket’s region, dash or dot as S3 does', () => {
+    assert.equal(websiteEndpoint('b', 'eu-west-1'), 'http://b.s3-website-eu-west-1.amazonaws.com');
+    assert.equal(
+      websiteEndpoint('b', 'eu-central-1'),
+      'http://b.s3-website.eu-central-1.amazonaws.com',
+    );
   });
 });

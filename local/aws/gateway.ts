@@ -100,7 +100,7 @@ export function refusal(error: GatewayError): GatewayResponse {
  * INTEGRATION_FAILURE, INTEGRATION_TIMEOUT). Their default template is
  * `{"message":$context.error.messageString}` and messageString carries a leading
  * space, hence `{"message": "…"}` byte for byte; the error type header is
- * InternalServerErrorException on both. CORS is ours: the contract (DESIGN.md)
+ * InternalServerErrorException on both. CORS is ours: the contract (docs/design.md)
  * wants it on every answer, and the stack adds it to these gateway responses.
  */
 function integrationError(

@@ -113,7 +113,7 @@ export async function startAwsEdge(
     if (body === 'too large') {
       // API Gateway's wording. AWS sends it as plain text without CORS headers (observed
       // with 11 MB bodies), so a browser sees a CORS failure there; the contract
-      // (DESIGN.md: every answer JSON with `message`, CORS on every response) wins here.
+      // (docs/design.md: every answer JSON with `message`, CORS on every response) wins here.
       const message = `HTTP content length exceeded ${maxBodyBytes} bytes.`;
       send(res, {
         statusCode: 413,

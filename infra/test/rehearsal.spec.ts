@@ -1,0 +1,543 @@
+/**
+ * A deployment rehearsal without an account. The real stack is synthesized, then
+ * "deployed" on paper: every Ref, Fn::GetAtt and Fn::Join of the template is resolved
+ * with the physical ids CloudFormation would hand out (a made-up account, region, API
+ * id, distribution), so the checks below see the strings AWS would see. Then:
+ *
+ * - each route of api/http-api.ts, as a concrete request, reaches a method with the
+ *   route's auth type, whose function API Gateway may invoke (its Lambda permission);
+ * - each role's identity policy names exactly its routes' method ARNs, and IAM (the
+ *   local cloud's evaluator, local/aws/iam.ts) allows it those requests and no other;
+ * - each preflight answers the definition's CORS headers, declared as method responses;
+ * - config.json, built by publish from the template's outputs, is one the app's parser
+ *   (api/app-config.ts) accepts, names roles whose trust admits the right users, and
+ *   is what CloudFront's Content-Security-Policy was built for;
+ * - `publish` runs against recorded AWS clients (aws-sdk-client-mock) fed those
+ *   outputs: every object's ContentType and CacheControl, then the invalidation; and
+ *   for an S3 website bucket, the same objects and no invalidation.
+ *
+ * stack.spec.ts asserts the template's shape against the definition; this file asserts
+ * what a deployed stack would do with requests, and that publish fits the stack.
+ */
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  type Output,
+} from '@aws-sdk/client-cloudformation';
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import {
+  GetBucketLocationCommand,
+  GetBucketWebsiteCommand,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parseAppConfig } from '../../api/app-config';
+import { contentSecurityPolicy } from '../../api/csp';
+import { api, corsHeaders, type Route } from '../../api/http-api';
+import type { PolicyDocument } from '../../api/policies';
+import { roleNames, roles, type RoleName } from '../../api/roles';
+import { evaluate } from '../../local/aws/iam';
+import { outputNames } from '../lib/outputs';
+import { exampleParameters } from '../lib/parameters';
+import { publish } from '../lib/publish';
+import { configFromOutputs } from '../lib/publish-plan';
+import { fakeBuild } from './build-fixture';
+import { synthesize, type Synthesized } from './synth';
+
+type Json = Record<string, unknown>;
+
+/** What CloudFormation would make of the stack in a made-up account. */
+const account = '123456789012';
+const region = 'eu-west-1';
+const restApiId = 'a1b2c3d4e5';
+const bucketName = 'securepets-test-sitebucket-1a2b3c4d5e6f';
+const distributionId = 'E2EXAMPLE12345';
+const distributionDomain = 'd111111abcdef8.cloudfront.net';
+
+interface TemplateResource {
+  Type: string;
+  Properties?: Json;
+}
+
+/**
+ * Resolves the intrinsic functions the stack uses, with the physical ids above. Any
+ * other function or resource type fails the test: the rehearsal must not guess.
+ */
+class PaperDeployment {
+  readonly resources: Record<string, TemplateResource>;
+
+  constructor(template: Json) {
+    this.resources = template['Resources'] as Record<string, TemplateResource>;
+  }
+
+  resolve(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    if (!value || typeof value !== 'object') return value;
+    const o = value as Json;
+    if ('Ref' in o) return this.ref(o['Ref'] as string);
+    if ('Fn::GetAtt' in o) {
+      const [id, attribute] = o['Fn::GetAtt'] as [string, string];
+      return this.attribute(id, attribute);
+    }
+    if ('Fn::Join' in o) {
+      const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map((p) => this.text(p)).join(separator);
+    }
+    const fn = Object.keys(o).find((k) => k.startsWith('Fn::'));
+    if (fn) throw new Error(`The rehearsal cannot resolve ${fn}`);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, this.resolve(v)]));
+  }
+
+  text(value: unknown): string {
+    const resolved = this.resolve(value);
+    if (typeof resolved !== 'string') throw new Error(`Not a string: ${JSON.stringify(value)}`);
+    return resolved;
+  }
+
+  private ref(id: string): string {
+    const pseudo: Record<string, string> = {
+      'AWS::Region': region,
+      'AWS::AccountId': account,
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+    };
+    if (pseudo[id]) return pseudo[id];
+    const resource = this.resource(id);
+    const props = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::ApiGateway::RestApi':
+        return restApiId;
+      case 'AWS::ApiGateway::Stage':
+        return props['StageName'] as string;
+      case 'AWS::IAM::Role':
+        // Roles without a RoleName get a generated one; the logical id stands in for it.
+        return (props['RoleName'] as string | undefined) ?? id;
+      case 'AWS::IAM::OIDCProvider':
+        return `arn:aws:iam::${account}:oidc-provider/${(props['Url'] as string).replace(/^https:\/\//, '')}`;
+      case 'AWS::S3::Bucket':
+        return bucketName;
+      case 'AWS::CloudFront::Distribution':
+        return distributionId;
+      default:
+        throw new Error(`The rehearsal cannot name a ${resource.Type} (${id})`);
+    }
+  }
+
+  private attribute(id: string, attribute: string): string {
+    const resource = this.resource(id);
+    const key = `${resource.Type}.${attribute}`;
+    switch (key) {
+      case 'AWS::IAM::Role.Arn':
+        return `arn:aws:iam::${account}:role/${this.ref(id)}`;
+      case 'AWS::Lambda::Function.Arn':
+        return `arn:aws:lambda:${region}:${account}:function:${id}`;
+      case 'AWS::CloudFront::Distribution.DomainName':
+        return distributionDomain;
+      default:
+        throw new Error(`The rehearsal cannot resolve ${key} (${id})`);
+    }
+  }
+
+  private resource(id: string): TemplateResource {
+    const resource = this.resources[id];
+    if (!resource) throw new Error(`No resource ${id} in the template`);
+    return resource;
+  }
+
+  ofType(type: string): [string, Json][] {
+    return Object.entries(this.resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id, r]) => [id, r.Properties ?? {}]);
+  }
+
+  /** The stack's outputs as DescribeStacks would list them. */
+  outputs(template: Json): Output[] {
+    const outputs = template['Outputs'] as Record<string, { Value: unknown }>;
+    return Object.entries(outputs).map(([OutputKey, { Value }]) => ({
+      OutputKey,
+      OutputValue: this.text(Value),
+    }));
+  }
+}
+
+/** The full path of each API Gateway resource, by logical id. */
+function resourcePaths(deployment: PaperDeployment): Map<string, string> {
+  const resources = new Map(deployment.ofType('AWS::ApiGateway::Resource'));
+  const pathOf = (id: string): string => {
+    const props = resources.get(id);
+    if (!props) throw new Error(`No API resource ${id}`);
+    const parent = props['ParentId'] as Json;
+    return `${'Ref' in parent ? pathOf(parent['Ref'] as string) : ''}/${props['PathPart'] as string}`;
+  };
+  return new Map([...resources.keys()].map((id) => [id, pathOf(id)]));
+}
+
+/** A request a client would make on the route: `{id}` becomes a real pet id. */
+const concretePath = (route: Route) => route.path.replace(/\{[^}]+\}/g, '42');
+
+/** How execute-api names a request for IAM: `arn:…:{apiId}/{stage}/{METHOD}/{path}`. */
+const requestArn = (route: Route) =>
+  `arn:aws:execute-api:${region}:${account}:${restApiId}/${api.stage}/${route.method}${concretePath(route)}`;
+
+describe('deployment rehearsal (the synthesized stack, resolved as CloudFormation would)', () => {
+  let s: Synthesized;
+  let template: Json;
+  let deployment: PaperDeployment;
+  let outputs: Output[];
+  let outputMap: Record<string, string>;
+  before(() => {
+    s = synthesize({ example: 'true' });
+    template = s.template.toJSON() as Json;
+    deployment = new PaperDeployment(template);
+    outputs = deployment.outputs(template);
+    outputMap = Object.fromEntries(outputs.map((o) => [o.OutputKey, o.OutputValue ?? '']));
+  });
+  after(() => s.dispose());
+
+  /** Each role's identity policies, resolved, by role name. */
+  const rolePolicies = (): Record<RoleName, PolicyDocument[]> => {
+    const byName = new Map(
+      deployment
+        .ofType('AWS::IAM::Role')
+        .map(([, props]) => [
+          props['RoleName'],
+          ((props['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []).map(
+            (p) => deployment.resolve(p.PolicyDocument) as PolicyDocument,
+          ),
+        ]),
+    );
+    return Object.fromEntries(
+      roleNames.map((role) => [role, byName.get(roles[role].roleName) ?? []]),
+    ) as Record<RoleName, PolicyDocument[]>;
+  };
+
+  for (const route of api.routes) {
+    it(`${route.method} ${concretePath(route)}: ${route.auth}, reaches ${route.handler}, invokable by ${route.roles.join(' and ') || 'anyone'}`, () => {
+      const paths = resourcePaths(deployment);
+      const methods = deployment
+        .ofType('AWS::ApiGateway::Method')
+        .filter(
+          ([, m]) =>
+            m['HttpMethod'] === route.method &&
+            paths.get((m['ResourceId'] as Json)['Ref'] as string) === route.path,
+        );
+      assert.equal(methods.length, 1, 'one method');
+      const [methodId, method] = methods[0]!;
+      assert.equal(method['AuthorizationType'], route.roles.length > 0 ? 'AWS_IAM' : 'NONE');
+      assert.equal(method['AuthorizationType'], route.auth);
+
+      // The integration calls the route's function, and that function lets this API's
+      // stage invoke it for this request (else API Gateway answers 500).
+      const uri = deployment.text((method['Integration'] as Json)['Uri']);
+      const [functionId] = deployment
+        .ofType('AWS::Lambda::Function')
+        .find(([id]) => id.startsWith(`Functions${route.handler}`))!;
+      const functionArn = `arn:aws:lambda:${region}:${account}:function:${functionId}`;
+      assert.equal(
+        uri,
+        `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+        methodId,
+      );
+      const permitted = deployment.ofType('AWS::Lambda::Permission').filter(
+        ([, p]) =>
+          deployment.text(p['FunctionName']) === functionArn &&
+          p['Principal'] === 'apigateway.amazonaws.com' &&
+          evaluate(
+            [
+              {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: p['Action'] as string,
+                    Resource: deployment.text(p['SourceArn']),
+                  },
+                ],
+              },
+            ],
+            { action: 'lambda:InvokeFunction', resource: requestArn(route) },
+          ) === 'Allow',
+      );
+      assert.ok(permitted.length > 0, `API Gateway may invoke ${route.handler} for this request`);
+
+      // IAM's answer for each role, on the deployed policies.
+      const policies = rolePolicies();
+      for (const role of roleNames) {
+        const decision = evaluate(policies[role], {
+          action: 'execute-api:Invoke',
+          resource: requestArn(route),
+        });
+        assert.equal(decision, route.roles.includes(role) ? 'Allow' : 'ImplicitDeny', role);
+      }
+    });
+  }
+
+  for (const role of roleNames) {
+    it(`gives the ${role} role execute-api:Invoke on exactly its routes’ method ARNs, in every stage`, () => {
+      const statements = rolePolicies()[role].flatMap((p) => p.Statement);
+      assert.ok(
+        statements.every((st) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke'),
+      );
+      const named = statements.flatMap((st) => ([] as string[]).concat(st.Resource ?? []));
+      // Written out from the definition, not through api/policies.ts: `{id}` is `*`
+      // because IAM sees the request's real path.
+      const expected = api.routes
+        .filter((r) => r.roles.includes(role))
+        .map(
+          (r) =>
+            `arn:aws:execute-api:${region}:${account}:${restApiId}/*/${r.method}${r.path.replace(/\{[^}]+\}/g, '*')}`,
+        );
+      assert.deepEqual([...named].sort(), [...expected].sort());
+      assert.equal(new Set(named).size, named.length, 'no ARN twice');
+    });
+  }
+
+  it('answers every resource’s preflight with the definition’s CORS headers, declared as method responses', () => {
+    const paths = resourcePaths(deployment);
+    for (const path of new Set(api.routes.map((r) => r.path))) {
+      const preflights = deployment
+        .ofType('AWS::ApiGateway::Method')
+        .filter(
+          ([, m]) =>
+            m['HttpMethod'] === 'OPTIONS' &&
+            paths.get((m['ResourceId'] as Json)['Ref'] as string) === path,
+        );
+      assert.equal(preflights.length, 1, `one preflight on ${path}`);
+      const method = preflights[0]![1];
+      assert.equal(method['AuthorizationType'], 'NONE', `${path}: browsers send no signature`);
+      const integration = method['Integration'] as { IntegrationResponses: Json[] };
+      const [response] = integration.IntegrationResponses;
+      const mapped = response?.['ResponseParameters'] as Record<string, string>;
+      // What the browser gets: each mapping's static value, quotes off.
+      const sent = Object.fromEntries(
+        Object.entries(mapped).map(([k, v]) => [
+          k.replace('method.response.header.', ''),
+          v.replace(/^'|'$/g, ''),
+        ]),
+      );
+      assert.deepEqual(sent, corsHeaders(true), path);
+      const [declared] = method['MethodResponses'] as Json[];
+      assert.equal(declared?.['StatusCode'], response?.['StatusCode']);
+      assert.deepEqual(
+        declared?.['ResponseParameters'],
+        Object.fromEntries(Object.keys(mapped).map((k) => [k, true])),
+        `${path}: every mapped header is a declared method response header`,
+      );
+      const methods = sent['Access-Control-Allow-Methods']!.split(', ');
+      for (const route of api.routes.filter((r) => r.path === path)) {
+        assert.ok(methods.includes(route.method), `${path} allows ${route.method}`);
+      }
+      // The headers a SigV4-signing browser client sends must all be allowed.
+      const allowed = sent['Access-Control-Allow-Headers']!.toLowerCase().split(',');
+      for (const header of [
+        'authorization',
+        'x-amz-date',
+        'x-amz-security-token',
+        'content-type',
+      ]) {
+        assert.ok(allowed.includes(header), `${path} allows ${header}`);
+      }
+    }
+  });
+
+  it('outputs a config.json the app accepts, naming this stack’s API, region and roles', () => {
+    const config = configFromOutputs(outputMap);
+    const expected = {
+      auth0: { domain: exampleParameters.auth0Domain, clientId: exampleParameters.auth0ClientId },
+      api: {
+        invokeUrl: `https://${restApiId}.execute-api.${region}.amazonaws.com/${api.stage}`,
+        region,
+      },
+      credentials: {
+        mode: 'web-identity',
+        roles: {
+          admin: `arn:aws:iam::${account}:role/${roles.admin.roleName}`,
+          buyer: `arn:aws:iam::${account}:role/${roles.buyer.roleName}`,
+        },
+      },
+    };
+    assert.deepEqual(config, expected);
+    // The app reads it back from JSON with the same parser.
+    assert.deepEqual(parseAppConfig(JSON.parse(JSON.stringify(config))), expected);
+    assert.equal(outputMap[outputNames.siteBucket], bucketName);
+    assert.equal(outputMap[outputNames.distributionId], distributionId);
+    assert.equal(outputMap[outputNames.siteUrl], `https://${distributionDomain}`);
+  });
+
+  it('names roles in config.json whose trust admits their own users only', () => {
+    const config = configFromOutputs(outputMap);
+    const domain = exampleParameters.auth0Domain;
+    const [, provider] = deployment.ofType('AWS::IAM::OIDCProvider')[0]!;
+    const providerArn = `arn:aws:iam::${account}:oidc-provider/${(provider['Url'] as string).replace('https://', '')}`;
+    const trustOf = (arn: string) => {
+      const [, role] = deployment
+        .ofType('AWS::IAM::Role')
+        .find(([id]) => `arn:aws:iam::${account}:role/${deployment.text({ Ref: id })}` === arn)!;
+      return deployment.resolve(role['AssumeRolePolicyDocument']) as PolicyDocument;
+    };
+    const assume = (arn: string, sub: string, aud: string = config.auth0.clientId) =>
+      evaluate([trustOf(arn)], {
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resource: arn,
+        principal: { type: 'Federated', id: providerArn },
+        context: { [`${domain}:sub`]: sub, [`${domain}:aud`]: aud },
+      });
+    const { admin, buyer } = config.credentials.roles;
+    assert.equal(assume(admin, 'auth0|65a1b2'), 'Allow');
+    assert.equal(assume(admin, 'amazon|amzn1.account.X'), 'ImplicitDeny');
+    assert.equal(assume(buyer, 'amazon|amzn1.account.X'), 'Allow');
+    assert.equal(assume(buyer, 'auth0|65a1b2'), 'ImplicitDeny');
+    assert.equal(assume(admin, 'auth0|65a1b2', 'another-app'), 'ImplicitDeny');
+  });
+
+  it('sends the Content-Security-Policy of exactly the config.json publish writes', () => {
+    const [, policy] = deployment.ofType('AWS::CloudFront::ResponseHeadersPolicy')[0]!;
+    const security = (policy['ResponseHeadersPolicyConfig'] as Json)[
+      'SecurityHeadersConfig'
+    ] as Json;
+    const csp = deployment.text(
+      (security['ContentSecurityPolicy'] as Json)['ContentSecurityPolicy'],
+    );
+    assert.equal(csp, contentSecurityPolicy(configFromOutputs(outputMap)));
+    assert.match(
+      csp,
+      new RegExp(`https://${restApiId}\\.execute-api\\.${region}\\.amazonaws\\.com`),
+    );
+  });
+
+  describe('publish, against recorded AWS clients fed the template’s outputs', () => {
+    const cloudFormation = mockClient(CloudFormationClient);
+    const s3 = mockClient(S3Client);
+    const cloudFront = mockClient(CloudFrontClient);
+    let dir: string;
+    const clients = () => ({
+      cloudFormation: new CloudFormationClient({ region }),
+      s3: new S3Client({ region }),
+      cloudFront: new CloudFrontClient({ region: 'us-east-1' }),
+    });
+
+    before(() => {
+      cloudFormation.on(DescribeStacksCommand, { StackName: s.stack.stackName }).resolves({
+        Stacks: [
+          {
+            StackName: s.stack.stackName,
+            StackStatus: 'CREATE_COMPLETE',
+            CreationTime: new Date(0),
+            Outputs: outputs,
+          },
+        ],
+      });
+      s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+      s3.on(GetBucketWebsiteCommand, { Bucket: 'my-pets-site' }).resolves({
+        IndexDocument: { Suffix: 'index.html' },
+        ErrorDocument: { Key: 'index.html' },
+      });
+      s3.on(GetBucketLocationCommand, { Bucket: 'my-pets-site' }).resolves({
+        LocationConstraint: 'eu-central-1',
+      });
+      cloudFront.on(CreateInvalidationCommand).resolves({
+        Invalidation: {
+          Id: 'I2EXAMPLE',
+          Status: 'InProgress',
+          CreateTime: new Date(0),
+          InvalidationBatch: { CallerReference: 'c', Paths: { Quantity: 1, Items: ['/*'] } },
+        },
+      });
+    });
+    after(() => {
+      cloudFormation.restore();
+      s3.restore();
+      cloudFront.restore();
+    });
+
+    /** Every file of the fixture build with the headers browsers must get for it. */
+    const served: Record<string, [contentType: string, cacheControl: string]> = {
+      'main-XGWSD47C.js': ['text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'],
+      'chunk-NRIY3DKZ.js': [
+        'text/javascript; charset=utf-8',
+        'public, max-age=31536000, immutable',
+      ],
+      'styles-5INURTSO.css': ['text/css; charset=utf-8', 'public, max-age=31536000, immutable'],
+      'media/font-ABCD2345.woff2': ['font/woff2', 'public, max-age=31536000, immutable'],
+      'favicon.ico': ['image/vnd.microsoft.icon', 'public, max-age=3600'],
+      'index.html': ['text/html; charset=utf-8', 'no-cache'],
+      'index.csr.html': ['text/html; charset=utf-8', 'no-cache'],
+      'login/index.html': ['text/html; charset=utf-8', 'no-cache'],
+      'callback/index.html': ['text/html; charset=utf-8', 'no-cache'],
+      'config.json': ['application/json; charset=utf-8', 'no-cache'],
+    };
+
+    const puts = (): PutObjectCommandInput[] =>
+      s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+
+    it('uploads every file with its content type and caching to the stack’s bucket, then invalidates the distribution', async () => {
+      dir = fakeBuild();
+      try {
+        s3.resetHistory();
+        cloudFront.resetHistory();
+        const result = await publish({ stackName: s.stack.stackName, buildDir: dir, ...clients() });
+        assert.equal(result.siteUrl, `https://${distributionDomain}`);
+
+        const uploaded = puts();
+        assert.deepEqual(
+          Object.fromEntries(
+            uploaded.map((p) => [p.Key, [p.ContentType, p.CacheControl, p.Bucket]]),
+          ),
+          Object.fromEntries(
+            Object.entries(served).map(([key, headers]) => [key, [...headers, bucketName]]),
+          ),
+        );
+        assert.equal(uploaded.length, Object.keys(served).length, 'each file once');
+        // The config.json that went up is the one the template's outputs make.
+        const body = uploaded.find((p) => p.Key === 'config.json')?.Body as Buffer;
+        assert.deepEqual(
+          parseAppConfig(JSON.parse(body.toString('utf8'))),
+          configFromOutputs(outputMap),
+        );
+        assert.deepEqual(body, readFileSync(`${dir}/config.json`));
+
+        const invalidations = cloudFront.commandCalls(CreateInvalidationCommand);
+        assert.equal(invalidations.length, 1);
+        const request = invalidations[0]!.args[0].input;
+        assert.equal(request.DistributionId, distributionId);
+        assert.deepEqual(request.InvalidationBatch?.Paths, { Quantity: 1, Items: ['/*'] });
+        assert.match(request.InvalidationBatch?.CallerReference ?? '', /\S/);
+        // Invalidated after the last upload, so no edge refetches an old page.
+        const lastPut = s3.commandCalls(PutObjectCommand).at(-1)!;
+        assert.ok(invalidations[0]!.calledAfter(lastPut), 'invalidation after the uploads');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('to an S3 website bucket: the same files and headers, no invalidation', async () => {
+      dir = fakeBuild();
+      try {
+        s3.resetHistory();
+        cloudFront.resetHistory();
+        const result = await publish({
+          stackName: s.stack.stackName,
+          buildDir: dir,
+          ...clients(),
+          websiteBucket: 'my-pets-site',
+        });
+        assert.equal(result.siteUrl, 'http://my-pets-site.s3-website.eu-central-1.amazonaws.com');
+        assert.deepEqual(
+          Object.fromEntries(puts().map((p) => [p.Key, [p.ContentType, p.CacheControl, p.Bucket]])),
+          Object.fromEntries(
+            Object.entries(served).map(([key, headers]) => [key, [...headers, 'my-pets-site']]),
+          ),
+        );
+        assert.equal(cloudFront.calls().length, 0, 'no CloudFront call');
+        assert.equal(result.invalidationId, undefined);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
