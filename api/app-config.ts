@@ -4,7 +4,7 @@
  * write it (the local cloud, and `npm run publish` from the stack's outputs), so a
  * writer cannot produce a file the reader refuses.
  */
-import { isSessionDuration, sessionDuration } from './credentials';
+import { appSessionDuration, isAppSessionDuration } from './credentials';
 
 export interface AppConfig {
   auth0: {
@@ -24,7 +24,7 @@ export interface AppConfig {
     roles: { admin: string; buyer: string };
     /** Delegation only: the SAML/OIDC provider ARN. */
     principal?: string;
-    /** Web identity: how long STS credentials last (see sessionDuration). */
+    /** Web identity: how long STS credentials last (see appSessionDuration). */
     durationSeconds?: number;
   };
 }
@@ -137,11 +137,11 @@ export function parseAppConfig(raw: unknown): AppConfig {
   if (stsEndpoint) config.credentials.stsEndpoint = stsEndpoint;
   const duration = credentials['durationSeconds'];
   if (duration !== undefined) {
-    if (isSessionDuration(duration)) {
+    if (isAppSessionDuration(duration)) {
       config.credentials.durationSeconds = duration;
     } else {
       problems.push(
-        `"credentials.durationSeconds" must be a whole number of seconds from ${sessionDuration.minSeconds} to ${sessionDuration.maxSeconds}.`,
+        `"credentials.durationSeconds" must be a whole number of seconds from ${appSessionDuration.minSeconds} to ${appSessionDuration.maxSeconds}.`,
       );
     }
   }

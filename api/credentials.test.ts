@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  appSessionDuration,
   assumedRoleArn,
   assumedRoleId,
+  isAppSessionDuration,
   isSessionDuration,
   roleIdFor,
   sessionDuration,
   sessionNameFor,
   sessionNamePattern,
 } from './credentials';
+import { maxSessionDuration } from './roles';
 
 describe('credential rules', () => {
   it('bounds durations as STS does, the default inside them', () => {
@@ -18,6 +21,15 @@ describe('credential rules', () => {
     for (const bad of [minSeconds - 1, maxSeconds + 1, 1000.5, '900', undefined]) {
       assert.ok(!isSessionDuration(bad), String(bad));
     }
+  });
+
+  it('lets the app ask for no more than every role’s MaxSessionDuration', () => {
+    assert.equal(appSessionDuration.maxSeconds, Math.min(...Object.values(maxSessionDuration)));
+    assert.equal(appSessionDuration.maxSeconds, 3600);
+    assert.ok(isAppSessionDuration(sessionDuration.defaultSeconds));
+    assert.ok(isAppSessionDuration(appSessionDuration.maxSeconds));
+    assert.ok(!isAppSessionDuration(appSessionDuration.maxSeconds + 1));
+    assert.ok(!isAppSessionDuration(sessionDuration.maxSeconds));
   });
 
   it('turns any sub into a session name STS accepts', () => {

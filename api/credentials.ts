@@ -1,10 +1,15 @@
+import { maxSessionDuration, roleNames } from './roles';
+
 /**
  * The rules of the short-lived AWS credentials the app trades its ID token for:
  * how long they may last and how their session is named. STS in AWS applies them;
  * the local STS and the app read them from here.
  */
 
-/** AssumeRoleWithWebIdentity's DurationSeconds: STS's bounds and default. */
+/**
+ * AssumeRoleWithWebIdentity's DurationSeconds: STS's bounds and default. STS then
+ * also refuses more than the role's MaxSessionDuration (api/roles.ts).
+ */
 export const sessionDuration = {
   minSeconds: 900,
   maxSeconds: 43200,
@@ -18,6 +23,19 @@ export function isSessionDuration(value: unknown): value is number {
     value >= sessionDuration.minSeconds &&
     value <= sessionDuration.maxSeconds
   );
+}
+
+/**
+ * What the app may ask for (config.json `credentials.durationSeconds`): STS's minimum
+ * up to the shortest MaxSessionDuration of the roles, since one setting serves both.
+ */
+export const appSessionDuration = {
+  minSeconds: sessionDuration.minSeconds,
+  maxSeconds: Math.min(...roleNames.map((role) => maxSessionDuration[role])),
+} as const;
+
+export function isAppSessionDuration(value: unknown): value is number {
+  return isSessionDuration(value) && value <= appSessionDuration.maxSeconds;
 }
 
 /** What STS accepts as a RoleSessionName: 2 to 64 of `[\w+=,.@-]`. */

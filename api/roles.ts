@@ -60,3 +60,11 @@ export function trustedSubs(role: RoleName): { like?: string[]; notLike?: string
 export function roleArn(role: RoleName, account: string): string {
   return `arn:aws:iam::${account}:role/${roles[role].roleName}`;
 }
+
+/**
+ * Each role's MaxSessionDuration, in seconds: the longest STS credentials for it may
+ * last. One hour, IAM's default, so credentials never outlive the ID token that bought
+ * them by long. The CDK roles set it, the local STS refuses a longer DurationSeconds,
+ * and the app asks for at most it (api/credentials.ts `appSessionDuration`).
+ */
+export const maxSessionDuration: Record<RoleName, number> = { admin: 3600, buyer: 3600 };

@@ -4,8 +4,8 @@ import { host } from './settings';
 /**
  * The local cloud's clock: the real time plus an offset, which the e2e tests can
  * move forward together with the browser's (Playwright's clock) so that credential
- * expiry and SigV4's five-minute skew check see the same time on both sides. Only
- * STS and the gateway read it.
+ * expiry and SigV4's five-minute skew check see the same time on both sides. STS,
+ * the gateway and the IdP (stored sessions, login blocks) read it.
  */
 export class AdjustableClock {
   #offsetMs = 0;

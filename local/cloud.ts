@@ -127,6 +127,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       redirectUris: [`${urls.site}/callback`, `${urls.site}/login`],
       account: aws.account,
       issueAwsCredentials: async (input) => credentials.issue(input),
+      now: clock.now,
       log: (line) => log(`idp      ${line}`),
     });
     closers.push(() => idp.close());

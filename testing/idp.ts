@@ -1,7 +1,7 @@
 // The local IdP for its tests: a tiny app origin that loads the real auth0-js, an IdP
 // pointed at it, and a cookie-keeping HTTP client for sign-ins without a browser.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,8 +109,12 @@ export async function startTestIdp(overrides: Partial<IdpOptions> = {}): Promise
   };
 }
 
-/** fetch that keeps cookies per host:port and never follows redirects. */
-export function cookieClient() {
+/**
+ * fetch that keeps cookies per host:port and never follows redirects. With
+ * `localAddress` (another loopback address, `127.0.0.2`) it connects from there, so
+ * the IdP sees another client IP.
+ */
+export function cookieClient(options: { localAddress?: string } = {}) {
   const jar = new Map<string, Map<string, string>>();
   return async (url: string | URL, init: RequestInit = {}): Promise<Response> => {
     const target = new URL(url);
@@ -118,7 +122,9 @@ export function cookieClient() {
     jar.set(target.host, cookies);
     const headers = new Headers(init.headers);
     if (cookies.size) headers.set('Cookie', [...cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(target, { ...init, headers, redirect: 'manual' });
+    const res = options.localAddress
+      ? await fetchFrom(options.localAddress, target, init.method ?? 'GET', headers, init.body)
+      : await fetch(target, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
@@ -129,6 +135,35 @@ export function cookieClient() {
     }
     return res;
   };
+}
+
+// fetch cannot choose the address it connects from; node:http can.
+function fetchFrom(
+  localAddress: string,
+  url: URL,
+  method: string,
+  headers: Headers,
+  body: RequestInit['body'],
+): Promise<Response> {
+  const sent: Record<string, string> = {};
+  headers.forEach((value, name) => (sent[name] = value));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: sent, localAddress, family: 4 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answer = new Headers();
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          answer.append(res.rawHeaders[i] ?? '', res.rawHeaders[i + 1] ?? '');
+        }
+        const status = res.statusCode ?? 500;
+        const content = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+        resolve(new Response(content, { status, headers: answer }));
+      });
+    });
+    req.on('error', reject);
+    req.end(body == null ? undefined : String(body));
+  });
 }
 
 /** The app's implicit-flow `/authorize` URL, as auth0-js builds it, plus `extra` parameters. */

@@ -1,9 +1,9 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { api } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
-import { roleNames, roles, type RoleName } from '../../api/roles';
+import { maxSessionDuration, roleNames, roles, type RoleName } from '../../api/roles';
 import type { DeployParameters } from './parameters';
 
 export interface PetsRolesProps {
@@ -42,6 +42,7 @@ export class PetsRoles extends Construct {
       return new iam.Role(this, `${role}Role`, {
         roleName: roleNameFor(role, stage),
         description: `Secure Pets ${role}: assumed with an Auth0 ID token (${auth0Domain})`,
+        maxSessionDuration: Duration.seconds(maxSessionDuration[role]),
         assumedBy: new iam.FederatedPrincipal(
           statement.Principal['Federated'] as string,
           statement.Condition ?? {},

@@ -17,7 +17,7 @@ import {
 } from '../../api/csp';
 import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
-import { roleNames, roles } from '../../api/roles';
+import { maxSessionDuration, roleNames, roles } from '../../api/roles';
 import { tableSchema } from '../../lambda/table';
 import { outputNames } from '../lib/outputs';
 import { exampleParameters } from '../lib/parameters';
@@ -128,6 +128,14 @@ describe('the Secure Pets stack (example tenant)', () => {
     for (const method of ['PUT', 'DELETE']) {
       assert.ok(resources(admin).includes(`/*/${method}/pets/*`), `admin ${method}`);
       assert.ok(!resources(buyer).includes(`/${method}/`), `buyer ${method}`);
+    }
+  });
+
+  it('caps each role’s sessions at the definition’s MaxSessionDuration (1 hour)', () => {
+    for (const role of roleNames) {
+      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
+      assert.equal(resource.Properties['MaxSessionDuration'], maxSessionDuration[role]);
+      assert.equal(resource.Properties['MaxSessionDuration'], 3600);
     }
   });
 

@@ -8,8 +8,11 @@ import {
   STSClient,
 } from '@aws-sdk/client-sts';
 import { generateKeyPair } from 'jose';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ACCOUNT, CLIENT_ID, REGION, startTestEdge } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+import { JWKS_COOLDOWN_MS } from './sts';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;
@@ -46,14 +49,15 @@ describe('STS AssumeRoleWithWebIdentity', () => {
 
   it('gives an admin (database user) the admin role', async () => {
     const token = await idp.token({ sub: 'auth0|admin1', email: 'admin@example.com' });
-    const before = Date.now();
+    // STS reports Expiration to the second, so count from the second the call started.
+    const before = Math.floor(Date.now() / 1000) * 1000;
     const out = await assume(token, ADMIN);
     const creds = out.Credentials!;
     assert.match(creds.AccessKeyId!, /^ASIA[A-Z2-7]{16}$/);
     assert.equal(creds.SecretAccessKey!.length, 40);
     assert.ok(creds.SessionToken);
     const lifetime = creds.Expiration!.getTime() - before;
-    assert.ok(lifetime > 3590_000 && lifetime <= 3600_000, `default 3600 s, got ${lifetime} ms`);
+    assert.ok(lifetime >= 3600_000 && lifetime < 3602_000, `default 3600 s, got ${lifetime} ms`);
     assert.equal(out.SubjectFromWebIdentityToken, 'auth0|admin1');
     assert.equal(out.Audience, CLIENT_ID);
     assert.equal(
@@ -153,8 +157,54 @@ describe('STS AssumeRoleWithWebIdentity', () => {
       name: 'ValidationError',
       message: /roleSessionName.*regular expression pattern/,
     });
-    const out = await assume(token, ADMIN, { DurationSeconds: 43200 });
-    assert.ok(out.Credentials!.Expiration!.getTime() - Date.now() > 43190_000);
+  });
+
+  it('refuses a DurationSeconds above the role’s MaxSessionDuration, as AWS does', async () => {
+    const admin = await idp.token({ sub: 'auth0|admin1' });
+    const buyer = await idp.token({ sub: 'amazon|buyer1' });
+    for (const [token, role] of [
+      [admin, ADMIN],
+      [buyer, BUYER],
+    ] as const) {
+      const out = await assume(token, role, { DurationSeconds: 3600 });
+      const lifetime = out.Credentials!.Expiration!.getTime() - Date.now();
+      assert.ok(lifetime > 3590_000 && lifetime <= 3600_000, `${lifetime}`);
+      for (const DurationSeconds of [3601, 43200]) {
+        await assert.rejects(
+          assume(token, role, { DurationSeconds }),
+          (e: Error & { $metadata?: { httpStatusCode?: number }; Type?: string }) => {
+            assert.equal(e.name, 'ValidationError');
+            assert.equal(
+              e.message,
+              'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+            );
+            assert.equal(e.$metadata?.httpStatusCode, 400);
+            return true;
+          },
+        );
+      }
+    }
+    // The same refusal on the wire: STS's XML ErrorResponse, a Sender fault.
+    const raw = await fetch(edge.edge.url, {
+      method: 'POST',
+      body: new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: ADMIN,
+        RoleSessionName: 'raw',
+        WebIdentityToken: admin,
+        DurationSeconds: '3601',
+      }),
+    });
+    assert.equal(raw.status, 400);
+    assert.match(
+      await raw.text(),
+      /<Error>\s*<Type>Sender<\/Type>\s*<Code>ValidationError<\/Code>\s*<Message>The requested DurationSeconds exceeds the MaxSessionDuration set for this role\.<\/Message>/,
+    );
+    // A caller the role does not trust is told only that, whatever the duration.
+    await assert.rejects(assume(buyer, ADMIN, { DurationSeconds: 43200 }), {
+      name: 'AccessDenied',
+    });
   });
 
   it('writes XML and errors as AWS does, over POST and GET, with CORS', async () => {
@@ -253,6 +303,54 @@ describe('STS when the identity provider is down', () => {
     } finally {
       sts.destroy();
       await edge.edge.close();
+    }
+  });
+});
+
+describe('STS and the identity provider’s key set', () => {
+  it('fetches the JWKS at most once per cooldown, however many unknown kids arrive', async () => {
+    assert.ok(JWKS_COOLDOWN_MS >= 30_000);
+    const idp = await startTokenIssuer();
+    // The issuer's key set, served from a server that counts its fetches.
+    const keys = await (await fetch(idp.jwksUrl)).text();
+    let fetches = 0;
+    const jwks = createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(keys);
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const counted = {
+      ...idp,
+      jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/`,
+    };
+    const edge = await startTestEdge({ idp: counted });
+    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
+    const assume = (WebIdentityToken: string) =>
+      sts.send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: ADMIN,
+          RoleSessionName: 'kid-burst',
+          WebIdentityToken,
+        }),
+      );
+    try {
+      const junk = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => idp.token({ sub: 'auth0|x' }, { kid: `junk-${i}` })),
+      );
+      for (const token of junk) {
+        await assert.rejects(assume(token), { name: 'InvalidIdentityTokenException' });
+      }
+      assert.equal(fetches, 1, 'one fetch for twenty unknown kids');
+      // The known key is still served from that one fetch.
+      const ok = await assume(await idp.token({ sub: 'auth0|admin1' }));
+      assert.ok(ok.Credentials?.AccessKeyId);
+      assert.equal(fetches, 1);
+    } finally {
+      sts.destroy();
+      await edge.edge.close();
+      jwks.closeAllConnections();
+      await new Promise<void>((resolve) => jwks.close(() => resolve()));
+      await idp.close();
     }
   });
 });

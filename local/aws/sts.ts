@@ -15,7 +15,7 @@ import {
 } from 'jose';
 import { sessionDuration } from '../../api/credentials';
 import { issuerKey, oidcProviderArn, trustPolicy, type PolicyDocument } from '../../api/policies';
-import { roleArn, roleNames } from '../../api/roles';
+import { maxSessionDuration, roleArn, roleNames } from '../../api/roles';
 import { CredentialRequestError, type CredentialStore } from './credentials';
 import { StsError } from './errors';
 import { evaluate } from './iam';
@@ -23,6 +23,14 @@ import { evaluate } from './iam';
 export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const VERSION = '2011-06-15';
 const NOT_AUTHORIZED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity';
+const EXCEEDS_MAX_SESSION =
+  'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.';
+/**
+ * How long after a JWKS fetch an unknown `kid` may trigger another one. AWS STS
+ * caches the provider's keys too, so a burst of junk tokens costs the IdP one fetch;
+ * jose's own default, stated because 0 turned every unknown `kid` into a fetch.
+ */
+export const JWKS_COOLDOWN_MS = 30_000;
 
 export interface StsOptions {
   account: string;
@@ -140,7 +148,7 @@ export class Sts {
     this.#options = options;
     this.#jwks = createRemoteJWKSet(new URL(options.identity.jwksUrl), {
       timeoutDuration: 5000,
-      cooldownDuration: 0,
+      cooldownDuration: JWKS_COOLDOWN_MS,
     });
     this.#issuerKey = issuerKey(options.identity.issuer);
     this.#providerArn = oidcProviderArn(options.account, options.identity.issuer);
@@ -250,6 +258,11 @@ export class Sts {
         })
       : 'ImplicitDeny';
     if (decision !== 'Allow') throw new StsError('AccessDenied', NOT_AUTHORIZED, 403);
+    // Checked once the caller may assume the role, so a stranger learns nothing of it.
+    const role = roleNames.find((name) => roleArn(name, this.#options.account) === input.roleArn);
+    if (role && input.durationSeconds > maxSessionDuration[role]) {
+      throw new StsError('ValidationError', EXCEEDS_MAX_SESSION);
+    }
 
     let issued;
     try {

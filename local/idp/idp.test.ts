@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +14,7 @@ import {
   startTestIdp,
   type TestIdp,
 } from '../../testing/idp';
-import { seededAdmin, socialSub } from './users';
+import { seededAdmin, seededUsers, socialSub } from './users';
 
 describe('identity provider over HTTP', () => {
   let t: TestIdp;
@@ -49,12 +49,23 @@ describe('identity provider over HTTP', () => {
       assert.equal(key?.[secret as 'd'], undefined);
   });
 
-  it('keeps the signing key and the admin private on disk, the password hashed', async () => {
+  it('keeps the signing key and each user private on disk, one file each, passwords hashed', async () => {
     assert.equal((await stat(join(t.dataDir, 'jwks.json'))).mode & 0o777, 0o600);
-    const users = await readFile(join(t.dataDir, 'users.json'), 'utf8');
-    assert.ok(users.includes(seededAdmin.email));
-    assert.ok(!users.includes(seededAdmin.password));
-    assert.match(users, /"passwordHash": "scrypt\$/);
+    const files = (await readdir(join(t.dataDir, 'users'))).sort();
+    assert.equal(files.length, Object.keys(seededUsers).length);
+    const users = await Promise.all(
+      files.map(async (name) => {
+        const file = join(t.dataDir, 'users', name);
+        assert.equal((await stat(file)).mode & 0o777, 0o600);
+        return readFile(file, 'utf8');
+      }),
+    );
+    for (const seeded of Object.values(seededUsers)) {
+      const user = users.find((u) => u.includes(`"${seeded.email}"`));
+      assert.ok(user, seeded.email);
+      assert.ok(!user.includes(seeded.password));
+      assert.match(user, /"passwordHash": "scrypt\$/);
+    }
   });
 
   it('answers /authorize with parameters it does not know (auth0-js telemetry)', async () => {
@@ -88,6 +99,25 @@ describe('identity provider over HTTP', () => {
     assert.equal(claims['email'], seededAdmin.email);
     assert.equal(claims['nonce'], 'nonce-1');
     assert.match(claims.sub ?? '', /^auth0\|[0-9a-f]{24}$/);
+  });
+
+  it('says whether the email is verified: the unverified test user’s is not', async () => {
+    const verified = async (credentials: Parameters<typeof signInOverHttp>[1]) =>
+      decodeJwt((await signInOverHttp(t, credentials)).get('id_token') ?? '')['email_verified'];
+    const { unverified } = seededUsers;
+    const claims = decodeJwt(
+      (await signInOverHttp(t, { email: unverified.email, password: unverified.password })).get(
+        'id_token',
+      ) ?? '',
+    );
+    assert.equal(claims['email'], unverified.email);
+    assert.equal(claims['email_verified'], false);
+    assert.match(claims.sub ?? '', /^auth0\|[0-9a-f]{24}$/);
+    assert.equal(
+      await verified({ email: seededAdmin.email, password: seededAdmin.password }),
+      true,
+    );
+    assert.equal(await verified({ amazon: 'verified-buyer@example.com' }), true);
   });
 
   it('refuses a wrong password and an unknown email with the same message', async () => {
@@ -140,6 +170,42 @@ describe('identity provider over HTTP', () => {
     assert.equal(first.sub, socialSub('buyer@example.com'));
     assert.notEqual(other.sub, first.sub);
     assert.equal(first['email'], 'buyer@example.com');
+  });
+
+  it('signs up an Amazon customer with one small file, and refuses an email over 254 characters', async () => {
+    const social = join(t.dataDir, 'social');
+    await signInOverHttp(t, { amazon: 'first-file@example.com' });
+    const first = `${socialSub('first-file@example.com').split('.').at(-1)?.toLowerCase()}.json`;
+    assert.match(await readFile(join(social, first), 'utf8'), /"email": "first-file@example.com"/);
+    const before = await readdir(social);
+    const firstInode = (await stat(join(social, first))).ino;
+    await signInOverHttp(t, { amazon: 'second-file@example.com' });
+    const afterSignUp = await readdir(social);
+    assert.equal(afterSignUp.length, before.length + 1, 'one more file');
+    assert.equal((await stat(join(social, first))).ino, firstInode, 'the others untouched');
+    for (const name of afterSignUp) assert.ok((await stat(join(social, name))).size < 512);
+
+    for (const email of [`${'a'.repeat(243)}@example.com`, `${'a'.repeat(60 * 1024)}@x.co`]) {
+      assert.equal(email.length > 254, true);
+      const client = cookieClient();
+      const interaction = (await client(authorizeUrl(t, { nonce: 'n' }))).headers.get('location');
+      const res = await client(new URL(`${interaction}/amazon`, t.idp.issuer), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email }),
+      });
+      assert.equal(res.status, 400);
+      assert.match(
+        await res.text(),
+        /<p role="alert">An email address has at most 254 characters\.<\/p>/,
+      );
+    }
+    assert.deepEqual(await readdir(social), afterSignUp, 'nothing stored');
+    // The longest address allowed still signs in.
+    const longest = `${'b'.repeat(242)}@example.com`;
+    assert.equal(longest.length, 254);
+    const claims = decodeJwt((await signInOverHttp(t, { amazon: longest })).get('id_token') ?? '');
+    assert.equal(claims['email'], longest);
   });
 
   describe('/v2/logout', () => {

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { host } from '../settings';
 import { jwksUriOf } from '../../api/app-config';
+import { MemoryStorage } from './adapter';
 import { BodyError, readFields } from './body';
+import { LoginBrake } from './brute-force';
 import { delegate, OAuthError, type AwsCredentials, type IssueAwsCredentials } from './delegation';
 import { interactions } from './interactions';
 import { loadOrCreateCookieKeys, loadOrCreateSigningKey, publicJwk } from './keys';
@@ -13,7 +15,7 @@ import { createProvider } from './provider';
 import { SocialDirectory, UserStore } from './users';
 
 export type { AwsCredentials, IssueAwsCredentials };
-export { seededAdmin } from './users';
+export { seededAdmin, seededUsers } from './users';
 
 export interface IdpOptions {
   /** `http://localhost:<port>/`, with the trailing slash; derived from the port when absent. */
@@ -37,6 +39,11 @@ export interface IdpOptions {
   account: string;
   /** One line per request and per sign-in event; never tokens or passwords. */
   log?: (line: string) => void;
+  /**
+   * The clock that expires stored sessions and sign-ins and lifts login blocks: the
+   * local cloud's adjustable one (local/clock.ts). Default `Date.now`.
+   */
+  now?: () => number;
 }
 
 export interface RunningIdp {
@@ -68,6 +75,9 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
   const port = (server.address() as AddressInfo).port;
   const issuer = options.issuer ?? `http://localhost:${port}/`;
 
+  const now = options.now ?? Date.now;
+  const storage = new MemoryStorage({ now });
+  const brake = new LoginBrake({ now });
   const allowed = new Set(options.redirectUris.map((uri) => normaliseUrl(uri) ?? uri));
   const allowedOrigins = new Set(options.redirectUris.map((uri) => new URL(uri).origin));
   const provider = createProvider({
@@ -81,6 +91,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     idTokenTtlSeconds: options.idTokenTtlSeconds ?? 36000,
     users,
     social,
+    storage,
   });
   provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
     const responseType = ctx.oidc.params?.['response_type'];
@@ -132,7 +143,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
       ctx.body = { error: refusal.error, error_description: refusal.message };
     }
   });
-  provider.use(interactions(provider, { appName: 'Secure Pets', users, social, log }));
+  provider.use(interactions(provider, { appName: 'Secure Pets', users, social, brake, log }));
   const handle = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
@@ -150,6 +161,8 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     issuer,
     jwksUrl: jwksUriOf(issuer),
     async close() {
+      storage.close();
+      brake.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 
@@ -50,8 +50,18 @@ export async function readJson<T>(file: string): Promise<T | undefined> {
   }
 }
 
-/** Private material: readable by the owner only. */
+/**
+ * Private material: readable by the owner only. Written to a temporary file and
+ * renamed over the old one, so a crash mid-write never leaves half a file.
+ */
 export async function writeSecret(file: string, value: unknown): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
-  await writeFile(file, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -88,7 +88,7 @@ export function loginPage({ action, appName, email = '', error }: LoginPageInput
 <p>to continue to ${escapeHtml(appName)}</p>
 ${alert(error)}
 <form method="post" action="${escapeHtml(action)}/login">
-  <label>Email <input name="email" type="email" autocomplete="username" required value="${escapeHtml(email)}"${error ? '' : ' autofocus'}></label>
+  <label>Email <input name="email" type="email" maxlength="254" autocomplete="username" required value="${escapeHtml(email)}"${error ? '' : ' autofocus'}></label>
   <label>Password <input name="password" type="password" autocomplete="current-password" required${error ? ' autofocus' : ''}></label>
   <button type="submit">Log in</button>
 </form>
@@ -108,7 +108,7 @@ export function amazonPage({ action, appName, email = '', error }: LoginPageInpu
 <p>Simulated: any email signs in as the same Amazon customer every time, to continue to ${escapeHtml(appName)}.</p>
 ${alert(error)}
 <form method="post" action="${escapeHtml(action)}/amazon">
-  <label>Email <input name="email" type="email" autocomplete="email" required autofocus value="${escapeHtml(email)}"></label>
+  <label>Email <input name="email" type="email" maxlength="254" autocomplete="email" required autofocus value="${escapeHtml(email)}"></label>
   <button type="submit" class="amazon">Sign in</button>
 </form>
 <p class="hint"><a href="${escapeHtml(action)}">Back to log in</a></p>`,

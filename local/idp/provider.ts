@@ -1,6 +1,6 @@
 import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { databaseUserId } from '../../api/roles';
-import { memoryAdapter } from './adapter';
+import type { MemoryStorage } from './adapter';
 import { messagePage } from './pages';
 import type { SocialDirectory, UserStore } from './users';
 
@@ -16,6 +16,8 @@ export interface ProviderSettings {
   idTokenTtlSeconds: number;
   users: UserStore;
   social: SocialDirectory;
+  /** Sessions, interactions, grants and tokens. */
+  storage: MemoryStorage;
 }
 
 /** Scopes and claims the app asks for; the first-party client gets them without consent. */
@@ -25,7 +27,7 @@ const grantedClaims = ['email', 'email_verified'];
 /** oidc-provider set up the way Auth0 behaves for a single-page app using auth0-js. */
 export function createProvider(settings: ProviderSettings): Provider {
   const configuration: Configuration = {
-    adapter: memoryAdapter(),
+    adapter: settings.storage.adapter,
     clients: [
       {
         client_id: settings.clientId,
@@ -77,12 +79,12 @@ export function createProvider(settings: ProviderSettings): Provider {
     clientBasedCORS: (_ctx, origin) => settings.allowedOrigins.has(origin),
     async findAccount(_ctx, sub) {
       const userId = databaseUserId(sub);
-      const email =
-        userId === undefined
-          ? settings.social.emailOf(sub)
-          : settings.users.findById(userId)?.email;
+      const user = userId === undefined ? undefined : settings.users.findById(userId);
+      const email = userId === undefined ? await settings.social.emailOf(sub) : user?.email;
       if (!email) return undefined;
-      return { accountId: sub, claims: () => ({ sub, email, email_verified: true }) };
+      // Amazon verifies its customers' addresses; a database user may not have.
+      const verified = user?.emailVerified ?? true;
+      return { accountId: sub, claims: () => ({ sub, email, email_verified: verified }) };
     },
     // A first-party application: the grant is implied, so there is no consent screen.
     async loadExistingGrant(ctx: KoaContextWithOIDC) {

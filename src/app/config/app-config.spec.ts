@@ -70,15 +70,17 @@ describe('parseAppConfig', () => {
     expect(parseAppConfig(raw).credentials.principal).toContain('saml-provider');
   });
 
-  it('takes an optional credential lifetime within STS limits', () => {
+  it('takes an optional credential lifetime within the roles’ MaxSessionDuration', () => {
     const raw = valid();
     expect(parseAppConfig(raw).credentials.durationSeconds).toBeUndefined();
     (raw.credentials as Record<string, unknown>)['durationSeconds'] = 900;
     expect(parseAppConfig(raw).credentials.durationSeconds).toBe(900);
-    for (const bad of [899, 43201, 1000.5, '900']) {
+    (raw.credentials as Record<string, unknown>)['durationSeconds'] = 3600;
+    expect(parseAppConfig(raw).credentials.durationSeconds).toBe(3600);
+    for (const bad of [899, 3601, 43200, 1000.5, '900']) {
       (raw.credentials as Record<string, unknown>)['durationSeconds'] = bad;
       expect(problemsOf(raw)).toEqual([
-        '"credentials.durationSeconds" must be a whole number of seconds from 900 to 43200.',
+        '"credentials.durationSeconds" must be a whole number of seconds from 900 to 3600.',
       ]);
     }
   });
