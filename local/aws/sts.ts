@@ -27,7 +27,8 @@ const NOT_AUTHORIZED = 'Not authorized to perform sts:AssumeRoleWithWebIdentity'
 export interface StsOptions {
   account: string;
   credentials: CredentialStore;
-  identity: { issuer: string; jwksUrl: string; audience: string };
+  /** The one OIDC provider trusted, and the admins (`sub`s) the admin role trusts. */
+  identity: { issuer: string; jwksUrl: string; audience: string; admins: readonly string[] };
   now: () => number;
 }
 
@@ -147,7 +148,13 @@ export class Sts {
     for (const role of roleNames) {
       this.#trust.set(
         roleArn(role, options.account),
-        trustPolicy(role, this.#providerArn, this.#issuerKey, options.identity.audience),
+        trustPolicy(
+          role,
+          this.#providerArn,
+          this.#issuerKey,
+          options.identity.audience,
+          options.identity.admins,
+        ),
       );
     }
   }

@@ -108,6 +108,10 @@ export class UserStore {
   findById(id: string): DatabaseUser | undefined {
     return this.users.find((u) => u.id === id);
   }
+
+  findByEmail(email: string): DatabaseUser | undefined {
+    return this.users.find((u) => u.email === normaliseEmail(email));
+  }
 }
 
 /**
