@@ -94,7 +94,10 @@ export function readParameters(lookup: Lookup): DeployParameters {
   if (!/^[A-Za-z0-9_-]+$/.test(clientId)) {
     throw new ParameterError(`auth0ClientId has unexpected characters: ${clientId}`);
   }
-  const adminsInput = lookup('admins') ?? (example ? exampleParameters.admins : undefined);
+  // The example admin goes with the example tenant only: a real tenant's template
+  // never names a made-up admin, even from `npm run synth`.
+  const exampleTenant = example && lookup('auth0Domain') === undefined;
+  const adminsInput = lookup('admins') ?? (exampleTenant ? exampleParameters.admins : undefined);
   let admins: string[];
   try {
     admins = parseAdmins(adminsInput ?? '');

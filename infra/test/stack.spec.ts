@@ -579,6 +579,12 @@ describe('the admins', () => {
       message: /Name at least one admin.*-c admins=/,
     });
     assert.throws(read({ admins: ' , ' }), { name: 'ParameterError' });
+    // Offline synth's example admin is for the example tenant only.
+    assert.throws(read({ example: 'true' }), { name: 'ParameterError' });
+    assert.deepEqual(
+      readParameters((key) => (({ example: 'true' }) as Record<string, string>)[key]).admins,
+      [exampleParameters.admins],
+    );
     for (const bad of ['auth0|*', 'amazon|amzn1.account.X', 'auth0|a b', 'admin@example.com']) {
       assert.throws(
         read({ admins: bad }),
