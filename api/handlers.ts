@@ -4,6 +4,7 @@
  * entry here plus its file under lambda/.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { idTokenMaxAgeSeconds } from './id-token';
 
 /** A Lambda handler behind a REST API proxy integration (payload v1). */
 export type LambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -18,8 +19,16 @@ export const lambdaEnv = {
   tokenAudience: 'TOKEN_AUDIENCE',
   /** The issuer's JWKS. */
   jwksUrl: 'JWKS_URL',
-  /** Optional: base64 HS256 secret of a legacy Auth0 client. */
-  legacySecret: 'LEGACY_HS256_SECRET',
+  /** The oldest ID token (seconds since its `iat`) that may stand for a buyer. */
+  maxTokenAgeSeconds: 'MAX_TOKEN_AGE_SECONDS',
+  /**
+   * Optional: the Secrets Manager secret (name or ARN) holding the base64 HS256
+   * secret of a legacy Auth0 client. Only its name is in the environment: the value
+   * is read at run time, so it never shows in the function's configuration.
+   */
+  legacySecretId: 'LEGACY_HS256_SECRET_ID',
+  /** Optional: the key inside that secret, when it holds a JSON object. */
+  legacySecretJsonField: 'LEGACY_HS256_SECRET_JSON_FIELD',
   /** The Secrets Manager secret (name or ARN) whose value signs paging cursors. */
   cursorSecretId: 'CURSOR_SECRET_ID',
   /** Optional tuning: how old the other pets in a purchase answer may be. */
@@ -117,8 +126,11 @@ export interface EnvironmentValues {
     issuer: string;
     audience: string;
     jwksUrl: string;
-    /** A value for LEGACY_HS256_SECRET (in AWS, a reference to a secret), if any. */
-    legacySecret?: string;
+    /** Default {@link idTokenMaxAgeSeconds}. */
+    maxTokenAgeSeconds?: number;
+    /** The legacy HS256 secret's name or ARN (never its value), if any. */
+    legacySecretId?: string;
+    legacySecretJsonField?: string;
   };
 }
 
@@ -131,11 +143,17 @@ export function lambdaEnvironment(
   const env: Record<string, string> = { [lambdaEnv.table]: values.tableName };
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
   if (spec.needs.includes('identity')) {
-    const { issuer, audience, jwksUrl, legacySecret } = values.identity;
+    const { issuer, audience, jwksUrl, legacySecretId, legacySecretJsonField } = values.identity;
     env[lambdaEnv.tokenIssuer] = issuer;
     env[lambdaEnv.tokenAudience] = audience;
     env[lambdaEnv.jwksUrl] = jwksUrl;
-    if (legacySecret) env[lambdaEnv.legacySecret] = legacySecret;
+    env[lambdaEnv.maxTokenAgeSeconds] = String(
+      values.identity.maxTokenAgeSeconds ?? idTokenMaxAgeSeconds,
+    );
+    if (legacySecretId) {
+      env[lambdaEnv.legacySecretId] = legacySecretId;
+      if (legacySecretJsonField) env[lambdaEnv.legacySecretJsonField] = legacySecretJsonField;
+    }
   }
   return env;
 }

@@ -57,24 +57,28 @@ export function oidcProviderArn(account: string, issuer: string): string {
 
 /**
  * The role's trust policy for AssumeRoleWithWebIdentity: the token must come from
- * the Auth0 tenant's OIDC provider, be issued to the app (`aud`), and belong to a
- * user of the role's connection (`sub`). This is what makes the server, not the
- * browser, decide the role.
+ * the Auth0 tenant's OIDC provider, be issued to the app (`aud`), and belong to one
+ * of the named admins (admin role) or to a social user (buyer role). This is what
+ * makes the server, not the browser, decide the role.
  *
  * @param providerArn arn:aws:iam::{account}:oidc-provider/{issuerKey}
  * @param issuerKey   see {@link issuerKey}: `tenant.auth0.com` gives `tenant.auth0.com:sub`
+ * @param admins      the admins' `sub`s (roles.ts checkAdmins: at least one, database users)
  */
 export function trustPolicy(
   role: RoleName,
   providerArn: string,
   issuerKey: string,
   audience: string,
+  admins: readonly string[],
 ): PolicyDocument {
-  const { like, notLike } = trustedSubs(role);
+  const { equals, notLike } = trustedSubs(role, admins);
   const condition: Record<string, Record<string, string | string[]>> = {
-    StringEquals: { [`${issuerKey}:aud`]: audience },
+    StringEquals: {
+      [`${issuerKey}:aud`]: audience,
+      ...(equals ? { [`${issuerKey}:sub`]: equals } : {}),
+    },
   };
-  if (like) condition['StringLike'] = { [`${issuerKey}:sub`]: like };
   if (notLike) condition['StringNotLike'] = { [`${issuerKey}:sub`]: notLike };
   return {
     Version: '2012-10-17',

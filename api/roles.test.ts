@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { connectionOf, databaseSub, databaseUserId, roleArn, roleOf, trustedSubs } from './roles';
+import {
+  AdminListError,
+  checkAdmins,
+  connectionOf,
+  databaseSub,
+  databaseUserId,
+  grantedRole,
+  parseAdmins,
+  roleArn,
+  roleOf,
+  trustedSubs,
+} from './roles';
 
 describe('roles', () => {
   it('makes database users admins and every social user a buyer', () => {
@@ -15,15 +26,29 @@ describe('roles', () => {
     assert.equal(databaseUserId('amazon|u-1'), undefined);
   });
 
-  it('trusts the database users for admin and everyone else for buyer', () => {
-    const admin = trustedSubs('admin');
-    const buyer = trustedSubs('buyer');
-    assert.deepEqual(admin.like, buyer.notLike);
-    assert.equal(admin.notLike, undefined);
-    assert.equal(buyer.like, undefined);
-    assert.ok(
-      admin.like?.every((p) => p.endsWith('*') && roleOf(p.slice(0, -1) + 'x') === 'admin'),
-    );
+  it('trusts the named admins for admin and everyone but database users for buyer', () => {
+    const admins = [databaseSub('a1'), databaseSub('a2')];
+    assert.deepEqual(trustedSubs('admin', admins), { equals: admins });
+    assert.deepEqual(trustedSubs('buyer', admins), { notLike: ['auth0|*'] });
+    assert.ok(admins.every((sub) => roleOf(sub) === 'admin'));
+  });
+
+  it('grants admin to listed database users only, buyer to social users, nothing to the rest', () => {
+    const admins = [databaseSub('a1')];
+    assert.equal(grantedRole(databaseSub('a1'), admins), 'admin');
+    assert.equal(grantedRole(databaseSub('signed-up'), admins), undefined);
+    assert.equal(grantedRole('amazon|x', admins), 'buyer');
+    assert.equal(grantedRole('amazon|x', ['amazon|x']), 'buyer');
+  });
+
+  it('refuses an empty admin list or one naming anything but database users', () => {
+    assert.throws(() => checkAdmins([]), AdminListError);
+    assert.throws(() => trustedSubs('admin', []), AdminListError);
+    for (const bad of ['auth0|*', 'auth0|a?', 'amazon|x', 'auth0|', 'auth0|a,b', 'Auth0|a']) {
+      assert.throws(() => checkAdmins([bad]), AdminListError, bad);
+    }
+    assert.deepEqual(parseAdmins(' auth0|a , auth0|b,,auth0|a '), ['auth0|a', 'auth0|b']);
+    assert.throws(() => parseAdmins(' , '), AdminListError);
   });
 
   it('names role ARNs in the account', () => {

@@ -4,6 +4,11 @@
  * connection's are `<provider>|…` (`amazon|…`, `google-oauth2|…`). The app reads the
  * rule to pick its UI and the role to ask for; the roles' trust policies
  * (policies.ts) and the local IdP's delegation enforce it on the server.
+ *
+ * Being a database user is not enough to be an admin: a database connection takes
+ * public sign-ups unless they are disabled, so the admin role trusts a named list of
+ * database users (their `sub`s), fixed at deploy time. A database user off the list
+ * gets no role at all.
  */
 
 export type RoleName = 'admin' | 'buyer';
@@ -48,13 +53,69 @@ export function databaseUserId(sub: string): string | undefined {
   return sub.startsWith(databaseSubPrefix) ? sub.slice(databaseSubPrefix.length) : undefined;
 }
 
+/** An admin list that cannot be deployed: empty, or naming someone who is not a database user. */
+export class AdminListError extends Error {
+  override readonly name = 'AdminListError';
+}
+
+// A database user's `sub`: the prefix, then an id with no space, comma or IAM
+// wildcard (`*`, `?`), so the list reads the same in a comma-separated setting and
+// in a policy, and a pattern can never slip in where an exact match is meant.
+const adminSub = /^auth0\|[^\s,*?]{1,256}$/;
+
 /**
- * The `sub` patterns (IAM StringLike syntax) that a role's trust policy admits
- * (`like`) or refuses (`notLike`).
+ * Checks a list of admins' `sub`s and returns it without duplicates. Empty is an
+ * error, not a role nobody can assume: a store deployed without admins could not
+ * be run, and the mistake would only show when the first admin is refused.
  */
-export function trustedSubs(role: RoleName): { like?: string[]; notLike?: string[] } {
-  const pattern = `${databaseSubPrefix}*`;
-  return roles[role].connection === 'database' ? { like: [pattern] } : { notLike: [pattern] };
+export function checkAdmins(admins: readonly string[]): string[] {
+  if (admins.length === 0) {
+    throw new AdminListError(
+      'Name at least one admin: the Auth0 user id (sub) of a database user, e.g. auth0|65f0c0ffee0123456789abcd.',
+    );
+  }
+  for (const sub of admins) {
+    if (!adminSub.test(sub)) {
+      throw new AdminListError(
+        `Admins must be Auth0 database users' ids (auth0|…, no spaces, commas or wildcards), got ${JSON.stringify(sub)}.`,
+      );
+    }
+  }
+  return [...new Set(admins)];
+}
+
+/** A comma-separated list of admins' `sub`s (a deploy setting), checked. */
+export function parseAdmins(value: string): string[] {
+  return checkAdmins(
+    value
+      .split(',')
+      .map((sub) => sub.trim())
+      .filter((sub) => sub !== ''),
+  );
+}
+
+/**
+ * The `sub`s a role's trust policy admits: exactly the listed admins (IAM
+ * StringEquals) for the admin role; anyone but a database user (StringNotLike) for
+ * the buyer role.
+ */
+export function trustedSubs(
+  role: RoleName,
+  admins: readonly string[],
+): { equals?: string[]; notLike?: string[] } {
+  return roles[role].connection === 'database'
+    ? { equals: checkAdmins(admins) }
+    : { notLike: [`${databaseSubPrefix}*`] };
+}
+
+/**
+ * The role the server gives a user, the rule the trust policies keep (delegation
+ * applies it directly): a listed admin gets admin, a social user buyer, and a
+ * database user who is not on the list nothing.
+ */
+export function grantedRole(sub: string, admins: readonly string[]): RoleName | undefined {
+  const role = roleOf(sub);
+  return role === 'admin' && !admins.includes(sub) ? undefined : role;
 }
 
 export function roleArn(role: RoleName, account: string): string {

@@ -1,4 +1,5 @@
 import { lambdaEnv } from '../api/handlers';
+import { idTokenMaxAgeSeconds } from '../api/id-token';
 
 /** What the handlers read from the environment (documented in lambda/README.md). */
 export interface StoreConfig {
@@ -11,8 +12,10 @@ export interface AuthConfig {
   issuer: string;
   audience: string;
   jwksUrl: URL;
-  /** Decoded LEGACY_HS256_SECRET; absent means HS256 tokens are refused. */
-  legacySecret?: Uint8Array;
+  /** The oldest token accepted, in seconds since its `iat`. */
+  maxTokenAgeSeconds: number;
+  /** Where the legacy HS256 secret is (legacy-secret.ts); absent means HS256 tokens are refused. */
+  legacySecret?: { secretId: string; jsonField?: string };
   /** The JWS algorithms accepted: fixed here, never taken from a token's header. */
   algorithms: ('RS256' | 'HS256')[];
 }
@@ -52,7 +55,14 @@ export const storeConfig = memo([lambdaEnv.table, lambdaEnv.snapshotTtlMs], (env
 });
 
 export const authConfig = memo(
-  [lambdaEnv.tokenIssuer, lambdaEnv.tokenAudience, lambdaEnv.jwksUrl, lambdaEnv.legacySecret],
+  [
+    lambdaEnv.tokenIssuer,
+    lambdaEnv.tokenAudience,
+    lambdaEnv.jwksUrl,
+    lambdaEnv.maxTokenAgeSeconds,
+    lambdaEnv.legacySecretId,
+    lambdaEnv.legacySecretJsonField,
+  ],
   (env): AuthConfig => {
     let jwksUrl: URL;
     try {
@@ -62,18 +72,20 @@ export const authConfig = memo(
         ? err
         : new EnvironmentError(`${lambdaEnv.jwksUrl} is not a URL`);
     }
-    const secret = env[lambdaEnv.legacySecret]?.trim();
-    const legacySecret = secret ? new Uint8Array(Buffer.from(secret, 'base64')) : undefined;
-    // A short or mis-encoded secret would make HS256 tokens forgeable by brute force.
-    if (legacySecret && legacySecret.length < 16) {
-      throw new EnvironmentError(`${lambdaEnv.legacySecret} must be base64 of at least 16 bytes`);
+    const rawAge = env[lambdaEnv.maxTokenAgeSeconds]?.trim() || String(idTokenMaxAgeSeconds);
+    const maxTokenAgeSeconds = Number(rawAge);
+    if (!/^\d+$/.test(rawAge) || maxTokenAgeSeconds < 1) {
+      throw new EnvironmentError(`${lambdaEnv.maxTokenAgeSeconds} must be a positive integer`);
     }
+    const secretId = env[lambdaEnv.legacySecretId]?.trim();
+    const jsonField = env[lambdaEnv.legacySecretJsonField]?.trim() || undefined;
     return {
       issuer: required(env, lambdaEnv.tokenIssuer),
       audience: required(env, lambdaEnv.tokenAudience),
       jwksUrl,
-      legacySecret,
-      algorithms: legacySecret ? ['RS256', 'HS256'] : ['RS256'],
+      maxTokenAgeSeconds,
+      legacySecret: secretId ? { secretId, jsonField } : undefined,
+      algorithms: secretId ? ['RS256', 'HS256'] : ['RS256'],
     };
   },
 );

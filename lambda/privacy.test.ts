@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from 'jose';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { corsHeaders } from '../api/http-api';
+import { idTokenMaxAgeSeconds } from '../api/id-token';
 import type { Pet } from '../api/pet';
 import { nextCursor, petSorts } from '../api/pet-query';
 import { encodeCursor, encodePosition } from './cursor';
@@ -384,6 +385,23 @@ describe('POST /pets/mine', () => {
       'a token whose email is not verified',
       async () => ({ authToken: await backend.token({ email: ALICE, email_verified: false }) }),
       'authToken carries an unverified email.',
+    ],
+    [
+      'a token that does not say the email is verified',
+      async () => ({
+        authToken: await backend.token({ email: ALICE, email_verified: undefined }),
+      }),
+      'authToken carries an unverified email.',
+    ],
+    [
+      'a token older than the maximum age, though unexpired',
+      async () => ({
+        authToken: await backend.token(
+          { email: ALICE },
+          { issuedAt: Math.floor(Date.now() / 1000) - idTokenMaxAgeSeconds - 60 },
+        ),
+      }),
+      `authToken is older than ${idTokenMaxAgeSeconds} seconds. Sign in again for a fresh one.`,
     ],
   ];
   for (const [what, requestBody, message] of refusals) {

@@ -10,7 +10,11 @@ import {
   loadHandlers,
   startBackend,
 } from '../testing/backend';
+import { lambdaEnv } from '../api/handlers';
+import { idTokenMaxAgeSeconds } from '../api/id-token';
 import type { Pet } from '../api/pet';
+
+const legacySecretId = 'pets/legacy-hs256';
 
 const handlers = await loadHandlers();
 
@@ -49,7 +53,7 @@ function hs256(
   secret: Uint8Array,
   header: Record<string, unknown> = {},
 ) {
-  return new SignJWT({ email: 'buyer@example.com', ...claims })
+  return new SignJWT({ email: 'buyer@example.com', email_verified: true, ...claims })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header })
     .setIssuer(issuer)
     .setAudience(audience)
@@ -86,11 +90,12 @@ describe('purchase token checks', () => {
     const pem = new TextEncoder().encode(await exportSPKI(backend.publicKey));
     assert.equal((await buyWith(await hs256({}, pem, { kid: backend.kid }))).status, 401);
     // Still refused when a legacy secret is configured: the secret is not the public key.
-    process.env['LEGACY_HS256_SECRET'] = legacySecret;
+    backend.secrets.set(legacySecretId, legacySecret);
+    process.env[lambdaEnv.legacySecretId] = legacySecretId;
     try {
       assert.equal((await buyWith(await hs256({}, pem, { kid: backend.kid }))).status, 401);
     } finally {
-      delete process.env['LEGACY_HS256_SECRET'];
+      delete process.env[lambdaEnv.legacySecretId];
     }
   });
 
@@ -145,12 +150,67 @@ describe('purchase token checks', () => {
     assert.equal(res.message, 'authToken carries no email.');
   });
 
-  it('refuses an email the issuer marks unverified, and takes a verified or unmarked one', async () => {
-    const res = await buyWith(await backend.token({ email_verified: false }));
-    assert.equal(res.status, 401);
-    assert.equal(res.message, 'authToken carries an unverified email.');
+  it('takes only an email the issuer says it verified: false, missing or not a boolean is a 401', async () => {
+    for (const claim of [false, undefined, 'true', 1]) {
+      const res = await buyWith(await backend.token({ email_verified: claim }));
+      assert.equal(res.status, 401, `email_verified: ${String(claim)}`);
+      assert.equal(res.message, 'authToken carries an unverified email.');
+    }
     assert.equal((await buyWith(await backend.token({ email_verified: true }))).status, 200);
-    assert.equal((await buyWith(await backend.token())).status, 200);
+  });
+
+  describe('token age', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+
+    it('refuses a token issued longer ago than the maximum age (default an hour), though unexpired', async () => {
+      assert.equal(process.env[lambdaEnv.maxTokenAgeSeconds], String(idTokenMaxAgeSeconds));
+      // jose allows the 30 s of clock tolerance on top of the maximum.
+      const old = await backend.token({}, { issuedAt: now() - idTokenMaxAgeSeconds - 60 });
+      const res = await buyWith(old);
+      assert.equal(res.status, 401);
+      assert.equal(
+        res.message,
+        `authToken is older than ${idTokenMaxAgeSeconds} seconds. Sign in again for a fresh one.`,
+      );
+      const fresh = await backend.token({}, { issuedAt: now() - idTokenMaxAgeSeconds + 60 });
+      assert.equal((await buyWith(fresh)).status, 200);
+    });
+
+    it('refuses a token without iat, or issued in the future', async () => {
+      const noIat = await new SignJWT({ email: 'buyer@example.com', email_verified: true })
+        .setProtectedHeader({ alg: 'RS256', kid: backend.kid })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setExpirationTime('10m')
+        .sign(backend.privateKey);
+      assert.equal((await buyWith(noIat)).status, 401);
+      const future = await backend.token({}, { issuedAt: now() + 600, expiresIn: now() + 1200 });
+      assert.equal((await buyWith(future)).status, 401);
+    });
+
+    it('follows MAX_TOKEN_AGE_SECONDS', async () => {
+      const tenMinutesOld = await backend.token({}, { issuedAt: now() - 600 });
+      process.env[lambdaEnv.maxTokenAgeSeconds] = '300';
+      try {
+        const res = await buyWith(tenMinutesOld);
+        assert.equal(res.status, 401);
+        assert.match(res.message ?? '', /older than 300 seconds/);
+      } finally {
+        process.env[lambdaEnv.maxTokenAgeSeconds] = String(idTokenMaxAgeSeconds);
+      }
+      assert.equal((await buyWith(tenMinutesOld)).status, 200);
+    });
+
+    it('answers 500, selling nothing, when MAX_TOKEN_AGE_SECONDS is not a positive integer', async () => {
+      process.env[lambdaEnv.maxTokenAgeSeconds] = '1h';
+      try {
+        const res = await buyWith(await backend.token());
+        assert.equal(res.status, 500);
+        assert.equal(res.message, 'Internal server error');
+      } finally {
+        process.env[lambdaEnv.maxTokenAgeSeconds] = String(idTokenMaxAgeSeconds);
+      }
+    });
   });
 
   it('refuses garbage', async () => {
@@ -160,17 +220,30 @@ describe('purchase token checks', () => {
 
   describe('legacy HS256', () => {
     const secret = new Uint8Array(Buffer.from(legacySecret, 'base64'));
+    const configure = (id: string, jsonField?: string) => {
+      process.env[lambdaEnv.legacySecretId] = id;
+      if (jsonField) process.env[lambdaEnv.legacySecretJsonField] = jsonField;
+    };
+    const unconfigure = () => {
+      delete process.env[lambdaEnv.legacySecretId];
+      delete process.env[lambdaEnv.legacySecretJsonField];
+    };
 
-    it('is refused while LEGACY_HS256_SECRET is unset', async () => {
+    it('is refused while LEGACY_HS256_SECRET_ID is unset', async () => {
       assert.equal((await buyWith(await hs256({}, secret))).status, 401);
     });
 
-    it('is accepted with the configured secret, and RS256 still works', async () => {
-      process.env['LEGACY_HS256_SECRET'] = legacySecret;
+    it('is verified with the secret read from Secrets Manager once per container, and RS256 still works', async () => {
+      const id = 'pets/legacy-plain';
+      backend.secrets.set(id, legacySecret);
+      configure(id);
       try {
+        const before = backend.secrets.calls();
         const res = await buyWith(await hs256({ email: 'legacy@example.com' }, secret));
         assert.equal(res.status, 200, res.body);
         assert.ok((JSON.parse(res.body) as Pet[]).some((p) => p.soldTo === 'legacy@example.com'));
+        assert.equal((await buyWith(await hs256({}, secret))).status, 200);
+        assert.equal(backend.secrets.calls() - before, 1, 'cached after the first read');
         assert.equal((await buyWith(await backend.token())).status, 200);
         assert.equal(
           (await buyWith(await hs256({}, new TextEncoder().encode('wrong-secret-wrong-secret'))))
@@ -178,8 +251,37 @@ describe('purchase token checks', () => {
           401,
         );
         assert.equal((await buyWith(await hs256({ email: undefined }, secret))).status, 401);
+        assert.equal((await buyWith(await hs256({ email_verified: false }, secret))).status, 401);
+        // Only the secret's name is in the environment, never its value.
+        for (const value of Object.values(process.env)) assert.notEqual(value, legacySecret);
       } finally {
-        delete process.env['LEGACY_HS256_SECRET'];
+        unconfigure();
+      }
+    });
+
+    it('reads a field of a JSON secret', async () => {
+      const id = 'pets/legacy-json';
+      backend.secrets.set(id, JSON.stringify({ other: 'x', clientSecret: legacySecret }));
+      configure(id, 'clientSecret');
+      try {
+        const res = await buyWith(await hs256({ email: 'json@example.com' }, secret));
+        assert.equal(res.status, 200, res.body);
+      } finally {
+        unconfigure();
+      }
+    });
+
+    it('answers 500, selling nothing, when the secret is missing or too short', async () => {
+      backend.secrets.set('pets/legacy-short', Buffer.from('short').toString('base64'));
+      for (const id of ['pets/legacy-missing', 'pets/legacy-short']) {
+        configure(id);
+        try {
+          const res = await buyWith(await hs256({}, secret));
+          assert.equal(res.status, 500, id);
+          assert.equal(res.message, 'Internal server error');
+        } finally {
+          unconfigure();
+        }
       }
     });
   });

@@ -7,6 +7,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from './config';
 import { UnauthorizedError } from './errors';
+import { legacySecret } from './legacy-secret';
 
 export interface Buyer {
   email: string;
@@ -31,8 +32,9 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * Verifies an ID token: signature (RS256 by the issuer's JWKS; HS256 by the legacy
- * secret only if one is configured), issuer, audience, expiry, and an email claim
- * (not marked unverified). The purchase and POST /pets/mine take the buyer from here.
+ * secret only if one is configured), issuer, audience, expiry, age (`iat` at most
+ * MAX_TOKEN_AGE_SECONDS ago), and an email the issuer says it verified. The purchase
+ * and POST /pets/mine take the buyer from here.
  * The accepted algorithms come from configuration: jose refuses any other `alg`
  * (including `none`) before it looks for a key, so an HS256 token signed with the
  * RS256 public key never meets that key.
@@ -45,8 +47,9 @@ export async function verifyAuthToken(token: unknown, auth: AuthConfig): Promise
     throw new UnauthorizedError('authToken is not a valid ID token.', 'too long');
   }
   const jwks = keySet(auth.jwksUrl);
+  const { legacySecret: legacy } = auth;
   const key = (header: JWTHeaderParameters, input: FlattenedJWSInput) => {
-    if (header.alg === 'HS256' && auth.legacySecret) return auth.legacySecret;
+    if (header.alg === 'HS256' && legacy) return legacySecret(legacy);
     return jwks(header, input);
   };
   try {
@@ -54,7 +57,11 @@ export async function verifyAuthToken(token: unknown, auth: AuthConfig): Promise
       algorithms: auth.algorithms,
       issuer: auth.issuer,
       audience: auth.audience,
-      requiredClaims: ['exp'],
+      requiredClaims: ['exp', 'iat'],
+      // A leaked token buys in its owner's name only until it is this old; the app
+      // renews its own before then. jose checks `iat` against it (and refuses a
+      // token issued in the future).
+      maxTokenAge: auth.maxTokenAgeSeconds,
       clockTolerance: 30,
     });
     const email = payload['email'];
@@ -62,15 +69,26 @@ export async function verifyAuthToken(token: unknown, auth: AuthConfig): Promise
       throw new UnauthorizedError('authToken carries no email.', 'no email claim');
     }
     // The email is who the buyer is: it is recorded with a sale and it opens POST
-    // /pets/mine. One the issuer says it has not verified could be anyone's, so it is
-    // refused (docs/design.md). A token without the claim (e.g. a legacy HS256 one) passes.
-    if (payload['email_verified'] === false) {
-      throw new UnauthorizedError('authToken carries an unverified email.', 'email not verified');
+    // /pets/mine. One the issuer has not vouched for could be anyone's (a database
+    // connection with open sign-ups takes any address), so only `email_verified: true`
+    // passes: false, a string, or no claim at all is refused.
+    if (payload['email_verified'] !== true) {
+      throw new UnauthorizedError(
+        'authToken carries an unverified email.',
+        payload['email_verified'] === undefined ? 'no email_verified claim' : 'email not verified',
+      );
     }
     return { email, sub: typeof payload.sub === 'string' ? payload.sub : undefined };
   } catch (err) {
     if (err instanceof UnauthorizedError) throw err;
     if (err instanceof errors.JWTExpired) {
+      // jose reports a token past maxTokenAge as expired too, naming the `iat` claim.
+      if (err.claim === 'iat') {
+        throw new UnauthorizedError(
+          `authToken is older than ${auth.maxTokenAgeSeconds} seconds. Sign in again for a fresh one.`,
+          `${err.code}: too old`,
+        );
+      }
       throw new UnauthorizedError('authToken has expired.', err.code);
     }
     // The issuer being unreachable is our outage, not the caller's fault: 500.

@@ -16,7 +16,7 @@ import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
 import { loadHandlers } from './lambdas';
-import { aws, clientId, host, ports, tableName, urls } from './settings';
+import { aws, clientId, host, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -126,6 +126,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       clientId,
       redirectUris: [`${urls.site}/callback`, `${urls.site}/login`],
       account: aws.account,
+      // One list for both tiers that decide roles: delegation here, STS below.
+      admins: (seededAdminSub) => localAdmins(seededAdminSub),
       issueAwsCredentials: async (input) => credentials.issue(input),
       now: clock.now,
       log: (line) => log(`idp      ${line}`),
@@ -139,7 +141,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       secrets,
       handlers: await loadHandlers(),
       now: clock.now,
-      identity: { issuer: idp.issuer, jwksUrl: idp.jwksUrl, audience: clientId },
+      identity: {
+        issuer: idp.issuer,
+        jwksUrl: idp.jwksUrl,
+        audience: clientId,
+        admins: idp.admins,
+      },
       log: (line) => log(`aws      ${line}`),
     });
     closers.push(() => edge.close());

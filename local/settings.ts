@@ -1,4 +1,5 @@
 import { jwksUriOf } from '../api/app-config';
+import { parseAdmins } from '../api/roles';
 
 // The one place that names the local cloud's ports; everything else (config.json,
 // the servers, the e2e tests) reads them from here. Each can be moved with an
@@ -38,6 +39,17 @@ export const tableName = 'Pets';
 
 /** The Auth0 application (client) the SPA is registered as. */
 export const clientId = 'pets-spa';
+
+/**
+ * The local admin list, which the local STS's admin trust policy and the IdP's
+ * delegation both apply, as the deployed stack's `admins` setting does: the seeded
+ * admin, plus any database users' `sub`s named in PETS_ADMINS (comma-separated).
+ * Every other database user is refused the admin role.
+ */
+export function localAdmins(seededAdminSub: string, env = process.env): string[] {
+  const extra = env['PETS_ADMINS']?.trim();
+  return parseAdmins([seededAdminSub, ...(extra ? [extra] : [])].join(','));
+}
 
 /** Where each local endpoint lives, as the browser and the tests reach them. */
 /** The IdP's issuer. Like Auth0's `https://{tenant}/`, it ends with a slash. */

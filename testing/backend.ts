@@ -29,11 +29,16 @@ export interface Backend {
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   kid: string;
-  /** A buyer's ID token (`amazon|buyer-1`, buyer@example.com unless `claims` say otherwise). */
+  /**
+   * A buyer's ID token (`amazon|buyer-1`, buyer@example.com, `email_verified: true`
+   * unless `claims` say otherwise).
+   */
   token(
     claims?: JWTPayload,
     options?: {
       expiresIn?: string | number;
+      /** `iat`, seconds since the epoch; default now. */
+      issuedAt?: number;
       key?: CryptoKey;
       kid?: string;
       /** Another `aud` than the handlers' TOKEN_AUDIENCE. */
@@ -52,6 +57,8 @@ export interface Backend {
     cursorKey: Uint8Array;
     /** How many GetSecretValue calls reached it, found or not. */
     calls(): number;
+    /** Stores (or replaces) a secret. */
+    set(name: string, value: string): void;
   };
   close(): Promise<void>;
 }
@@ -83,7 +90,8 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
       }),
     );
   }
-  delete process.env[lambdaEnv.legacySecret];
+  delete process.env[lambdaEnv.legacySecretId];
+  delete process.env[lambdaEnv.legacySecretJsonField];
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await ensureTable(client, tableName, () => undefined);
@@ -99,8 +107,9 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
     kid: tokens.kid,
     token: (claims = {}, opts = {}) =>
       tokens.token(
-        { email: 'buyer@example.com', sub: 'amazon|buyer-1', ...claims },
+        { email: 'buyer@example.com', email_verified: true, sub: 'amazon|buyer-1', ...claims },
         {
+          iat: opts.issuedAt,
           exp: opts.expiresIn ?? '10m',
           key: opts.key,
           kid: opts.kid,
@@ -130,6 +139,7 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
       cursorSecretId: secrets.cursorSecretId,
       cursorKey: secrets.cursorKey,
       calls: () => secrets.calls,
+      set: (name, value) => secrets.store.set(name, value),
     },
     async close() {
       client.destroy();
@@ -167,6 +177,7 @@ async function startSecrets() {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     cursorSecretId,
     cursorKey: new Uint8Array(Buffer.from(key, 'utf8')),
+    store,
     get calls() {
       return state.calls;
     },

@@ -13,6 +13,8 @@ export const ACCOUNT = aws.account;
 export const REGION = aws.region;
 export const API_ID = aws.apiId;
 export const CLIENT_ID = clientId;
+/** The admins the test edge's admin role trusts, unless a test names others. */
+export const ADMIN_SUBS = ['auth0|admin1'] as const;
 
 export type Calls = { handler: HandlerName; event: APIGatewayProxyEvent }[];
 
@@ -42,6 +44,8 @@ export async function startTestEdge(options: {
   /** Small limits and timeouts, so a test need not send 10 MB or wait 29 s. */
   limits?: Partial<GatewayLimits>;
   secrets?: LocalSecrets;
+  /** The admin role's list (default {@link ADMIN_SUBS}). */
+  admins?: readonly string[];
 }) {
   const calls: Calls = [];
   const credentials = options.credentials ?? new CredentialStore({ now: options.now });
@@ -51,7 +55,12 @@ export async function startTestEdge(options: {
     ...aws,
     credentials,
     handlers: { ...recordingHandlers(calls), ...options.handlers },
-    identity: { issuer: options.idp.issuer, jwksUrl: options.idp.jwksUrl, audience: clientId },
+    identity: {
+      issuer: options.idp.issuer,
+      jwksUrl: options.idp.jwksUrl,
+      audience: clientId,
+      admins: options.admins ?? ADMIN_SUBS,
+    },
     now: options.now,
     limits: options.limits,
     secrets: options.secrets,

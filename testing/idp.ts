@@ -76,6 +76,8 @@ export async function startTestIdp(overrides: Partial<IdpOptions> = {}): Promise
     clientId,
     account,
     redirectUris: [app.origin, `${app.origin}/callback.html`],
+    // As the local cloud does: the seeded admin is the one admin.
+    admins: (seededAdminSub) => [seededAdminSub],
     log: (line) => lines.push(line),
     async issueAwsCredentials(input) {
       stsCalls.push(input);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, SecretValue } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -37,6 +37,9 @@ export class PetsFunctions extends Construct {
     const resources = props.hasIndexes
       ? [table.tableArn, `${table.tableArn}/index/*`]
       : [table.tableArn];
+    const legacySecret = parameters.legacySecretId
+      ? importSecret(this, 'LegacyHs256Secret', parameters.legacySecretId)
+      : undefined;
     const make = (name: HandlerName): nodejs.NodejsFunction => {
       const spec = handlers[name];
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
@@ -55,6 +58,8 @@ export class PetsFunctions extends Construct {
       );
       const needs: readonly string[] = spec.needs;
       if (needs.includes('cursorKey')) props.cursorKey.grantRead(role);
+      // The token verifiers read the legacy secret at run time (lambda/legacy-secret.ts).
+      if (needs.includes('identity')) legacySecret?.grantRead(role);
       const fn = new nodejs.NodejsFunction(this, name, {
         role,
         entry: `${repoRoot}${spec.entry}`,
@@ -92,9 +97,9 @@ export class PetsFunctions extends Construct {
 
 /**
  * The variables lambda/config.ts reads, for a function of the manifest. The legacy
- * HS256 secret stays out of the template text: the variable holds a CloudFormation
- * dynamic reference that CloudFormation resolves from Secrets Manager at deploy time
- * (SSM SecureString references are not supported in Lambda environments).
+ * HS256 secret is passed by name only: the Lambda reads its value from Secrets
+ * Manager at run time, so neither the template nor the function's configuration
+ * (lambda:GetFunctionConfiguration) ever holds it.
  */
 export function environmentFor(
   name: HandlerName,
@@ -103,14 +108,29 @@ export function environmentFor(
   parameters: DeployParameters,
 ): Record<string, string> {
   const { issuer, jwksUri } = auth0Endpoints(parameters.auth0Domain);
-  const legacySecret = parameters.legacySecretId
-    ? SecretValue.secretsManager(parameters.legacySecretId, {
-        jsonField: parameters.legacySecretJsonField,
-      }).unsafeUnwrap()
-    : undefined;
   return lambdaEnvironment(name, {
     tableName,
     cursorSecretId,
-    identity: { issuer, audience: parameters.auth0ClientId, jwksUrl: jwksUri, legacySecret },
+    identity: {
+      issuer,
+      audience: parameters.auth0ClientId,
+      jwksUrl: jwksUri,
+      legacySecretId: parameters.legacySecretId,
+      legacySecretJsonField: parameters.legacySecretJsonField,
+    },
   });
+}
+
+/**
+ * A secret that exists outside the stack, by name or ARN. A complete ARN ends in the
+ * six characters Secrets Manager appends; a name (or partial ARN) gets IAM's
+ * `-??????` wildcard from the CDK, so the grant still matches the real ARN.
+ */
+function importSecret(scope: Construct, id: string, nameOrArn: string): secretsmanager.ISecret {
+  if (!nameOrArn.startsWith('arn:')) {
+    return secretsmanager.Secret.fromSecretNameV2(scope, id, nameOrArn);
+  }
+  return /-[A-Za-z0-9]{6}$/.test(nameOrArn)
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, nameOrArn)
+    : secretsmanager.Secret.fromSecretPartialArn(scope, id, nameOrArn);
 }

@@ -1,4 +1,5 @@
 import { api } from '../../api/http-api';
+import { AdminListError, parseAdmins } from '../../api/roles';
 
 /**
  * What a deployment varies by. These are synth-time values (CDK context or
@@ -11,6 +12,11 @@ export interface DeployParameters {
   auth0Domain: string;
   /** The Auth0 application's client id: the ID token's `aud`. */
   auth0ClientId: string;
+  /**
+   * The database users the admin role trusts, by Auth0 user id (`sub`,
+   * `auth0|…`): at least one. Every other database user gets no role.
+   */
+  admins: string[];
   /** API Gateway stage; the definition's stage unless overridden. */
   stage: string;
   /** Deploy region, or undefined for a region-agnostic template (offline synth). */
@@ -36,12 +42,14 @@ export class ParameterError extends Error {
 export const exampleParameters = {
   auth0Domain: 'example-tenant.us.auth0.com',
   auth0ClientId: 'EXAMPLEclientId0123456789abcdef',
+  admins: 'auth0|000000000000000000000001',
 } as const;
 
 /** Context key → environment variable that can stand in for it. */
 export const parameterSources = {
   auth0Domain: 'AUTH0_DOMAIN',
   auth0ClientId: 'AUTH0_CLIENT_ID',
+  admins: 'PETS_ADMINS',
   stage: 'PETS_STAGE',
   region: 'CDK_DEFAULT_REGION',
   legacySecretId: 'LEGACY_HS256_SECRET_ID',
@@ -86,6 +94,19 @@ export function readParameters(lookup: Lookup): DeployParameters {
   if (!/^[A-Za-z0-9_-]+$/.test(clientId)) {
     throw new ParameterError(`auth0ClientId has unexpected characters: ${clientId}`);
   }
+  // The example admin goes with the example tenant only: a real tenant's template
+  // never names a made-up admin, even from `npm run synth`.
+  const exampleTenant = example && lookup('auth0Domain') === undefined;
+  const adminsInput = lookup('admins') ?? (exampleTenant ? exampleParameters.admins : undefined);
+  let admins: string[];
+  try {
+    admins = parseAdmins(adminsInput ?? '');
+  } catch (error) {
+    if (!(error instanceof AdminListError)) throw error;
+    throw new ParameterError(
+      `${error.message} Set them with -c admins='auth0|…,auth0|…' (or PETS_ADMINS); infra/README.md shows where to find a user's id.`,
+    );
+  }
   const stage = lookup('stage') ?? api.stage;
   if (!stagePattern.test(stage)) {
     throw new ParameterError(`stage must be letters, digits or underscores, got ${stage}`);
@@ -105,6 +126,7 @@ export function readParameters(lookup: Lookup): DeployParameters {
   return {
     auth0Domain,
     auth0ClientId: clientId,
+    admins,
     stage,
     region,
     legacySecretId: lookup('legacySecretId'),

@@ -22,7 +22,7 @@ export class PetsRoles extends Construct {
 
   constructor(scope: Construct, id: string, props: PetsRolesProps) {
     super(scope, id);
-    const { auth0Domain, auth0ClientId, stage, oidcProviderArn } = props.parameters;
+    const { auth0Domain, auth0ClientId, admins, stage, oidcProviderArn } = props.parameters;
     // The native AWS::IAM::OIDCProvider rather than iam.OpenIdConnectProvider: no
     // custom-resource Lambda, and no thumbprint (IAM trusts Auth0's public CA chain).
     // An account holds one provider per issuer, so a second stage reuses the first's.
@@ -34,7 +34,13 @@ export class PetsRoles extends Construct {
         });
     const apiArnPrefix = apiArn(Aws.REGION, Aws.ACCOUNT_ID, props.restApiId);
     const make = (role: RoleName): iam.Role => {
-      const trust = trustPolicy(role, this.provider.oidcProviderArn, auth0Domain, auth0ClientId);
+      const trust = trustPolicy(
+        role,
+        this.provider.oidcProviderArn,
+        auth0Domain,
+        auth0ClientId,
+        admins,
+      );
       const [statement] = trust.Statement;
       if (trust.Statement.length !== 1 || !statement?.Principal?.['Federated']) {
         throw new Error(`trustPolicy(${role}) must be one statement with a federated principal`);

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   handlerNames,
   handlers,
+  lambdaEnv,
   lambdaEnvironment,
   type EnvironmentValues,
   type HandlerName,
@@ -20,7 +21,7 @@ import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames, roles } from '../../api/roles';
 import { tableSchema } from '../../lambda/table';
 import { outputNames } from '../lib/outputs';
-import { exampleParameters } from '../lib/parameters';
+import { exampleParameters, readParameters } from '../lib/parameters';
 import { petsTable, TableSchemaError, type TableSchema } from '../lib/table';
 import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
 
@@ -197,18 +198,29 @@ describe('the Secure Pets stack (example tenant)', () => {
       const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
       const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
       const domain = exampleParameters.auth0Domain;
-      const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId);
+      const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId, [
+        exampleParameters.admins,
+      ]);
       const expectedTrust = JSON.parse(
         JSON.stringify(trust).replace('"${provider}"', JSON.stringify(ref(providerId))),
       ) as Json;
       assert.deepEqual(resource.Properties['AssumeRolePolicyDocument'], expectedTrust);
       // The conditions the server relies on, spelled out rather than only compared.
       const condition = (expectedTrust['Statement'] as Json[])[0]?.['Condition'] as Json;
-      assert.deepEqual(condition['StringEquals'], {
-        [`${domain}:aud`]: exampleParameters.auth0ClientId,
-      });
-      const subKey = role === 'admin' ? 'StringLike' : 'StringNotLike';
-      assert.deepEqual(condition[subKey], { [`${domain}:sub`]: ['auth0|*'] });
+      if (role === 'admin') {
+        // Exactly the named admins: no pattern that every database user would match.
+        assert.deepEqual(condition, {
+          StringEquals: {
+            [`${domain}:aud`]: exampleParameters.auth0ClientId,
+            [`${domain}:sub`]: [exampleParameters.admins],
+          },
+        });
+      } else {
+        assert.deepEqual(condition, {
+          StringEquals: { [`${domain}:aud`]: exampleParameters.auth0ClientId },
+          StringNotLike: { [`${domain}:sub`]: ['auth0|*'] },
+        });
+      }
 
       const policies = resource.Properties['Policies'] as { PolicyDocument: Json }[];
       assert.equal(policies.length, 1);
@@ -549,6 +561,49 @@ describe('the Secure Pets stack (example tenant)', () => {
   });
 });
 
+describe('the admins', () => {
+  const admins = ['auth0|65f0c0ffee0123456789abcd', 'auth0|65f0c0ffee0123456789abce'];
+  const tenant = { auth0Domain: 'pets.eu.auth0.com', auth0ClientId: 'AbC123' };
+
+  it('are the only subjects the admin role trusts, as named at deploy time', () => {
+    const s = synthesize({ ...tenant, admins: ` ${admins[0]}, ${admins[1]},${admins[0]}` });
+    try {
+      const [, role] = only(s, 'AWS::IAM::Role', { RoleName: roles.admin.roleName });
+      const document = role.Properties['AssumeRolePolicyDocument'] as { Statement: Json[] };
+      assert.equal(document.Statement.length, 1);
+      assert.deepEqual(document.Statement[0]?.['Condition'], {
+        StringEquals: { 'pets.eu.auth0.com:aud': 'AbC123', 'pets.eu.auth0.com:sub': admins },
+      });
+    } finally {
+      s.dispose();
+    }
+  });
+
+  it('must be given, as database users: no stack without an admin, or with a pattern', () => {
+    const read = (context: Record<string, string>) => () =>
+      readParameters((key) => (({ ...tenant, ...context }) as Record<string, string>)[key]);
+    assert.throws(read({}), {
+      name: 'ParameterError',
+      message: /Name at least one admin.*-c admins=/,
+    });
+    assert.throws(read({ admins: ' , ' }), { name: 'ParameterError' });
+    // Offline synth's example admin is for the example tenant only.
+    assert.throws(read({ example: 'true' }), { name: 'ParameterError' });
+    assert.deepEqual(
+      readParameters((key) => (({ example: 'true' }) as Record<string, string>)[key]).admins,
+      [exampleParameters.admins],
+    );
+    for (const bad of ['auth0|*', 'amazon|amzn1.account.X', 'auth0|a b', 'admin@example.com']) {
+      assert.throws(
+        read({ admins: bad }),
+        { name: 'ParameterError', message: /database users/ },
+        bad,
+      );
+    }
+    assert.deepEqual(read({ admins: admins.join(',') })().admins, admins);
+  });
+});
+
 describe('the stack with a legacy HS256 secret and another stage', () => {
   let s: Synthesized;
   before(() => {
@@ -561,9 +616,10 @@ describe('the stack with a legacy HS256 secret and another stage', () => {
   });
   after(() => s.dispose());
 
-  it('passes the secret as a Secrets Manager dynamic reference, to the token-verifying Lambdas only', () => {
-    const withSecret = Object.entries(resourcesOf(s.template, 'AWS::Lambda::Function')).filter(
-      ([, fn]) => JSON.stringify(fn.Properties['Environment']).includes('LEGACY_HS256_SECRET'),
+  it('passes the legacy secret by name to the token-verifying Lambdas, which may read it', () => {
+    const functions = resourcesOf(s.template, 'AWS::Lambda::Function');
+    const withSecret = Object.entries(functions).filter(([, fn]) =>
+      JSON.stringify(fn.Properties['Environment']).includes(lambdaEnv.legacySecretId),
     );
     const verifiers = handlerNames.filter((name) =>
       (handlers[name].needs as readonly string[]).includes('identity'),
@@ -572,11 +628,32 @@ describe('the stack with a legacy HS256 secret and another stage', () => {
       withSecret.map(([id]) => id).sort(),
       verifiers.map((name) => functionId(s, name)).sort(),
     );
-    const variables = (withSecret[0]?.[1].Properties['Environment'] as Json)['Variables'] as Json;
-    assert.equal(
-      variables['LEGACY_HS256_SECRET'],
-      '{{resolve:secretsmanager:secure-pets/legacy-hs256:SecretString:::}}',
-    );
+    for (const [id, fn] of withSecret) {
+      const variables = (fn.Properties['Environment'] as Json)['Variables'] as Json;
+      assert.equal(variables[lambdaEnv.legacySecretId], 'secure-pets/legacy-hs256', id);
+      // Its role may read that secret (any of the six-character suffixes AWS appends).
+      const roleId = ((fn.Properties['Role'] as Json)['Fn::GetAtt'] as string[])[0] as string;
+      const statements = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties['Roles']) === JSON.stringify([ref(roleId)]))
+        .flatMap((p) => (p.Properties['PolicyDocument'] as { Statement: Json[] }).Statement);
+      assert.ok(
+        statements.some(
+          (st) =>
+            ([] as unknown[]).concat(st['Action']).includes('secretsmanager:GetSecretValue') &&
+            flatten(st['Resource']).endsWith(':secret:secure-pets/legacy-hs256-??????'),
+        ),
+        `${id} may read the legacy secret`,
+      );
+    }
+  });
+
+  it('holds no secret value in any Lambda environment: no dynamic reference, no legacy variable', () => {
+    for (const [id, fn] of Object.entries(resourcesOf(s.template, 'AWS::Lambda::Function'))) {
+      const environment = JSON.stringify(fn.Properties['Environment'] ?? {});
+      assert.doesNotMatch(environment, /\{\{resolve:/, `${id}: a dynamic reference`);
+      assert.doesNotMatch(environment, /"LEGACY_HS256_SECRET"/, `${id}: the old variable`);
+    }
+    assert.doesNotMatch(JSON.stringify(s.template.toJSON()), /resolve:secretsmanager/);
   });
 
   it('names the stage and suffixes the role names, and lets the table go with the stack', () => {

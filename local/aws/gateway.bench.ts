@@ -101,7 +101,12 @@ async function overHttp() {
     apiId: API_ID,
     credentials,
     handlers,
-    identity: { issuer: 'http://127.0.0.1:1/', jwksUrl: 'http://127.0.0.1:1/jwks', audience: 'x' },
+    identity: {
+      issuer: 'http://127.0.0.1:1/',
+      jwksUrl: 'http://127.0.0.1:1/jwks',
+      audience: 'x',
+      admins: ['auth0|bench'],
+    },
   });
   try {
     const count = Math.min(N, 1000);

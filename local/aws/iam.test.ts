@@ -156,7 +156,7 @@ describe('IAM evaluation', () => {
 
   it('checks the principal of a trust policy', () => {
     const provider = 'arn:aws:iam::000000000000:oidc-provider/idp.example';
-    const trust = trustPolicy('admin', provider, 'idp.example', 'pets-spa');
+    const trust = trustPolicy('admin', provider, 'idp.example', 'pets-spa', ['auth0|1']);
     const ask = (id: string, sub: string, aud = 'pets-spa') =>
       evaluate([trust], {
         action: 'sts:AssumeRoleWithWebIdentity',
@@ -167,6 +167,7 @@ describe('IAM evaluation', () => {
     assert.equal(ask(provider, 'auth0|1'), 'Allow');
     assert.equal(ask('arn:aws:iam::000000000000:oidc-provider/evil', 'auth0|1'), 'ImplicitDeny');
     assert.equal(ask(provider, 'amazon|1'), 'ImplicitDeny');
+    assert.equal(ask(provider, 'auth0|2'), 'ImplicitDeny', 'a database user off the list');
     assert.equal(ask(provider, 'auth0|1', 'other-app'), 'ImplicitDeny');
   });
 

@@ -32,8 +32,11 @@ export interface AwsEdgeOptions {
   limits?: Partial<GatewayLimits>;
   /** The secrets Secrets Manager serves (GetSecretValue); default none. */
   secrets?: LocalSecrets;
-  /** The one OIDC provider STS trusts (the IdP): issuer, JWKS url and client id (audience). */
-  identity: { issuer: string; jwksUrl: string; audience: string };
+  /**
+   * The one OIDC provider STS trusts (the IdP): issuer, JWKS url and client id
+   * (audience); and the database users (`sub`s) the admin role trusts.
+   */
+  identity: { issuer: string; jwksUrl: string; audience: string; admins: readonly string[] };
   now?: () => number;
   /** One line per request: method path -> status, allowed/refused and why. */
   log?: (line: string) => void;

@@ -10,7 +10,7 @@ import {
 import { generateKeyPair } from 'jose';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT, CLIENT_ID, REGION, startTestEdge } from '../../testing/edge';
+import { ACCOUNT, ADMIN_SUBS, CLIENT_ID, REGION, startTestEdge } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 import { JWKS_COOLDOWN_MS } from './sts';
 
@@ -92,6 +92,22 @@ describe('STS AssumeRoleWithWebIdentity', () => {
     );
     const admin = await idp.token({ sub: 'auth0|admin1' });
     await assert.rejects(assume(admin, BUYER), { name: 'AccessDenied' });
+  });
+
+  it('refuses the admin role to a database user who is not on the admin list, and the buyer role too', async () => {
+    // A database user who signed up on their own (or one the store owner did not name).
+    const stranger = await idp.token({ sub: 'auth0|signed-up-1', email: 'new@example.com' });
+    await assert.rejects(
+      assume(stranger, ADMIN),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+        assert.equal(e.name, 'AccessDenied');
+        assert.equal(e.message, 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+        assert.equal(e.$metadata?.httpStatusCode, 403);
+        return true;
+      },
+    );
+    await assert.rejects(assume(stranger, BUYER), { name: 'AccessDenied' });
+    assert.ok(!(ADMIN_SUBS as readonly string[]).includes('auth0|signed-up-1'));
   });
 
   it('refuses a role it does not know', async () => {

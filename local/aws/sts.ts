@@ -35,7 +35,8 @@ export const JWKS_COOLDOWN_MS = 30_000;
 export interface StsOptions {
   account: string;
   credentials: CredentialStore;
-  identity: { issuer: string; jwksUrl: string; audience: string };
+  /** The one OIDC provider trusted, and the admins (`sub`s) the admin role trusts. */
+  identity: { issuer: string; jwksUrl: string; audience: string; admins: readonly string[] };
   now: () => number;
 }
 
@@ -155,7 +156,13 @@ export class Sts {
     for (const role of roleNames) {
       this.#trust.set(
         roleArn(role, options.account),
-        trustPolicy(role, this.#providerArn, this.#issuerKey, options.identity.audience),
+        trustPolicy(
+          role,
+          this.#providerArn,
+          this.#issuerKey,
+          options.identity.audience,
+          options.identity.admins,
+        ),
       );
     }
   }

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { sessionNameFor } from '../../api/credentials';
-import { roleArn, roleOf } from '../../api/roles';
+import { grantedRole, roleArn } from '../../api/roles';
 import type { StoredCredentials } from '../aws/credentials';
 
 /** What the local STS issued: the keys and the session they belong to. */
@@ -49,6 +49,8 @@ export interface DelegationSettings {
   clientId: string;
   account: string;
   publicKey: JWK;
+  /** The database users (`sub`s) who get the admin role: the list the admin role's trust policy names. */
+  admins: readonly string[];
   issueAwsCredentials: IssueAwsCredentials;
   log: (line: string) => void;
 }
@@ -77,11 +79,16 @@ export async function delegate(
   const sub = claims.sub;
   if (!sub) throw new OAuthError(401, 'invalid_token', 'The id_token has no sub');
 
-  // The server decides the role, as the tutorial's Auth0 rule did: by connection.
-  // The role the browser asked for is ignored.
-  const role = roleOf(sub);
-  const arn = roleArn(role, settings.account);
+  // The server decides the role, as the tutorial's Auth0 rule did: by connection,
+  // and for the database connection only the named admins. The role the browser
+  // asked for is ignored; a database user off the list gets none, as STS refuses them.
+  const role = grantedRole(sub, settings.admins);
   const requested = fields['role'];
+  if (!role) {
+    settings.log(`delegation: ${sub} is a database user but not an admin: no role`);
+    throw new OAuthError(401, 'unauthorized', 'This user may not assume any role.');
+  }
+  const arn = roleArn(role, settings.account);
   settings.log(
     `delegation: ${sub} gets role ${role}` +
       (requested && requested !== arn ? ` (asked for ${requested}, overridden)` : ''),

@@ -328,6 +328,33 @@ describe('identity provider over HTTP', () => {
       assert.equal(t.stsCalls.length, 0);
     });
 
+    it('gives the admin role to listed admins only: another database user gets no role', async () => {
+      const stored = JSON.parse(await readFile(join(t.dataDir, 'jwks.json'), 'utf8')) as {
+        keys: JWK[];
+      };
+      const key = await importJWK(stored.keys[0] as JWK, 'RS256');
+      const tokenOf = (sub: string) =>
+        new SignJWT({ email: 'someone@example.com', email_verified: true })
+          .setProtectedHeader({ alg: 'RS256', kid: stored.keys[0]?.kid })
+          .setSubject(sub)
+          .setIssuer(t.idp.issuer)
+          .setAudience(clientId)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(key);
+      const calls = t.stsCalls.length;
+      const stranger = await delegation(request(await tokenOf('auth0|signed-up-on-their-own')));
+      assert.equal(stranger.res.status, 401);
+      assert.equal(stranger.json['error'], 'unauthorized');
+      assert.equal(stranger.json['error_description'], 'This user may not assume any role.');
+      assert.equal(t.stsCalls.length, calls, 'no credentials asked for');
+
+      assert.equal(t.idp.admins.length, 1, 'the seeded admin is the one admin');
+      const admin = await delegation(request(await tokenOf(t.idp.admins[0]!)));
+      assert.equal(admin.res.status, 200);
+      assert.equal(t.stsCalls.at(-1)?.roleArn, roleArn('admin', account));
+    });
+
     it('answers the browser preflight for the app origin only', async () => {
       const preflight = (origin: string) =>
         fetch(new URL('delegation', t.idp.issuer), {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { host } from '../settings';
 import { jwksUriOf } from '../../api/app-config';
+import { databaseSub } from '../../api/roles';
 import { MemoryStorage } from './adapter';
 import { BodyError, readFields } from './body';
 import { LoginBrake } from './brute-force';
@@ -12,7 +13,7 @@ import { interactions } from './interactions';
 import { loadOrCreateCookieKeys, loadOrCreateSigningKey, publicJwk } from './keys';
 import { logout, normaliseUrl } from './logout';
 import { createProvider } from './provider';
-import { SocialDirectory, UserStore } from './users';
+import { seededAdmin, SocialDirectory, UserStore } from './users';
 
 export type { AwsCredentials, IssueAwsCredentials };
 export { seededAdmin, seededUsers } from './users';
@@ -37,6 +38,12 @@ export interface IdpOptions {
   issueAwsCredentials: IssueAwsCredentials;
   /** For the role ARNs. */
   account: string;
+  /**
+   * The admin list (api/roles.ts) that delegation applies, given the seeded admin's
+   * `sub`, which only exists once the users are loaded. The caller decides it, so the
+   * local STS can trust the same list ({@link RunningIdp.admins}).
+   */
+  admins: (seededAdminSub: string) => readonly string[];
   /** One line per request and per sign-in event; never tokens or passwords. */
   log?: (line: string) => void;
   /**
@@ -49,6 +56,8 @@ export interface IdpOptions {
 export interface RunningIdp {
   issuer: string;
   jwksUrl: string;
+  /** The admin list delegation applies (from {@link IdpOptions.admins}). */
+  admins: readonly string[];
   close(): Promise<void>;
 }
 
@@ -64,6 +73,9 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     UserStore.open(options.dataDir),
     SocialDirectory.open(options.dataDir),
   ]);
+  const seeded = users.findByEmail(seededAdmin.email);
+  if (!seeded) throw new Error(`The seeded admin ${seededAdmin.email} is missing from the users`);
+  const admins = options.admins(databaseSub(seeded.id));
 
   // The provider needs the issuer, which needs the port: listen first, then attach
   // the request handler (startIdp has not returned, so nobody calls before that).
@@ -133,6 +145,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
         clientId: options.clientId,
         account: options.account,
         publicKey,
+        admins,
         issueAwsCredentials: options.issueAwsCredentials,
         log,
       });
@@ -160,6 +173,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
   return {
     issuer,
     jwksUrl: jwksUriOf(issuer),
+    admins,
     async close() {
       storage.close();
       brake.close();

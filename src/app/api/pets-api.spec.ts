@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { listingTag } from '../../../api/pet';
-import { fakes, idToken, manyPets, signIn } from '../../testing/fakes';
+import { idTokenMaxAgeSeconds } from '../../../api/id-token';
+import { fakes, idToken, jwt, manyPets, signIn } from '../../testing/fakes';
 import { APIG_FACTORY, ApiError, MINE_PAGES, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {
@@ -236,6 +237,23 @@ describe('PetsApi', () => {
     await expectAsync(api.page({})).toBeRejectedWithError(ApiError, /does not understand/);
     f.apig.refusals.push({ status: 500, data: 'oops' });
     await expectAsync(api.page({})).toBeRejectedWithError(ApiError, 'The pet store answered 500.');
+  });
+
+  it('renews an ID token the Lambdas would find too old before a purchase, and sends the new one', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: 'amazon|b', email: 'buyer@example.com', aud: 'pets-spa' };
+    signInAs(jwt({ ...claims, iat: now - idTokenMaxAgeSeconds, exp: now + 3600 }));
+    const renewed = jwt({ ...claims, iat: now, exp: now + 36000 });
+    f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
+    await api.purchase(1);
+    expect(f.webAuth.checkSessionOptions.length).toBe(1);
+    expect(f.apig.callsOf('POST', '/test/pets/purchase')[0]!.body).toEqual({
+      petId: 1,
+      authToken: renewed,
+    });
+    await api.mine();
+    expect(f.webAuth.checkSessionOptions.length).toBe(1);
+    expect(f.apig.callsOf('POST', '/test/pets/mine')[0]!.body).toEqual({ authToken: renewed });
   });
 
   it('refuses to purchase without a valid ID token', async () => {

@@ -175,7 +175,7 @@ export class PetsApi {
    * answer is a page of pets that includes the bought one.
    */
   async purchase(petId: number): Promise<Pet[]> {
-    const authToken = this.auth.idToken();
+    const authToken = await this.auth.freshIdToken();
     if (!authToken) throw new ApiError(401, 'Your session has expired.');
     const response = await this.signed((client) =>
       client.invokeApi({}, '/pets/purchase', 'POST', {}, { petId, authToken }),
@@ -208,7 +208,7 @@ export class PetsApi {
    * page, which gets the same body (at most `MINE_PAGES` pages are read).
    */
   async mine(): Promise<Pet[]> {
-    const authToken = this.auth.idToken();
+    const authToken = await this.auth.freshIdToken();
     if (!authToken) throw new ApiError(401, 'Your session has expired.');
     const pets: Pet[] = [];
     let cursor: string | undefined;

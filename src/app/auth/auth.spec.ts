@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { fakes, idToken, settle, signIn } from '../../testing/fakes';
-import { Auth, RENEW_MARGIN_MS } from './auth';
+import { fakes, idToken, jwt, settle, signIn } from '../../testing/fakes';
+import { Auth, FRESH_TOKEN_MAX_AGE_MS, RENEW_MARGIN_MS } from './auth';
 import { STORAGE_KEYS } from './session';
 
 describe('Auth', () => {
@@ -68,6 +68,74 @@ describe('Auth', () => {
     await settle();
     expect(f.webAuth.checkSessionOptions.length).toBe(1);
     expect(auth.session()?.idToken).toBe(renewed);
+  });
+
+  describe('a fresh ID token for the buyer calls', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    /** A buyer's token issued `ageSeconds` ago, valid for hours yet. */
+    const issuedAgo = (ageSeconds: number) =>
+      jwt({
+        sub: 'amazon|b',
+        email: 'b@example.com',
+        aud: 'pets-spa',
+        iat: now() - ageSeconds,
+        exp: now() + 36000,
+      });
+
+    it('hands out the token as it is while it is younger than the maximum age', async () => {
+      const token = issuedAgo(60);
+      signIn(f.storage, token);
+      const auth = setup();
+      expect(await auth.freshIdToken()).toBe(token);
+      expect(f.webAuth.checkSessionOptions.length).toBe(0);
+    });
+
+    it('renews silently first when the token is nearly as old as the Lambdas allow', async () => {
+      signIn(f.storage, issuedAgo(FRESH_TOKEN_MAX_AGE_MS / 1000 + 1));
+      const auth = setup();
+      const renewed = issuedAgo(0);
+      f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
+      expect(await auth.freshIdToken()).toBe(renewed);
+      expect(f.webAuth.checkSessionOptions.length).toBe(1);
+      expect(f.webAuth.checkSessionOptions[0]).toEqual(
+        jasmine.objectContaining({ responseMode: 'web_message' }),
+      );
+      const stored = JSON.parse(f.storage.getItem(STORAGE_KEYS.session)!);
+      expect(stored.idToken).toBe(renewed);
+      expect(stored.receivedAt).toEqual(jasmine.any(Number));
+      // Fresh now: no second renewal.
+      expect(await auth.freshIdToken()).toBe(renewed);
+      expect(f.webAuth.checkSessionOptions.length).toBe(1);
+    });
+
+    it('shares one renewal between calls made at the same time', async () => {
+      signIn(f.storage, issuedAgo(FRESH_TOKEN_MAX_AGE_MS / 1000 + 1));
+      const auth = setup();
+      const renewed = issuedAgo(0);
+      f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
+      const both = await Promise.all([auth.freshIdToken(), auth.freshIdToken()]);
+      expect(both).toEqual([renewed, renewed]);
+      expect(f.webAuth.checkSessionOptions.length).toBe(1);
+    });
+
+    it('counts from when the token arrived, whatever this clock makes of its iat', async () => {
+      const auth = setup();
+      // This browser's clock runs two hours behind the issuer's: iat looks far off.
+      const token = issuedAgo(2 * 3600);
+      f.webAuth.hashResult = { error: null, result: { idToken: token } };
+      await auth.handleCallback('#id_token=...');
+      expect(await auth.freshIdToken()).toBe(token);
+      expect(f.webAuth.checkSessionOptions.length).toBe(0);
+    });
+
+    it('gives no token when the renewal fails: the user is sent to log in', async () => {
+      signIn(f.storage, issuedAgo(FRESH_TOKEN_MAX_AGE_MS / 1000 + 1));
+      const auth = setup();
+      spyOn(TestBed.inject(Router), 'navigateByUrl').and.resolveTo(true);
+      f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
+      expect(await auth.freshIdToken()).toBeNull();
+      expect(auth.notice()).toContain('session has expired');
+    });
   });
 
   it('sends the user to login with a message when silent renewal fails', async () => {

@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
+import { idTokenMaxAgeSeconds } from '../../../api/id-token';
 import { Auth0Client } from './auth0-client';
 import {
   type Session,
@@ -15,6 +16,13 @@ import { SESSION_STORAGE } from './storage';
 export const RENEW_MARGIN_MS = 60_000;
 
 /**
+ * The oldest ID token the app sends where it stands for the buyer: the Lambdas'
+ * maximum age less five minutes, for the time a call takes and the issuer's
+ * clock running ahead of the Lambdas'.
+ */
+export const FRESH_TOKEN_MAX_AGE_MS = idTokenMaxAgeSeconds * 1000 - 5 * 60_000;
+
+/**
  * The signed-in user: the one place that owns the session, restores it on reload,
  * renews it silently before the ID token expires and ends it.
  */
@@ -24,6 +32,7 @@ export class Auth {
   private readonly storage = inject(SESSION_STORAGE);
   private readonly router = inject(Router);
   private renewTimer?: ReturnType<typeof setTimeout>;
+  private renewing?: Promise<void>;
 
   private readonly state = signal<Session | null>(readSession(this.storage));
   /** A message for the login page (why the user is there again). */
@@ -62,8 +71,27 @@ export class Auth {
     return session;
   }
 
-  /** Silent re-authentication; on failure the user goes back to the login page with a message. */
-  async renew(): Promise<void> {
+  /**
+   * The ID token for a call where it stands for the buyer (a purchase, their own
+   * purchases): renewed silently first when the Lambdas would find it too old.
+   * Null when there is no session, or renewal failed (the user is then sent to log in).
+   */
+  async freshIdToken(): Promise<string | null> {
+    const session = this.state();
+    if (session && Date.now() - session.receivedAt > FRESH_TOKEN_MAX_AGE_MS) await this.renew();
+    return this.idToken();
+  }
+
+  /**
+   * Silent re-authentication; on failure the user goes back to the login page with a
+   * message. Calls made while one is under way share it.
+   */
+  renew(): Promise<void> {
+    this.renewing ??= this.renewNow().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  private async renewNow(): Promise<void> {
     try {
       const result = await this.auth0.checkSession();
       const session = result.idToken ? sessionFromTokens(result.idToken, result.accessToken) : null;

@@ -38,16 +38,30 @@ describe('session', () => {
     expect(sessionFromTokens('garbage')).toBeNull();
   });
 
-  it('stores only the tokens and restores the session while valid', () => {
+  it('stores only the tokens and when they came, and restores the session while valid', () => {
     const storage = new MemoryStorage();
-    writeSession(storage, sessionFromTokens(idToken(), 'at')!);
+    writeSession(storage, sessionFromTokens(idToken(), 'at', 1234)!);
     expect(JSON.parse(storage.getItem(STORAGE_KEYS.session)!)).toEqual({
       idToken: jasmine.any(String),
       accessToken: 'at',
+      receivedAt: 1234,
     });
     expect(readSession(storage)?.profile.email).toBe('admin@example.com');
+    expect(readSession(storage)?.receivedAt).toBe(1234);
     expect(readSession(storage, Date.now() + 2 * 3600_000)).toBeNull();
     expect(storage.getItem(STORAGE_KEYS.session)).toBeNull();
+  });
+
+  it('counts an entry stored without receivedAt from its iat', () => {
+    const storage = new MemoryStorage();
+    const token = idToken();
+    storage.setItem(STORAGE_KEYS.session, JSON.stringify({ idToken: token }));
+    const iat = (
+      JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
+        iat: number;
+      }
+    ).iat;
+    expect(readSession(storage)?.receivedAt).toBe(iat * 1000);
   });
 
   it('drops damaged entries', () => {

@@ -14,6 +14,12 @@ export interface Session {
   accessToken?: string;
   /** When the ID token expires, in ms since the epoch. */
   expiresAt: number;
+  /**
+   * When the app received the ID token, by this browser's clock (ms since the
+   * epoch): how old the token is, as the Lambdas judge it by its `iat`, without
+   * trusting this clock to agree with the issuer's.
+   */
+  receivedAt: number;
   profile: Profile;
   role: Role;
 }
@@ -36,10 +42,18 @@ interface IdTokenClaims {
   email?: string;
   name?: string;
   exp?: number;
+  iat?: number;
 }
 
-/** Builds a session from an ID token already verified by auth0-js; null when it is unusable. */
-export function sessionFromTokens(idToken: string, accessToken?: string): Session | null {
+/**
+ * Builds a session from an ID token already verified by auth0-js; null when it is
+ * unusable. `receivedAt` defaults to now: the token has just arrived.
+ */
+export function sessionFromTokens(
+  idToken: string,
+  accessToken?: string,
+  receivedAt = Date.now(),
+): Session | null {
   let claims: IdTokenClaims;
   try {
     claims = jwtDecode<IdTokenClaims>(idToken);
@@ -54,6 +68,7 @@ export function sessionFromTokens(idToken: string, accessToken?: string): Sessio
     idToken,
     accessToken,
     expiresAt: claims.exp * 1000,
+    receivedAt,
     profile,
     // Only chooses the UI and the role to ask for: the role's trust policy decides.
     role: roleOf(claims.sub),
@@ -64,11 +79,18 @@ export function readSession(storage: Storage, now = Date.now()): Session | null 
   const raw = storage.getItem(STORAGE_KEYS.session);
   if (!raw) return null;
   try {
-    const stored = JSON.parse(raw) as { idToken?: unknown; accessToken?: unknown };
+    const stored = JSON.parse(raw) as {
+      idToken?: unknown;
+      accessToken?: unknown;
+      receivedAt?: unknown;
+    };
     if (typeof stored.idToken !== 'string') throw new Error('no token');
+    // An entry without receivedAt (written before it was kept) counts from `iat`.
+    const iat = jwtDecode<IdTokenClaims>(stored.idToken).iat;
     const session = sessionFromTokens(
       stored.idToken,
       typeof stored.accessToken === 'string' ? stored.accessToken : undefined,
+      typeof stored.receivedAt === 'number' ? stored.receivedAt : (iat ?? 0) * 1000,
     );
     if (session && session.expiresAt > now) return session;
   } catch {
@@ -78,11 +100,15 @@ export function readSession(storage: Storage, now = Date.now()): Session | null 
   return null;
 }
 
-/** Only the tokens are stored; profile and role are derived again on restore. */
+/** Only the tokens and when they came are stored; profile and role are derived again on restore. */
 export function writeSession(storage: Storage, session: Session): void {
   storage.setItem(
     STORAGE_KEYS.session,
-    JSON.stringify({ idToken: session.idToken, accessToken: session.accessToken }),
+    JSON.stringify({
+      idToken: session.idToken,
+      accessToken: session.accessToken,
+      receivedAt: session.receivedAt,
+    }),
   );
 }
 

@@ -104,7 +104,7 @@ describe('Credentials', () => {
       );
       await expectAsync(setup().get()).toBeRejectedWithError(
         RoleRefusedError,
-        /AWS refused the admin role/,
+        /AWS refused the admin role for your account: it is not one of the admins the store owner named/,
       );
     });
 

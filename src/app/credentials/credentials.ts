@@ -96,9 +96,13 @@ export class Credentials {
   }
 
   private refused(role: string): RoleRefusedError {
+    // The admin role trusts named users only: a database user off the list lands here.
     return new RoleRefusedError(
-      `AWS refused the ${role} role for your account, so you cannot change the store. ` +
-        'Ask the store owner to check your access.',
+      role === 'admin'
+        ? 'AWS refused the admin role for your account: it is not one of the admins the ' +
+            'store owner named. Ask the store owner to add you.'
+        : `AWS refused the ${role} role for your account, so you cannot change the store. ` +
+            'Ask the store owner to check your access.',
     );
   }
 

@@ -1,0 +1,63 @@
+import { idTokenMaxAgeSeconds } from '../api/id-token';
+import {
+  expect,
+  filterByType,
+  sessionStorageOf,
+  setCloudClockOffset,
+  signInAsBuyer,
+  stockPets,
+  storageKeys,
+  test,
+  uniqueType,
+} from './support';
+
+test('a buyer whose ID token is past the maximum age still buys: the app renews it silently first', async ({
+  page,
+  person,
+}) => {
+  const type = uniqueType('tortoise');
+  await stockPets(await person(), [[type, '42']]);
+
+  await page.clock.install();
+  await signInAsBuyer(page, `steady-${Date.now()}@example.com`);
+  const { idToken: signedIn } = JSON.parse(
+    (await sessionStorageOf(page))[storageKeys.session] ?? '{}',
+  ) as { idToken?: string };
+  expect(signedIn).toEqual(expect.any(String));
+
+  // Silent renewals: auth0-js's checkSession, an /authorize answered by web_message.
+  const renewals: number[] = [];
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/authorize' && url.searchParams.get('response_mode') === 'web_message') {
+      renewals.push(r.status());
+    }
+  });
+  const sentTokens: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/pets/purchase')) {
+      sentTokens.push((JSON.parse(r.postData() ?? '{}') as { authToken: string }).authToken);
+    }
+  });
+
+  // A minute past the Lambdas' maximum token age, on both sides (SigV4 refuses
+  // more than 5 minutes of skew; STS and the gateway read the cloud's clock).
+  const later = (idTokenMaxAgeSeconds + 60) * 1000;
+  await setCloudClockOffset(later);
+  try {
+    await page.clock.fastForward(later);
+    await filterByType(page, type);
+    await page.getByRole('button', { name: `Buy ${type} for $42.00` }).click();
+    await expect(page.getByRole('status')).toContainText(`You bought the ${type}`);
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    expect(renewals).toEqual([200]);
+    expect(sentTokens).toHaveLength(1);
+    expect(sentTokens[0]).not.toBe(signedIn);
+    const { idToken: stored } = JSON.parse(
+      (await sessionStorageOf(page))[storageKeys.session] ?? '{}',
+    ) as { idToken?: string };
+    expect(stored).toBe(sentTokens[0]);
+  } finally {
+    await setCloudClockOffset(0);
+  }
+});
