@@ -3,10 +3,34 @@
  * (infra/) and the local cloud (local/) both build from. A new function is one
  * entry here plus its file under lambda/.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
-/** A Lambda handler behind a REST API proxy integration (payload v1). */
-export type LambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/**
+ * A Lambda handler behind a REST API proxy integration (payload v1). Lambda passes
+ * its context (the function's request id, for the logs); the local cloud may not.
+ */
+export type LambdaHandler = (
+  event: APIGatewayProxyEvent,
+  context?: Context,
+) => Promise<APIGatewayProxyResult>;
+
+/**
+ * What the Lambdas' logs and metrics are filed under (Powertools' Logger and Metrics,
+ * lambda/observability.ts): the `service` of every log line and metric, the CloudWatch
+ * namespace of the metrics, and the lowest level logged unless a deployer changes it.
+ */
+export const observability = {
+  serviceName: 'secure-pets',
+  metricsNamespace: 'SecurePets',
+  logLevel: 'INFO',
+} as const;
+
+/** Powertools' own variables for those settings, in every function's environment. */
+export const observabilityEnvironment: Readonly<Record<string, string>> = {
+  POWERTOOLS_SERVICE_NAME: observability.serviceName,
+  POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
+  LOG_LEVEL: observability.logLevel,
+};
 
 /** The environment variables the handlers read (lambda/config.ts), by what they configure. */
 export const lambdaEnv = {
@@ -128,7 +152,10 @@ export function lambdaEnvironment(
   values: EnvironmentValues,
 ): Record<string, string> {
   const spec: HandlerSpec = handlers[name];
-  const env: Record<string, string> = { [lambdaEnv.table]: values.tableName };
+  const env: Record<string, string> = {
+    [lambdaEnv.table]: values.tableName,
+    ...observabilityEnvironment,
+  };
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecret } = values.identity;
