@@ -14,6 +14,26 @@ export type LambdaHandler = (
   context?: Context,
 ) => Promise<APIGatewayProxyResult>;
 
+/** The environment variables the handlers read (lambda/config.ts), by what they configure. */
+export const lambdaEnv = {
+  /** The DynamoDB table of pets. */
+  table: 'PETS_TABLE',
+  /** The ID token's issuer (`iss`), exactly, trailing slash included. */
+  tokenIssuer: 'TOKEN_ISSUER',
+  /** The ID token's audience: the Auth0 application's client id. */
+  tokenAudience: 'TOKEN_AUDIENCE',
+  /** The issuer's JWKS. */
+  jwksUrl: 'JWKS_URL',
+  /** Optional: base64 HS256 secret of a legacy Auth0 client. */
+  legacySecret: 'LEGACY_HS256_SECRET',
+  /** The Secrets Manager secret (name or ARN) whose value signs paging cursors. */
+  cursorSecretId: 'CURSOR_SECRET_ID',
+  /** Optional tuning: how old the other pets in a purchase answer may be. */
+  snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
+  /** Optional: `short` for the local cloud's one-line logs (lambda/observability.ts). */
+  logFormat: 'PETS_LOG_FORMAT',
+} as const;
+
 /**
  * What the Lambdas' logs and metrics are filed under (Powertools' Logger and Metrics,
  * lambda/observability.ts): the `service` of every log line and metric, the CloudWatch
@@ -32,23 +52,14 @@ export const observabilityEnvironment: Readonly<Record<string, string>> = {
   LOG_LEVEL: observability.logLevel,
 };
 
-/** The environment variables the handlers read (lambda/config.ts), by what they configure. */
-export const lambdaEnv = {
-  /** The DynamoDB table of pets. */
-  table: 'PETS_TABLE',
-  /** The ID token's issuer (`iss`), exactly, trailing slash included. */
-  tokenIssuer: 'TOKEN_ISSUER',
-  /** The ID token's audience: the Auth0 application's client id. */
-  tokenAudience: 'TOKEN_AUDIENCE',
-  /** The issuer's JWKS. */
-  jwksUrl: 'JWKS_URL',
-  /** Optional: base64 HS256 secret of a legacy Auth0 client. */
-  legacySecret: 'LEGACY_HS256_SECRET',
-  /** The Secrets Manager secret (name or ARN) whose value signs paging cursors. */
-  cursorSecretId: 'CURSOR_SECRET_ID',
-  /** Optional tuning: how old the other pets in a purchase answer may be. */
-  snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
-} as const;
+/**
+ * What the local cloud adds to the Lambdas' environment: short log lines in its
+ * terminal, and no EMF metric documents, which only CloudWatch reads.
+ */
+export const localObservabilityEnvironment: Readonly<Record<string, string>> = {
+  [lambdaEnv.logFormat]: 'short',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 
 /**
  * Groups of settings a function may need: the table, the identity provider (to
