@@ -1,6 +1,10 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   handlerNames,
@@ -20,6 +24,7 @@ import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { roleNames, roles } from '../../api/roles';
 import { tableSchema } from '../../lambda/table';
+import { addChecks, nagFindings } from '../lib/checks';
 import { outputNames } from '../lib/outputs';
 import { exampleParameters, ParameterError, readParameters } from '../lib/parameters';
 import { accessLogFields } from '../lib/rest-api';
@@ -703,9 +708,11 @@ describe('the stack with a legacy HS256 secret, another stage and the deployerâ€
       assert.deepEqual(alarm.Properties['AlarmActions'], [alarmTopicArn]);
       assert.deepEqual(alarm.Properties['OKActions'], [alarmTopicArn]);
     }
+    // Each Annotations.fromStack synthesizes the app again: once is enough.
+    const annotations = Annotations.fromStack(s.stack);
     const nag = Match.stringLikeRegexp('AwsSolutions-.*');
-    assert.deepEqual(Annotations.fromStack(s.stack).findError('*', nag), []);
-    assert.deepEqual(Annotations.fromStack(s.stack).findWarning('*', nag), []);
+    assert.deepEqual(annotations.findError('*', nag), []);
+    assert.deepEqual(annotations.findWarning('*', nag), []);
   });
 
   it('names the stage and suffixes the role names, and lets the table go with the stack', () => {
@@ -736,6 +743,25 @@ describe('the deployerâ€™s settings', () => {
       () => read({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' }),
       /alarmTopicArn is not an SNS topic ARN/,
     );
+  });
+});
+
+describe('the cdk-nag gate of npm run synth', () => {
+  it('reports an unsuppressed finding, with its rule and resource', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pets-nag-')) });
+    try {
+      const stack = new Stack(app, 'Unchecked');
+      new s3.Bucket(stack, 'Plain');
+      addChecks(app);
+      const findings = nagFindings(app.synth());
+      const s1 = findings.find((f) => f.message.startsWith('AwsSolutions-S1:'));
+      assert.deepEqual(
+        { level: s1?.level, path: s1?.path },
+        { level: 'error', path: '/Unchecked/Plain/Resource' },
+      );
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 });
 
