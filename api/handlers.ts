@@ -3,11 +3,17 @@
  * (infra/) and the local cloud (local/) both build from. A new function is one
  * entry here plus its file under lambda/.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { idTokenMaxAgeSeconds } from './id-token';
 
-/** A Lambda handler behind a REST API proxy integration (payload v1). */
-export type LambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/**
+ * A Lambda handler behind a REST API proxy integration (payload v1). Lambda passes
+ * its context (the function's request id, for the logs); the local cloud may not.
+ */
+export type LambdaHandler = (
+  event: APIGatewayProxyEvent,
+  context?: Context,
+) => Promise<APIGatewayProxyResult>;
 
 /** The environment variables the handlers read (lambda/config.ts), by what they configure. */
 export const lambdaEnv = {
@@ -33,7 +39,36 @@ export const lambdaEnv = {
   cursorSecretId: 'CURSOR_SECRET_ID',
   /** Optional tuning: how old the other pets in a purchase answer may be. */
   snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
+  /** Optional: `short` for the local cloud's one-line logs (lambda/observability.ts). */
+  logFormat: 'PETS_LOG_FORMAT',
 } as const;
+
+/**
+ * What the Lambdas' logs and metrics are filed under (Powertools' Logger and Metrics,
+ * lambda/observability.ts): the `service` of every log line and metric, the CloudWatch
+ * namespace of the metrics, and the lowest level logged unless a deployer changes it.
+ */
+export const observability = {
+  serviceName: 'secure-pets',
+  metricsNamespace: 'SecurePets',
+  logLevel: 'INFO',
+} as const;
+
+/** Powertools' own variables for those settings, in every function's environment. */
+export const observabilityEnvironment: Readonly<Record<string, string>> = {
+  POWERTOOLS_SERVICE_NAME: observability.serviceName,
+  POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
+  LOG_LEVEL: observability.logLevel,
+};
+
+/**
+ * What the local cloud adds to the Lambdas' environment: short log lines in its
+ * terminal, and no EMF metric documents, which only CloudWatch reads.
+ */
+export const localObservabilityEnvironment: Readonly<Record<string, string>> = {
+  [lambdaEnv.logFormat]: 'short',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
 
 /**
  * Groups of settings a function may need: the table, the identity provider (to
@@ -140,7 +175,10 @@ export function lambdaEnvironment(
   values: EnvironmentValues,
 ): Record<string, string> {
   const spec: HandlerSpec = handlers[name];
-  const env: Record<string, string> = { [lambdaEnv.table]: values.tableName };
+  const env: Record<string, string> = {
+    [lambdaEnv.table]: values.tableName,
+    ...observabilityEnvironment,
+  };
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecretId, legacySecretJsonField } = values.identity;

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { HandlerName, LambdaHandler } from '../api/handlers';
 import { corsHeaders } from '../api/http-api';
 import { HttpError } from './errors';
+import { recordFailure, recordRequest, type RequestLine } from './observability';
 
 /** A JSON response with the CORS headers every response carries. */
 export function json(
@@ -35,49 +36,32 @@ export function etagHeader(tag: string): Record<string, string> {
   return { ETag: `"${tag}"` };
 }
 
-/** One log line per request, as JSON for CloudWatch queries. Never holds tokens or bodies. */
-export function log(fields: Record<string, unknown>): void {
-  console.log(JSON.stringify(fields));
-}
-
 /**
  * Wraps a route: known errors become `{ message }` with their status; anything else
- * is logged with its stack and answered 500 without it. What the route puts in
- * `line` joins the request's one log line (e.g. how many items a page read).
+ * is logged with its stack and answered 500 without it. Each request is one log line
+ * and one count (lambda/observability.ts); what the route puts in `line` joins that
+ * line (e.g. how many items a page read). Never a token, an email or a body.
  */
 export function route(
   name: HandlerName,
-  fn: (event: APIGatewayProxyEvent, line: Record<string, unknown>) => ReturnType<LambdaHandler>,
+  fn: (event: APIGatewayProxyEvent, line: RequestLine) => ReturnType<LambdaHandler>,
 ): LambdaHandler {
-  return async (event) => {
+  return async (event, context) => {
     const started = performance.now();
     const requestId = event.requestContext?.requestId;
-    const line: Record<string, unknown> = {};
+    const line: RequestLine = {};
     try {
       const result = await fn(event, line);
-      log({ route: name, requestId, status: result.statusCode, ...line, ms: ms(started) });
+      recordRequest(name, requestId, result.statusCode, line, ms(started), context);
       return result;
     } catch (err) {
       if (err instanceof HttpError) {
         const reason = 'reason' in err ? err.reason : undefined;
-        log({
-          route: name,
-          requestId,
-          status: err.statusCode,
-          message: err.message,
-          reason,
-          ms: ms(started),
-        });
+        const why = { ...line, error: err.message, reason };
+        recordRequest(name, requestId, err.statusCode, why, ms(started), context);
         return json(err.statusCode, { message: err.message });
       }
-      console.error(
-        JSON.stringify({
-          route: name,
-          requestId,
-          status: 500,
-          error: err instanceof Error ? err.stack : String(err),
-        }),
-      );
+      recordFailure(name, requestId, err, ms(started), context);
       return json(500, { message: 'Internal server error' });
     }
   };

@@ -12,6 +12,7 @@ import { listingTag, type Pet, type PetListing } from '../api/pet';
 import { pageLimit, petStatuses, type PetStatus } from '../api/pet-query';
 import type { PageQuery } from './cursor';
 import { ConflictError, NotFoundError, PayloadTooLargeError } from './errors';
+import { logger } from './observability';
 import {
   petIndexes,
   petItem,
@@ -519,9 +520,7 @@ export class PetTable {
       false,
     ).catch((err: unknown) => `undo failed: ${String(err)}`);
     if (kept || undone.length < done.length) {
-      console.warn(
-        JSON.stringify({ event: 'undo-incomplete', undone: undone.length, of: done.length }),
-      );
+      logger().warn('undo incomplete', { undone: undone.length, of: done.length });
     }
   }
 }

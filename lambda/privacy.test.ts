@@ -21,6 +21,7 @@ import {
   makePets,
   startBackend,
 } from '../testing/backend';
+import { captureLogs } from '../testing/logs';
 
 const handlers = await loadHandlers();
 let backend: Backend;
@@ -492,9 +493,8 @@ describe('POST /pets/mine', () => {
     const want = [3005, 3004, 3003, 3002, 3001, ...many.map((p) => p.id).reverse()];
     const authToken = await tokenOf(carol);
 
-    const lines: string[] = [];
+    const logs = captureLogs(t);
     let pages = 0;
-    const spy = t.mock.method(console, 'log', (line: string) => lines.push(line));
     try {
       for (const limit of [undefined, 250, 7]) {
         const query: Query = limit === undefined ? {} : { limit: String(limit) };
@@ -514,11 +514,12 @@ describe('POST /pets/mine', () => {
         pages += sizes.length;
       }
     } finally {
-      spy.mock.restore();
+      logs.stop();
     }
-    const reads = lines
-      .filter((l) => l.includes('"route":"listMine"'))
-      .map((l) => JSON.parse(l) as { read: number; pets: number });
+    const reads = logs.records().filter((r) => r['route'] === 'listMine') as {
+      read: number;
+      pets: number;
+    }[];
     assert.equal(reads.length, pages);
     assert.ok(reads.every((r) => r.read <= r.pets + 1 && r.pets <= 1000));
     // Alice's and Bob's views are unchanged by Carol's purchases.
@@ -528,14 +529,8 @@ describe('POST /pets/mine', () => {
 });
 
 describe('logs', () => {
-  it('hold no email and no token, for purchases and both views', async (t) => {
-    const lines: string[] = [];
-    const log = (...args: unknown[]) => lines.push(args.map(String).join(' '));
-    const spies = [
-      t.mock.method(console, 'log', log),
-      t.mock.method(console, 'warn', log),
-      t.mock.method(console, 'error', log),
-    ];
+  it('hold no email and no token, for purchases and both views, nor do the metrics', async (t) => {
+    const logs = captureLogs(t);
     const token = await tokenOf('quiet@example.com');
     try {
       await handlers.purchasePet(
@@ -552,9 +547,11 @@ describe('logs', () => {
       // A 500 logs its stack: still no buyer in it.
       await withoutTable(() => mine({ authToken: token }));
     } finally {
-      for (const spy of spies) spy.mock.restore();
+      logs.stop();
     }
-    assert.ok(lines.length >= 8, lines.join('\n'));
+    const { lines } = logs;
+    assert.ok(logs.records().length >= 8, lines.join('\n'));
+    assert.ok(logs.metrics().length >= 8, 'a Requests count per request, and PetsSold');
     const signature = token.split('.')[2]!;
     // An address, not the `@` of a stack's node_modules/@aws-sdk paths.
     const email = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
@@ -564,7 +561,7 @@ describe('logs', () => {
       assert.ok(!line.includes(signature), line);
     }
     assert.ok(
-      lines.some((l) => l.includes('"event":"sold"') && l.includes('"buyerSub":"amazon|quiet"')),
+      logs.records().some((r) => r['message'] === 'sold' && r['buyerSub'] === 'amazon|quiet'),
     );
   });
 });

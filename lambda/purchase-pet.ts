@@ -1,7 +1,8 @@
 import type { LambdaHandler } from '../api/handlers';
 import { authConfig, storeConfig } from './config';
 import { snapshot } from './catalogue';
-import { etagHeader, json, log, route } from './http';
+import { etagHeader, json, route } from './http';
+import { recordSale } from './observability';
 import { parseJsonBody, parsePetId } from './pets';
 import { PetTable } from './pet-table';
 import { verifyAuthToken } from './token';
@@ -15,7 +16,7 @@ export const handler: LambdaHandler = route('purchasePet', async (event) => {
   const buyer = await verifyAuthToken(body['authToken'], authConfig());
   const petId = parsePetId(body);
   const sold = await new PetTable(storeConfig().tableName).purchase(petId, buyer.email);
-  log({ event: 'sold', petId, buyerSub: buyer.sub });
+  recordSale(petId, buyer.sub);
   // The whole list while the store fits a page, else the bought pet alone (snapshot.ts).
   const { body: pets, tag } = await snapshot().withSale(sold);
   return json(200, pets, tag === undefined ? {} : etagHeader(tag));

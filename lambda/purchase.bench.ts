@@ -67,7 +67,9 @@ const tokens = await Promise.all(
     backend.token({ email: `buyer${i}@example.com` }, { expiresIn: '1h' }),
   ),
 );
-console.log = () => undefined; // the handlers' request logs would drown the table
+// The handlers' request logs and metrics would drown the table (read at first use).
+process.env['LOG_LEVEL'] = 'SILENT';
+process.env['POWERTOOLS_METRICS_DISABLED'] = 'true';
 
 interface Row {
   pets: number;

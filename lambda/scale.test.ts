@@ -4,6 +4,7 @@ import type { Pet } from '../api/pet';
 import { nextCursor, petSorts } from '../api/pet-query';
 import { PetTable } from './pet-table';
 import { apiEvent, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
+import { captureLogs } from '../testing/logs';
 
 const handlers = await loadHandlers();
 
@@ -107,8 +108,7 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
     let largest = 0;
     let pages = 0;
     let cursor: string | undefined;
-    const lines: string[] = [];
-    const spy = t.mock.method(console, 'log', (line: string) => lines.push(line));
+    const logs = captureLogs(t);
     try {
       do {
         const res = await handlers.listSales(
@@ -123,16 +123,17 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
         pages++;
       } while (cursor);
     } finally {
-      spy.mock.restore();
+      logs.stop();
     }
     const sold = Array.from({ length: COUNT }, (_, i) => COUNT - i).filter(
       (id) => id % 2 === 0 || id > COUNT - LARGEST,
     );
     assert.deepEqual(ids, sold);
     assert.ok(largest < 1024 * 1024, `a page is ${largest} bytes`);
-    const reads = lines
-      .filter((l) => l.includes('"route":"listSales"'))
-      .map((l) => (JSON.parse(l) as { read: number }).read);
+    const reads = logs
+      .records()
+      .filter((r) => r['route'] === 'listSales')
+      .map((r) => r['read'] as number);
     assert.equal(reads.length, pages);
     assert.ok(Math.max(...reads) <= 1001, `read ${Math.max(...reads)}`);
     t.diagnostic(`${pages} pages of sales, largest ${largest} bytes`);

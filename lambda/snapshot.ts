@@ -1,4 +1,5 @@
 import type { Pet } from '../api/pet';
+import { logger } from './observability';
 import { catalogueTag } from './pet-table';
 import { toPublicPet } from './table';
 
@@ -70,9 +71,7 @@ export class CatalogueSnapshot {
       const refresh = this.refresh();
       if (age > this.maxStaleMs) await refresh;
       else
-        refresh.catch((err: unknown) =>
-          console.warn(JSON.stringify({ event: 'snapshot-refresh-failed', error: String(err) })),
-        );
+        refresh.catch((err: unknown) => logger().warn('snapshot refresh failed', { error: err }));
     }
     this.salesDuringRefresh?.push(sold);
     if (!this.whole) return { body: JSON.stringify([sold]) };

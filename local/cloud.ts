@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type AppConfig, parseAppConfig } from '../api/app-config';
-import { handlerNames, lambdaEnvironment } from '../api/handlers';
+import { handlerNames, lambdaEnvironment, localObservabilityEnvironment } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
@@ -98,6 +98,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
       },
+      localObservabilityEnvironment,
       ...handlerNames.map((name) =>
         lambdaEnvironment(name, {
           tableName,

@@ -32,6 +32,15 @@ export interface DeployParameters {
   oidcProviderArn?: string;
   /** Keep the table when the stack is deleted (the default), or delete it with the stack. */
   retainData: boolean;
+  /** API stage throttling: steady-state requests per second, and the burst above it. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /**
+   * Whether the stack sets API Gateway's account-wide CloudWatch Logs role (true, the
+   * default), or the account already has one (false); stage logging needs it either way.
+   */
+  apiGatewayCloudWatchRole: boolean;
+  /** SNS topic ARN the alarms notify, or undefined for alarms without actions. */
+  alarmTopicArn?: string;
 }
 
 export class ParameterError extends Error {
@@ -56,6 +65,10 @@ export const parameterSources = {
   legacySecretJsonField: 'LEGACY_HS256_SECRET_JSON_FIELD',
   oidcProviderArn: 'OIDC_PROVIDER_ARN',
   retainData: 'PETS_RETAIN_DATA',
+  throttleRateLimit: 'PETS_THROTTLE_RATE_LIMIT',
+  throttleBurstLimit: 'PETS_THROTTLE_BURST_LIMIT',
+  apiGatewayCloudWatchRole: 'PETS_APIGATEWAY_CLOUDWATCH_ROLE',
+  alarmTopicArn: 'PETS_ALARM_TOPIC_ARN',
   example: 'PETS_EXAMPLE',
 } as const;
 
@@ -123,6 +136,18 @@ export function readParameters(lookup: Lookup): DeployParameters {
     throw new ParameterError(`oidcProviderArn is not an IAM OIDC provider ARN: ${oidcProviderArn}`);
   }
   const retain = lookup('retainData');
+  const throttle = {
+    rateLimit: wholeNumber(lookup('throttleRateLimit'), 'throttleRateLimit', 50),
+    burstLimit: wholeNumber(lookup('throttleBurstLimit'), 'throttleBurstLimit', 100),
+  };
+  const cloudWatchRole = lookup('apiGatewayCloudWatchRole');
+  const alarmTopicArn = lookup('alarmTopicArn');
+  if (
+    alarmTopicArn !== undefined &&
+    !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(alarmTopicArn)
+  ) {
+    throw new ParameterError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
+  }
   return {
     auth0Domain,
     auth0ClientId: clientId,
@@ -133,7 +158,22 @@ export function readParameters(lookup: Lookup): DeployParameters {
     legacySecretJsonField: lookup('legacySecretJsonField'),
     oidcProviderArn,
     retainData: retain === undefined ? true : truthy(retain),
+    throttle,
+    apiGatewayCloudWatchRole: cloudWatchRole === undefined ? true : truthy(cloudWatchRole),
+    alarmTopicArn,
   };
+}
+
+/**
+ * A whole number of requests per second, from 1 up: API Gateway takes a double, but a
+ * fraction or 0 here is a typo far more often than a wish to shut the API.
+ */
+function wholeNumber(value: string | undefined, key: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1) {
+    throw new ParameterError(`${key} must be a whole number of requests per second, got ${value}`);
+  }
+  return Number(value);
 }
 
 function truthy(value: string | undefined): boolean {

@@ -1,5 +1,6 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { api } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
@@ -59,11 +60,35 @@ export class PetsRoles extends Construct {
         },
       });
     };
-    this.byRole = Object.fromEntries(roleNames.map((role) => [role, make(role)])) as Record<
-      RoleName,
-      iam.Role
-    >;
+    this.byRole = Object.fromEntries(
+      roleNames.map((role) => [role, suppressInvokeWildcards(make(role), role)]),
+    ) as Record<RoleName, iam.Role>;
   }
+}
+
+/**
+ * IAM5 on the role's own `execute-api:Invoke` ARNs, and on nothing else: each is
+ * `{this API}/{stage}/{METHOD}/{path}` from rolePolicy(), with `*` for the stage (the
+ * stack has one) and for a path parameter (`/pets/*`: IAM sees the real pet id).
+ */
+function suppressInvokeWildcards(role: iam.Role, name: RoleName): iam.Role {
+  const placeholder = 'API';
+  const [statement] = rolePolicy(name, placeholder).Statement;
+  const resources = [statement?.Resource ?? []].flat();
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  NagSuppressions.addResourceSuppressions(role, [
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        `execute-api:Invoke on exactly the ${name} routes of this stack's API (api/policies.ts ` +
+        'rolePolicy(), which the local STS enforces too); the wildcards are the stage segment ' +
+        '(the API has one stage) and the pet id of /pets/{id}, which IAM matches on the real path.',
+      appliesTo: resources.map((arn) => ({
+        regex: `/^Resource::arn:aws:execute-api:<AWS::Region>:<AWS::AccountId>:<ApiRestApi[0-9A-F]+>${escape(arn.slice(placeholder.length))}$/`,
+      })),
+    },
+  ]);
+  return role;
 }
 
 /**

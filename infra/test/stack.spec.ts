@@ -1,12 +1,17 @@
 import { App, Aws, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   handlerNames,
   handlers,
   lambdaEnv,
   lambdaEnvironment,
+  observabilityEnvironment,
   type EnvironmentValues,
   type HandlerName,
 } from '../../api/handlers';
@@ -20,8 +25,10 @@ import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames, roles } from '../../api/roles';
 import { tableSchema } from '../../lambda/table';
+import { addChecks, nagFindings } from '../lib/checks';
 import { outputNames } from '../lib/outputs';
-import { exampleParameters, readParameters } from '../lib/parameters';
+import { exampleParameters, ParameterError, readParameters } from '../lib/parameters';
+import { accessLogFields } from '../lib/rest-api';
 import { petsTable, TableSchemaError, type TableSchema } from '../lib/table';
 import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
 
@@ -312,6 +319,7 @@ describe('the Secure Pets stack (example tenant)', () => {
       const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
       assert.deepEqual((fn?.Properties['Environment'] as Json)['Variables'], {
         PETS_TABLE: ref(tableId),
+        ...observabilityEnvironment,
       });
     }
   });
@@ -552,6 +560,115 @@ describe('the Secure Pets stack (example tenant)', () => {
     );
   });
 
+  it('has no unsuppressed cdk-nag AwsSolutions error or warning, and only the reviewed suppressions', () => {
+    const nag = Match.stringLikeRegexp('AwsSolutions-.*');
+    const annotations = Annotations.fromStack(s.stack);
+    assert.deepEqual(annotations.findError('*', nag), []);
+    assert.deepEqual(annotations.findWarning('*', nag), []);
+    assert.deepEqual(suppressions(s), {
+      'AWS::ApiGateway::Method': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
+      'AWS::ApiGateway::RestApi': ['AwsSolutions-APIG2'],
+      'AWS::ApiGateway::Stage': ['AwsSolutions-APIG3'],
+      'AWS::CloudFront::Distribution': [
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR3',
+        'AwsSolutions-CFR4',
+      ],
+      'AWS::IAM::Policy': ['AwsSolutions-IAM5'],
+      'AWS::IAM::Role': ['AwsSolutions-IAM4', 'AwsSolutions-IAM5'],
+      'AWS::Lambda::Function': ['AwsSolutions-L1'],
+      'AWS::S3::Bucket': ['AwsSolutions-S1'],
+      'AWS::SecretsManager::Secret': ['AwsSolutions-SMG4'],
+    });
+    // APIG4 only where the definition leaves a method open: the public GETs and preflights.
+    for (const method of Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method'))) {
+      const ids = nagRules(method);
+      assert.equal(
+        ids.includes('AwsSolutions-APIG4'),
+        method.Properties['AuthorizationType'] === 'NONE',
+        JSON.stringify(method.Properties['HttpMethod']),
+      );
+    }
+  });
+
+  it('logs every API request as JSON with the request id and the caller’s role session', () => {
+    const [, stage] = only(s, 'AWS::ApiGateway::Stage');
+    const setting = stage.Properties['AccessLogSetting'] as {
+      DestinationArn: Json;
+      Format: string;
+    };
+    const format = JSON.parse(setting.Format) as Record<string, string>;
+    assert.deepEqual(format, accessLogFields);
+    assert.equal(format['requestId'], '$context.requestId');
+    assert.equal(format['userArn'], '$context.identity.userArn');
+    assert.equal(format['caller'], '$context.identity.caller');
+    const [logsId] = Object.entries(resourcesOf(s.template, 'AWS::Logs::LogGroup')).find(([id]) =>
+      id.startsWith('ApiAccessLogs'),
+    ) as [string, Resource];
+    assert.deepEqual(setting.DestinationArn, { 'Fn::GetAtt': [logsId, 'Arn'] });
+    // Execution logs for errors only, never bodies; the stage's throttling by default.
+    assert.deepEqual(stage.Properties['MethodSettings'], [
+      {
+        DataTraceEnabled: false,
+        HttpMethod: '*',
+        LoggingLevel: 'ERROR',
+        ResourcePath: '/*',
+        ThrottlingBurstLimit: 100,
+        ThrottlingRateLimit: 50,
+      },
+    ]);
+    // Stage logging needs the account's API Gateway CloudWatch role: set, and kept when the stack goes.
+    const [, account] = only(s, 'AWS::ApiGateway::Account');
+    assert.equal(account.DeletionPolicy, 'Retain');
+  });
+
+  it('keeps every log group a month, the API’s execution log included', () => {
+    const groups = resourcesOf(s.template, 'AWS::Logs::LogGroup');
+    // One per function, the API's access log and its execution log.
+    assert.equal(Object.keys(groups).length, handlerNames.length + 2);
+    for (const [id, group] of Object.entries(groups)) {
+      assert.equal(group.Properties['RetentionInDays'], 30, id);
+      assert.equal(group.DeletionPolicy, 'Delete', id);
+    }
+    const [restApiId] = only(s, 'AWS::ApiGateway::RestApi');
+    only(s, 'AWS::Logs::LogGroup', {
+      LogGroupName: {
+        'Fn::Join': ['', ['API-Gateway-Execution-Logs_', ref(restApiId), `/${api.stage}`]],
+      },
+    });
+  });
+
+  it('alarms on any API 5XX and on each Lambda’s errors and throttles', () => {
+    const [restApiId] = only(s, 'AWS::ApiGateway::RestApi');
+    const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
+    const described = alarms.map((a) => {
+      const p = a.Properties;
+      assert.equal(p['Statistic'], 'Sum');
+      assert.equal(p['Period'], 300);
+      assert.equal(p['Threshold'], 1);
+      assert.equal(p['ComparisonOperator'], 'GreaterThanOrEqualToThreshold');
+      assert.equal(p['TreatMissingData'], 'notBreaching');
+      assert.equal(p['AlarmActions'], undefined, 'no topic given: console only');
+      const dimensions = p['Dimensions'] as { Name: string; Value: unknown }[];
+      return `${String(p['Namespace'])}/${String(p['MetricName'])} ${JSON.stringify(dimensions)}`;
+    });
+    const fnDimension = (h: HandlerName) =>
+      JSON.stringify([{ Name: 'FunctionName', Value: ref(functionId(s, h)) }]);
+    assert.deepEqual(
+      described.sort(),
+      [
+        `AWS/ApiGateway/5XXError ${JSON.stringify([
+          { Name: 'ApiName', Value: api.name },
+          { Name: 'Stage', Value: ref(only(s, 'AWS::ApiGateway::Stage')[0]) },
+        ])}`,
+        ...handlerNames.map((h) => `AWS/Lambda/Errors ${fnDimension(h)}`),
+        ...handlerNames.map((h) => `AWS/Lambda/Throttles ${fnDimension(h)}`),
+      ].sort(),
+    );
+    assert.ok(restApiId);
+  });
+
   it('outputs everything config.json and publish need', () => {
     const outputs = s.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
     for (const name of Object.values(outputNames)) assert.ok(outputs[name], `output ${name}`);
@@ -604,7 +721,9 @@ describe('the admins', () => {
   });
 });
 
-describe('the stack with a legacy HS256 secret and another stage', () => {
+const alarmTopicArn = 'arn:aws:sns:eu-west-1:123456789012:pets-alarms';
+
+describe('the stack with a legacy HS256 secret, another stage and the deployer’s settings', () => {
   let s: Synthesized;
   before(() => {
     s = synthesize({
@@ -612,6 +731,10 @@ describe('the stack with a legacy HS256 secret and another stage', () => {
       stage: 'prod',
       legacySecretId: 'secure-pets/legacy-hs256',
       retainData: 'false',
+      throttleRateLimit: '5',
+      throttleBurstLimit: '10',
+      apiGatewayCloudWatchRole: 'false',
+      alarmTopicArn,
     });
   });
   after(() => s.dispose());
@@ -656,11 +779,74 @@ describe('the stack with a legacy HS256 secret and another stage', () => {
     assert.doesNotMatch(JSON.stringify(s.template.toJSON()), /resolve:secretsmanager/);
   });
 
+  it('takes the throttling, the CloudWatch role and the alarm topic from context, and passes cdk-nag', () => {
+    const [, stage] = only(s, 'AWS::ApiGateway::Stage');
+    const [settings] = stage.Properties['MethodSettings'] as Json[];
+    assert.equal(settings?.['ThrottlingRateLimit'], 5);
+    assert.equal(settings?.['ThrottlingBurstLimit'], 10);
+    // The account already has its API Gateway CloudWatch role: none made, none suppressed.
+    assert.deepEqual(resourcesOf(s.template, 'AWS::ApiGateway::Account'), {});
+    assert.deepEqual(suppressions(s)['AWS::IAM::Role'], ['AwsSolutions-IAM5']);
+    const alarms = Object.values(resourcesOf(s.template, 'AWS::CloudWatch::Alarm'));
+    assert.equal(alarms.length, 1 + 2 * handlerNames.length);
+    for (const alarm of alarms) {
+      assert.deepEqual(alarm.Properties['AlarmActions'], [alarmTopicArn]);
+      assert.deepEqual(alarm.Properties['OKActions'], [alarmTopicArn]);
+    }
+    // Each Annotations.fromStack synthesizes the app again: once is enough.
+    const annotations = Annotations.fromStack(s.stack);
+    const nag = Match.stringLikeRegexp('AwsSolutions-.*');
+    assert.deepEqual(annotations.findError('*', nag), []);
+    assert.deepEqual(annotations.findWarning('*', nag), []);
+  });
+
   it('names the stage and suffixes the role names, and lets the table go with the stack', () => {
     only(s, 'AWS::ApiGateway::Stage', { StageName: 'prod' });
     only(s, 'AWS::IAM::Role', { RoleName: `${roles.admin.roleName}-prod` });
     only(s, 'AWS::IAM::Role', { RoleName: `${roles.buyer.roleName}-prod` });
     assert.equal(only(s, 'AWS::DynamoDB::Table')[1].DeletionPolicy, 'Delete');
+  });
+});
+
+describe('the deployer’s settings', () => {
+  const read = (context: Record<string, string>) =>
+    readParameters((key) => (({ example: 'true', ...context }) as Record<string, string>)[key]);
+
+  it('throttles at 50 requests/s, bursts of 100, unless told, and sets the CloudWatch role', () => {
+    const parameters = read({});
+    assert.deepEqual(parameters.throttle, { rateLimit: 50, burstLimit: 100 });
+    assert.equal(parameters.apiGatewayCloudWatchRole, true);
+    assert.equal(parameters.alarmTopicArn, undefined);
+  });
+
+  it('refuses a throttle that is not a whole number from 1, or a topic that is not an SNS ARN', () => {
+    for (const bad of ['0', '-1', '2.5', 'fast', '']) {
+      assert.throws(() => read({ throttleRateLimit: bad }), ParameterError, bad);
+      assert.throws(() => read({ throttleBurstLimit: bad }), ParameterError, bad);
+    }
+    assert.throws(
+      () => read({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:q' }),
+      /alarmTopicArn is not an SNS topic ARN/,
+    );
+  });
+});
+
+describe('the cdk-nag gate of npm run synth', () => {
+  it('reports an unsuppressed finding, with its rule and resource', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'pets-nag-')) });
+    try {
+      const stack = new Stack(app, 'Unchecked');
+      new s3.Bucket(stack, 'Plain');
+      addChecks(app);
+      const findings = nagFindings(app.synth());
+      const s1 = findings.find((f) => f.message.startsWith('AwsSolutions-S1:'));
+      assert.deepEqual(
+        { level: s1?.level, path: s1?.path },
+        { level: 'error', path: '/Unchecked/Plain/Resource' },
+      );
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -766,4 +952,30 @@ function flatten(value: unknown): string {
       .join(',')}}`;
   }
   return String(value);
+}
+
+/** The cdk-nag rules suppressed on a resource. */
+function nagRules(resource: Resource): string[] {
+  const metadata = (
+    resource as { Metadata?: { cdk_nag?: { rules_to_suppress: { id: string; reason: string }[] } } }
+  ).Metadata;
+  const rules = metadata?.cdk_nag?.rules_to_suppress ?? [];
+  // Every suppression says why, at some length.
+  for (const rule of rules) assert.ok(rule.reason.length >= 80, `${rule.id}: ${rule.reason}`);
+  return rules.map((rule) => rule.id);
+}
+
+/** The cdk-nag rules suppressed in the template, by resource type. */
+function suppressions(s: Synthesized): Record<string, string[]> {
+  const byType: Record<string, Set<string>> = {};
+  for (const resource of Object.values(
+    s.template.toJSON()['Resources'] as Record<string, Resource>,
+  )) {
+    for (const id of nagRules(resource)) (byType[resource.Type] ??= new Set()).add(id);
+  }
+  return Object.fromEntries(
+    Object.entries(byType)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([type, ids]) => [type, [...ids].sort()]),
+  );
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addPetsStack } from '../lib/app';
+import { addChecks } from '../lib/checks';
 import { parameterSources, readParameters, type DeployParameters } from '../lib/parameters';
 import type { PetsStack } from '../lib/pets-stack';
 
@@ -35,6 +36,8 @@ export function synthesize(
   const app = new App({ outdir });
   const parameters = readParameters((key) => context[key]);
   const stack = addPetsStack(app, parameters);
+  // The same checks as bin/app.ts; Annotations.fromStack(stack) shows their findings.
+  addChecks(app);
   const template = Template.fromStack(stack);
   return {
     parameters,
