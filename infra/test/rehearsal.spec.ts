@@ -369,7 +369,7 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
     assert.equal(outputMap[outputNames.siteUrl], `https://${distributionDomain}`);
   });
 
-  it('names roles in config.json whose trust admits their own users only', () => {
+  it('names roles in config.json whose trust admits their own users only: the named admins, the social buyers', () => {
     const config = configFromOutputs(outputMap);
     const domain = exampleParameters.auth0Domain;
     const [, provider] = deployment.ofType('AWS::IAM::OIDCProvider')[0]!;
@@ -388,11 +388,15 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
         context: { [`${domain}:sub`]: sub, [`${domain}:aud`]: aud },
       });
     const { admin, buyer } = config.credentials.roles;
-    assert.equal(assume(admin, 'auth0|65a1b2'), 'Allow');
+    const named = exampleParameters.admins;
+    assert.equal(assume(admin, named), 'Allow');
+    // Another database user is no admin: the list names them all.
+    assert.equal(assume(admin, 'auth0|65a1b2'), 'ImplicitDeny');
     assert.equal(assume(admin, 'amazon|amzn1.account.X'), 'ImplicitDeny');
     assert.equal(assume(buyer, 'amazon|amzn1.account.X'), 'Allow');
+    assert.equal(assume(buyer, named), 'ImplicitDeny');
     assert.equal(assume(buyer, 'auth0|65a1b2'), 'ImplicitDeny');
-    assert.equal(assume(admin, 'auth0|65a1b2', 'another-app'), 'ImplicitDeny');
+    assert.equal(assume(admin, named, 'another-app'), 'ImplicitDeny');
   });
 
   it('sends the Content-Security-Policy of exactly the config.json publish writes', () => {
