@@ -37,7 +37,8 @@ export function recordingHandlers(calls: Calls): Record<HandlerName, LambdaHandl
 }
 
 export async function startTestEdge(options: {
-  idp: TokenIssuer;
+  /** Who issues the ID tokens STS accepts: a test issuer, or the local IdP itself. */
+  idp: Pick<TokenIssuer, 'issuer' | 'jwksUrl'>;
   now?: () => number;
   credentials?: CredentialStore;
   handlers?: Partial<Record<HandlerName, LambdaHandler>>;
