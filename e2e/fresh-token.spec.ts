@@ -19,7 +19,11 @@ test('a buyer whose ID token is past the maximum age still buys: the app renews 
   await stockPets(await person(), [[type, '42']]);
 
   await page.clock.install();
+  // The home page asks for the buyer's purchases after sign-in: the clocks may only
+  // move once that signed call is answered, or the gateway sees it 61 minutes stale.
+  const ownPurchases = page.waitForResponse((r) => r.url().endsWith('/pets/mine'));
   await signInAsBuyer(page, `steady-${Date.now()}@example.com`);
+  expect((await ownPurchases).status()).toBe(200);
   const { idToken: signedIn } = JSON.parse(
     (await sessionStorageOf(page))[storageKeys.session] ?? '{}',
   ) as { idToken?: string };
