@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { auth0Endpoints } from '../../api/app-config';
+import { lambdaBundling } from '../../api/bundling';
 import { handlerNames, handlers, lambdaEnvironment, type HandlerName } from '../../api/handlers';
 import type { DeployParameters } from './parameters';
 
@@ -70,15 +71,10 @@ export class PetsFunctions extends Construct {
         bundling: {
           // Synth stays offline and fast: esbuild from infra's devDependencies, no Docker.
           forceDockerBundling: false,
-          format: nodejs.OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: false,
-          // The Node.js 22 runtime ships AWS SDK v3; bundling it again would only add cold start.
-          externalModules: ['@aws-sdk/*'],
-          // ESM output, but some bundled CommonJS may still call require() for built-ins.
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          // The one definition the local cloud bundles with too (api/bundling.ts).
+          ...lambdaBundling,
+          format: lambdaBundling.format as nodejs.OutputFormat,
+          externalModules: [...lambdaBundling.externalModules],
         },
       });
       return fn;
