@@ -111,9 +111,11 @@ describe('a Lambda function in Node 22 processes', () => {
     const fn = make();
     const result = await fn.invoke({ bytes: 7_000_000 });
     assert.equal(result.functionError, 'Unhandled');
+    // Lambda's words (e.g. umihico/pythonista-chromeless#11), the answer's size included.
     assert.deepEqual(JSON.parse(result.payload), {
       errorType: 'Function.ResponseSizeTooLarge',
-      errorMessage: 'Response payload size exceeded maximum allowed payload size (6291556 bytes).',
+      errorMessage:
+        'Response payload size (7000028 bytes) exceeded maximum allowed payload size (6291556 bytes).',
     });
     const small = await fn.invoke({ bytes: 5_000_000 });
     assert.equal(small.functionError, undefined, 'an answer under 6 MB passes');

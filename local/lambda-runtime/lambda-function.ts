@@ -376,7 +376,7 @@ class Environment {
         current.done({
           payload: errorPayload(
             'Function.ResponseSizeTooLarge',
-            `Response payload size exceeded maximum allowed payload size (${max} bytes).`,
+            `Response payload size (${size} bytes) exceeded maximum allowed payload size (${max} bytes).`,
           ),
           failed: true,
         });
