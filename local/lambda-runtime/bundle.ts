@@ -2,12 +2,29 @@
 // CDK stack deploys with (api/bundling.ts), one self-contained index.mjs per function,
 // as NodejsFunction writes it.
 import { build } from 'esbuild';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdaBundling } from '../../api/bundling';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+const prefix = 'lambda-bundles-';
+
+/** Removes the bundles of local clouds that ended without closing (killed). */
+async function removeOrphans(cache: string): Promise<void> {
+  for (const name of await readdir(cache)) {
+    const pid = Number(/^lambda-bundles-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
+        await rm(join(cache, name), { recursive: true, force: true });
+      }
+    }
+  }
+}
 
 export interface Bundles {
   /** The folder holding `{name}/index.mjs` for each function (each one's LAMBDA_TASK_ROOT). */
@@ -27,7 +44,8 @@ export interface Bundles {
 export async function bundleFunctions(entries: Record<string, string>): Promise<Bundles> {
   const cache = join(repoRoot, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
-  const dir = await mkdtemp(join(cache, 'lambda-bundles-'));
+  await removeOrphans(cache);
+  const dir = await mkdtemp(join(cache, `${prefix}${process.pid}-`));
   try {
     // One build with an entry per function: without splitting, each output is the
     // same self-contained bundle a build of its own would write, built in parallel.
