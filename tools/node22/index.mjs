@@ -52,6 +52,8 @@ export function node22Binary({ log = (line) => console.error(line) } = {}) {
   // Two processes may ask at once (test files run in parallel): the first installs,
   // the others wait for its lock file to go. npm has no lock of its own for this.
   const lock = join(dir, '.installing');
+  // A lock left by an install that was killed: npm ci takes seconds, not minutes.
+  if (existsSync(lock) && Date.now() - mtime(lock) > 300_000) rmSync(lock, { force: true });
   let fd;
   try {
     fd = openSync(lock, 'wx');
