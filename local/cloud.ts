@@ -65,8 +65,8 @@ export async function loadSecrets(dataDir: string): Promise<Record<string, strin
 /**
  * Starts every part of the local cloud on loopback, in dependency order: DynamoDB,
  * the Lambdas' configuration, the identity provider, STS + API Gateway, and last the
- * static site whose config.json names them all. The Lambdas' processes start on
- * their first invocation, as on-demand Lambda environments do.
+ * static site whose config.json names them all. Each Lambda's first environment
+ * starts in the background once the rest is up; more start on demand.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? (() => undefined);
@@ -167,6 +167,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     } satisfies AppConfig);
     const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
+    // After start-up, not part of it: one warm environment per function, as provisioned
+    // concurrency would keep, so that the first page does not wait for cold starts.
+    void lambdas.warm();
     return { config, close };
   } catch (error) {
     await close();

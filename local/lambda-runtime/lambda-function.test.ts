@@ -63,6 +63,20 @@ describe('a Lambda function in Node 22 processes', () => {
     assert.equal(answerOf(warm.payload).pid, first.pid);
   });
 
+  it('starts an environment ahead of the first call when warmed, as provisioned concurrency', async () => {
+    const fn = make();
+    assert.equal(await fn.warm(), undefined);
+    const first = await fn.invoke({});
+    assert.equal(first.initDurationMs, undefined, 'the first call finds it warm');
+    const answer = answerOf(first.payload);
+    assert.equal(answer.env['AWS_LAMBDA_INITIALIZATION_TYPE'], 'provisioned-concurrency');
+    assert.match(
+      (await make({ name: 'broken' }).warm()) ?? '',
+      /PETS_TABLE is not set/,
+      'an init error comes back',
+    );
+  });
+
   it('gives the function its environment, memory and deadline, and nothing of the caller’s', async () => {
     process.env['SECRET_OF_THE_CLOUD'] = 'must not leak';
     const fn = make({

@@ -118,6 +118,25 @@ export class LambdaFunction {
     }
   }
 
+  /**
+   * Starts an environment ahead of the first invocation, as provisioned concurrency
+   * does, so that the first call is warm. Resolves with the init error, if any (the
+   * environment is then dropped and the next invocation starts afresh).
+   */
+  async warm(): Promise<string | undefined> {
+    if (this.closed || this.all.size > 0) return undefined;
+    const env = new Environment(this.config, 'provisioned-concurrency');
+    this.all.add(env);
+    const initError = await env.ready;
+    if (initError || this.closed) {
+      this.discard(env);
+      return this.closed ? undefined : initError?.payload;
+    }
+    if (env.alive) this.release(env);
+    else this.discard(env);
+    return undefined;
+  }
+
   /** Stops every environment, as Lambda does when a function is updated; in-flight invocations fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -182,7 +201,10 @@ class Environment {
   /** Resolves when the process has exited (or never started). */
   private exited: Promise<void> = Promise.resolve();
 
-  constructor(private readonly config: FunctionConfig) {
+  constructor(
+    private readonly config: FunctionConfig,
+    private readonly initType: 'on-demand' | 'provisioned-concurrency' = 'on-demand',
+  ) {
     this.server = createServer((req, res) => this.route(req, res));
     this.ready = new Promise((resolve) => (this.onInit = resolve));
     const limit = setTimeout(
@@ -277,7 +299,7 @@ class Environment {
       AWS_LAMBDA_FUNCTION_NAME: c.name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(c.memoryMb),
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      AWS_LAMBDA_INITIALIZATION_TYPE: this.initType,
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${c.name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
       AWS_REGION: c.region,
