@@ -46,7 +46,9 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
 
   // The local STS issues 900 s credentials here (PETS_CREDENTIAL_SECONDS).
   await page.clock.install();
-  await signInAsBuyer(page, `patient-${Date.now()}@example.com`);
+  // Counted from the sign-in on: the home page asks STS as it renders (for the buyer's
+  // purchases), at about the time its heading shows, so a count started after the
+  // heading would depend on which comes first.
   const stsCalls: string[] = [];
   const refusals: number[] = [];
   page.on('request', (r) => {
@@ -55,6 +57,7 @@ test('credentials are renewed when they run out, instead of failing', async ({ p
   page.on('response', (r) => {
     if (r.status() === 403) refusals.push(r.status());
   });
+  await signInAsBuyer(page, `patient-${Date.now()}@example.com`);
   await filterByType(page, first);
   await page.getByRole('button', { name: `Buy ${first} for $20.00` }).click();
   await expect(page.getByRole('status')).toContainText(`You bought the ${first}`);
