@@ -76,6 +76,7 @@ export class LambdaFunction {
   /** Invocations waiting for an environment; undefined hands them a free slot instead. */
   private readonly waiting: ((env?: Environment) => void)[] = [];
   private closed = false;
+  private warming?: Promise<string | undefined>;
 
   constructor(readonly config: FunctionConfig) {}
 
@@ -90,6 +91,7 @@ export class LambdaFunction {
         };
       }
       let initDurationMs: number | undefined;
+      if (this.warming) await this.warming;
       let env = await this.acquire();
       if (!env) {
         const started = performance.now();
@@ -123,8 +125,15 @@ export class LambdaFunction {
    * does, so that the first call is warm. Resolves with the init error, if any (the
    * environment is then dropped and the next invocation starts afresh).
    */
-  async warm(): Promise<string | undefined> {
-    if (this.closed || this.all.size > 0) return undefined;
+  warm(): Promise<string | undefined> {
+    if (this.closed || this.all.size > 0) return Promise.resolve(undefined);
+    // An invocation that comes meanwhile waits for this environment rather than
+    // starting a second one: it is further along.
+    this.warming = this.startWarm().finally(() => (this.warming = undefined));
+    return this.warming;
+  }
+
+  private async startWarm(): Promise<string | undefined> {
     const env = new Environment(this.config, 'provisioned-concurrency');
     this.all.add(env);
     const initError = await env.ready;
