@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { type AppConfig, parseAppConfig } from '../api/app-config';
-import { handlerNames, lambdaEnvironment, localObservabilityEnvironment } from '../api/handlers';
+import { localObservabilityEnvironment } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
@@ -15,7 +15,7 @@ import { LocalSecrets } from './aws/secrets';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
-import { loadHandlers } from './lambdas';
+import { startLambdaService } from './lambda-runtime/index';
 import { aws, clientId, host, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
@@ -66,7 +66,8 @@ export async function loadSecrets(dataDir: string): Promise<Record<string, strin
 /**
  * Starts every part of the local cloud on loopback, in dependency order: DynamoDB,
  * the Lambdas' configuration, the identity provider, STS + API Gateway, and last the
- * static site whose config.json names them all.
+ * static site whose config.json names them all. Each Lambda's first environment
+ * starts in the background once the rest is up; more start on demand.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const log = options.log ?? (() => undefined);
@@ -85,34 +86,44 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const secrets = new LocalSecrets(aws.account, aws.region, await loadSecrets(options.dataDir));
 
-    // The Lambdas read the same variables in AWS; here they point at the local parts.
-    // They share this process, so it holds every function's variables. Secrets Manager
-    // is the edge (started below, on this fixed port), as the SDK's service-specific
-    // endpoint variable names it.
-    Object.assign(
-      process.env,
-      {
-        AWS_REGION: aws.region,
-        AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
-        AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
-      },
-      localObservabilityEnvironment,
-      ...handlerNames.map((name) =>
-        lambdaEnvironment(name, {
-          tableName,
-          cursorSecretId: cursorSecretName,
-          identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
-        }),
-      ),
-    );
-    const client = new DynamoDBClient({});
+    // The cloud's own client; the Lambdas get their endpoints from the Lambda service below.
+    const localKeys = {
+      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+    };
+    const client = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: aws.region,
+      credentials: localKeys,
+    });
     // The same schema the stack deploys, indexes included; a store made before the
     // indexes is migrated in place (its pets kept), with progress in the log.
     await ensureTable(client, tableName, (line) => log(`dynamodb ${line}`));
     await seedIfEmpty(client, tableName);
     client.destroy();
+
+    // Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
+    // variables the stack gives it; Lambda's credentials are local keys, and the SDK's
+    // endpoint variables point it at dynalite and at the edge (started below, on this
+    // fixed port) for Secrets Manager.
+    const lambdas = await startLambdaService({
+      region: aws.region,
+      account: aws.account,
+      values: {
+        tableName,
+        cursorSecretId: cursorSecretName,
+        identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+      },
+      runtimeEnvironment: {
+        ...localObservabilityEnvironment,
+        AWS_ACCESS_KEY_ID: localKeys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: localKeys.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
+      },
+      log: (line) => log(`lambda   ${line}`),
+    });
+    closers.push(() => lambdas.close());
 
     const clock = new AdjustableClock();
     if (options.testClockPort !== undefined) {
@@ -140,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...aws,
       credentials,
       secrets,
-      handlers: await loadHandlers(),
+      invoke: lambdas.invoke,
       now: clock.now,
       identity: {
         issuer: idp.issuer,
@@ -166,6 +177,9 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     } satisfies AppConfig);
     const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
+    // After start-up, not part of it: one warm environment per function, as provisioned
+    // concurrency would keep, so that the first page does not wait for cold starts.
+    void lambdas.warm();
     return { config, close };
   } catch (error) {
     await close();

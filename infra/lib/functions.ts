@@ -9,6 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { auth0Endpoints } from '../../api/app-config';
+import { lambdaBundling } from '../../api/bundling';
 import { handlerNames, handlers, lambdaEnvironment, type HandlerName } from '../../api/handlers';
 import type { DeployParameters } from './parameters';
 
@@ -76,15 +77,10 @@ export class PetsFunctions extends Construct {
         bundling: {
           // Synth stays offline and fast: esbuild from infra's devDependencies, no Docker.
           forceDockerBundling: false,
-          format: nodejs.OutputFormat.ESM,
-          target: 'node22',
-          minify: true,
-          sourceMap: false,
-          // The Node.js 22 runtime ships AWS SDK v3; bundling it again would only add cold start.
-          externalModules: ['@aws-sdk/*'],
-          // ESM output, but some bundled CommonJS may still call require() for built-ins.
-          banner:
-            "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          // The one definition the local cloud bundles with too (api/bundling.ts).
+          ...lambdaBundling,
+          format: lambdaBundling.format as nodejs.OutputFormat,
+          externalModules: [...lambdaBundling.externalModules],
         },
       });
       suppressFunctionFindings(fn, role, props.hasIndexes);

@@ -24,9 +24,9 @@ export interface AwsEdgeOptions {
   account: string;
   apiId: string;
   credentials: CredentialStore;
-  /** The Lambdas' handlers, invoked in this process unless `invoke` is given. */
+  /** Handlers to invoke in this process (tests' stand-ins) unless `invoke` is given. */
   handlers?: Record<HandlerName, LambdaHandler>;
-  /** How the gateway invokes a function (see invoke.ts); default in process. */
+  /** How the gateway invokes a function (see invoke.ts); the local cloud's runs Node 22 processes. */
   invoke?: Invoke;
   /** Overrides of API Gateway's and Lambda's limits (default: the API definition's). */
   limits?: Partial<GatewayLimits>;

@@ -13,9 +13,11 @@
  * API Gateway's own limits (request body, the 29 s integration timeout) are the
  * gateway's, not the invoker's: see gateway.ts.
  *
- * Today the handlers run in this process (`inProcessInvoker`). The next issue gives
- * each function its own Node 22 process behind the same signature; only then does a
- * timeout stop the function.
+ * Two invokers have this signature: `processInvoker` (local/lambda-runtime/), which
+ * `npm start` and the e2e run use, runs each function's deploy bundle in Node 22
+ * processes of its own and kills the process at a timeout, as Lambda stops the
+ * sandbox; `inProcessInvoker` below runs handlers in this process, for the gateway's
+ * tests, which give it stand-in handlers.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handlers, type HandlerName, type LambdaHandler } from '../../api/handlers';
@@ -47,7 +49,7 @@ export const configuredTimeoutMs = (name: HandlerName): number =>
  * Runs the handlers in this process. A timeout is reported as Lambda reports it, but
  * the handler's promise cannot be cancelled: it keeps running (and may still write to
  * DynamoDB) after its caller got the 502. In AWS the sandbox is stopped at the
- * timeout; the process-per-function invoker of the next issue kills the process.
+ * timeout, as `processInvoker` does.
  */
 export function inProcessInvoker(
   functions: Record<HandlerName, LambdaHandler>,
@@ -100,7 +102,7 @@ export function inProcessInvoker(
     if (payloadBytes > maxResponseBytes) {
       return {
         status: 'function-error',
-        errorType: 'Runtime.ResponseSizeTooLarge',
+        errorType: 'Function.ResponseSizeTooLarge',
         errorMessage: `Response payload size (${payloadBytes} bytes) exceeded maximum allowed payload size (${maxResponseBytes} bytes).`,
       };
     }
