@@ -9,7 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { auth0Endpoints } from '../../api/app-config';
-import { lambdaBundling } from '../../api/bundling';
+import { lambdaBundling, lambdaRuntime } from '../../api/bundling';
 import { handlerNames, handlers, lambdaEnvironment, type HandlerName } from '../../api/handlers';
 import type { DeployParameters } from './parameters';
 
@@ -68,7 +68,7 @@ export class PetsFunctions extends Construct {
         handler: 'handler',
         projectRoot: repoRoot,
         depsLockFilePath: `${repoRoot}package-lock.json`,
-        runtime: lambda.Runtime.NODEJS_22_X,
+        runtime: deployRuntime(),
         architecture: lambda.Architecture.ARM_64,
         memorySize: spec.memoryMb,
         timeout: Duration.seconds(spec.timeoutSeconds),
@@ -162,4 +162,11 @@ function importSecret(scope: Construct, id: string, nameOrArn: string): secretsm
   return /-[A-Za-z0-9]{6}$/.test(nameOrArn)
     ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, nameOrArn)
     : secretsmanager.Secret.fromSecretPartialArn(scope, id, nameOrArn);
+}
+
+/** The CDK's runtime of api/bundling.ts's identifier: the one the local cloud runs too. */
+function deployRuntime(): lambda.Runtime {
+  const runtime = lambda.Runtime.ALL.find((r) => r.name === lambdaRuntime);
+  if (!runtime) throw new Error(`aws-cdk-lib knows no Lambda runtime ${lambdaRuntime}`);
+  return runtime;
 }
