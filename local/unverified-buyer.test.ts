@@ -6,7 +6,6 @@
 // credentials posting someone else's (stolen or borrowed) token as `authToken`.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { decodeJwt } from 'jose';
 import {
   handlerNames,
@@ -17,7 +16,7 @@ import {
 import type { Pet } from '../api/pet';
 import { signRequest, type SigningCredentials } from './aws/sign';
 import { audience, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
-import { ACCOUNT, REGION, startTestEdge } from '../testing/edge';
+import { ACCOUNT, REGION, startTestEdge, webIdentityCredentials } from '../testing/edge';
 import { signInOverHttp, startTestIdp, type TestIdp } from '../testing/idp';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
@@ -47,26 +46,8 @@ describe('an ID token with an unverified email, end to end', () => {
   }
 
   /** AssumeRoleWithWebIdentity with the real SDK client against the local STS. */
-  async function assume(token: string, RoleArn: string): Promise<SigningCredentials> {
-    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
-    try {
-      const out = await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn,
-          RoleSessionName: 'e2e-caller',
-          WebIdentityToken: token,
-        }),
-      );
-      const c = out.Credentials!;
-      return {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
-    } finally {
-      sts.destroy();
-    }
-  }
+  const assume = (token: string, roleArn: string): Promise<SigningCredentials> =>
+    webIdentityCredentials(edge.edge.url, { roleArn, token, sessionName: 'e2e-caller' });
 
   before(async () => {
     t = await startTestIdp();

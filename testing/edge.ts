@@ -1,5 +1,6 @@
 // The local AWS edge (STS + API Gateway) for tests and benches, trusting a test
 // token issuer, with handlers that record the events they get.
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handlerNames, type HandlerName, type LambdaHandler } from '../api/handlers';
 import { CredentialStore } from '../local/aws/credentials';
@@ -68,4 +69,36 @@ export async function startTestEdge(options: {
     log: (line) => lines.push(line),
   });
   return { edge, calls, credentials, lines };
+}
+
+/** Temporary credentials, as the SigV4 signer and aws-api-gateway-client take them. */
+export interface SessionCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+}
+
+/** AssumeRoleWithWebIdentity with the real SDK client against an edge's STS. */
+export async function webIdentityCredentials(
+  endpoint: string,
+  input: { roleArn: string; token: string; sessionName: string },
+): Promise<SessionCredentials> {
+  const sts = new STSClient({ region: REGION, endpoint, maxAttempts: 1 });
+  try {
+    const out = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: input.roleArn,
+        RoleSessionName: input.sessionName,
+        WebIdentityToken: input.token,
+      }),
+    );
+    const c = out.Credentials!;
+    return {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
+  } finally {
+    sts.destroy();
+  }
 }

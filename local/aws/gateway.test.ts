@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { newApigClient } from './apig-client';
 import { signRequest, type SigningCredentials, type SignedRequest } from './sign';
-import { ACCOUNT, API_ID, REGION, startTestEdge } from '../../testing/edge';
+import { ACCOUNT, API_ID, REGION, startTestEdge, webIdentityCredentials } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
@@ -25,25 +24,13 @@ describe('API Gateway', () => {
   let buyer: Creds;
   let api: string;
 
-  async function credentialsFor(sub: string, RoleArn: string): Promise<Creds> {
-    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
-    try {
-      const out = await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn,
-          RoleSessionName: sub.replace('|', '-'),
-          WebIdentityToken: await idp.token({ sub }, { iat: Math.floor(clock / 1000) }),
-        }),
-      );
-      const c = out.Credentials!;
-      return {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
-    } finally {
-      sts.destroy();
-    }
+  async function credentialsFor(sub: string, roleArn: string): Promise<Creds> {
+    const token = await idp.token({ sub }, { iat: Math.floor(clock / 1000) });
+    return webIdentityCredentials(edge.edge.url, {
+      roleArn,
+      token,
+      sessionName: sub.replace('|', '-'),
+    });
   }
 
   before(async () => {

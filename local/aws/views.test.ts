@@ -5,14 +5,13 @@
 // runs, and paged by the absolute Link URLs the Lambdas build from the gateway's event.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { HandlerName, LambdaHandler } from '../../api/handlers';
 import type { Pet } from '../../api/pet';
 import { nextCursor } from '../../api/pet-query';
 import { newApigClient, type ApigClient } from './apig-client';
 import { signRequest, type SigningCredentials } from './sign';
 import { type Backend, loadHandlers, makePets, startBackend } from '../../testing/backend';
-import { ACCOUNT, API_ID, REGION, startTestEdge } from '../../testing/edge';
+import { ACCOUNT, API_ID, REGION, startTestEdge, webIdentityCredentials } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
@@ -42,25 +41,13 @@ describe("the buyers' views at the gateway", () => {
   /** The Lambdas that ran, in order. */
   const ran: HandlerName[] = [];
 
-  async function credentialsFor(sub: string, RoleArn: string): Promise<Creds> {
-    const sts = new STSClient({ region: REGION, endpoint: edge.edge.url, maxAttempts: 1 });
-    try {
-      const out = await sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn,
-          RoleSessionName: sub.replace('|', '-'),
-          WebIdentityToken: await idp.token({ sub }),
-        }),
-      );
-      const c = out.Credentials!;
-      return {
-        accessKeyId: c.AccessKeyId!,
-        secretAccessKey: c.SecretAccessKey!,
-        sessionToken: c.SessionToken!,
-      };
-    } finally {
-      sts.destroy();
-    }
+  async function credentialsFor(sub: string, roleArn: string): Promise<Creds> {
+    const token = await idp.token({ sub });
+    return webIdentityCredentials(edge.edge.url, {
+      roleArn,
+      token,
+      sessionName: sub.replace('|', '-'),
+    });
   }
 
   before(async () => {

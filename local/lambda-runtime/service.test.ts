@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handlerNames, lambdaEnv, type HandlerName } from '../../api/handlers';
 import { audience, issuer, startBackend, type Backend } from '../../testing/backend';
+import { ADMIN_SUBS } from '../../testing/edge';
 import { node22Binary } from '../../tools/node22/index.mjs';
 import { CredentialStore, startAwsEdge } from '../aws/index';
 import { aws } from '../settings';
@@ -45,7 +46,7 @@ describe('the Lambda service behind the local gateway', () => {
         ...aws,
         credentials: new CredentialStore(),
         invoke: service.invoke,
-        identity: { issuer, jwksUrl, audience, admins: [] },
+        identity: { issuer, jwksUrl, audience, admins: ADMIN_SUBS },
       });
     });
     after(async () => {
@@ -100,7 +101,7 @@ describe('the Lambda service behind the local gateway', () => {
         ...aws,
         credentials: new CredentialStore(),
         invoke: processInvoker(every, 6 * 1024 * 1024),
-        identity: { issuer, jwksUrl: 'http://127.0.0.1:1/jwks', audience, admins: [] },
+        identity: { issuer, jwksUrl: 'http://127.0.0.1:1/jwks', audience, admins: ADMIN_SUBS },
       });
     });
     after(async () => {
