@@ -1,5 +1,5 @@
 import { api } from '../../api/http-api';
-import { AdminListError, parseAdmins } from '../../api/roles';
+import { AdminListError, databaseSub, parseAdmins } from '../../api/roles';
 
 /**
  * What a deployment varies by. These are synth-time values (CDK context or
@@ -13,8 +13,8 @@ export interface DeployParameters {
   /** The Auth0 application's client id: the ID token's `aud`. */
   auth0ClientId: string;
   /**
-   * The database users the admin role trusts, by Auth0 user id (`sub`,
-   * `auth0|…`): at least one. Every other database user gets no role.
+   * The database users the admin role trusts, by Auth0 user id (`sub`, see
+   * api/roles.ts): at least one. Every other database user gets no role.
    */
   admins: string[];
   /** API Gateway stage; the definition's stage unless overridden. */
@@ -51,7 +51,7 @@ export class ParameterError extends Error {
 export const exampleParameters = {
   auth0Domain: 'example-tenant.us.auth0.com',
   auth0ClientId: 'EXAMPLEclientId0123456789abcdef',
-  admins: 'auth0|000000000000000000000001',
+  admins: databaseSub('000000000000000000000001'),
 } as const;
 
 /** Context key → environment variable that can stand in for it. */
@@ -117,7 +117,7 @@ export function readParameters(lookup: Lookup): DeployParameters {
   } catch (error) {
     if (!(error instanceof AdminListError)) throw error;
     throw new ParameterError(
-      `${error.message} Set them with -c admins='auth0|…,auth0|…' (or PETS_ADMINS); infra/README.md shows where to find a user's id.`,
+      `${error.message} Set them with -c admins='${databaseSub('…')},${databaseSub('…')}' (or PETS_ADMINS); infra/README.md shows where to find a user's id.`,
     );
   }
   const stage = lookup('stage') ?? api.stage;

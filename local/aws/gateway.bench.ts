@@ -105,7 +105,7 @@ async function overHttp() {
       issuer: 'http://127.0.0.1:1/',
       jwksUrl: 'http://127.0.0.1:1/jwks',
       audience: 'x',
-      admins: ['auth0|bench'],
+      admins: [databaseSub('bench')],
     },
   });
   try {
