@@ -10,7 +10,7 @@ import { brotliCompressSync, constants } from 'node:zlib';
 const dir = process.argv[2] ?? 'dist/secure-pets/browser';
 // Errors hold today's sizes with a little room; the initial JavaScript's target is
 // lower (see README's Budgets: what the last 0.7 kB are and why they stay).
-const budgets = { initialJs: 62_000, initial: 63_500, lazyChunk: 120_000 };
+const budgets = { initialJs: 61_600, initial: 62_800, lazyChunk: 120_000 };
 const initialJsTarget = 61_000;
 
 const transfer = (file) =>

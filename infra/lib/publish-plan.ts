@@ -1,7 +1,8 @@
 import mime from 'mime';
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { type AppConfig, parseAppConfig } from '../../api/app-config';
+import type { AppConfig } from '../../api/app-config';
+import { parseAppConfig } from '../../api/app-config-parser';
 import { outputNames, type OutputKey } from './outputs';
 
 export class MissingOutputError extends Error {

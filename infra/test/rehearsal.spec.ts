@@ -36,7 +36,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { parseAppConfig } from '../../api/app-config';
+import { parseAppConfig } from '../../api/app-config-parser';
 import { contentSecurityPolicy } from '../../api/csp';
 import { api, corsHeaders, type Route } from '../../api/http-api';
 import type { PolicyDocument } from '../../api/policies';

@@ -1,4 +1,5 @@
-import { AppConfigError, parseAppConfig } from '../../../api/app-config';
+import { AppConfigError } from '../../../api/app-config';
+import { parseAppConfig } from '../../../api/app-config-parser';
 import { auth0Overrides, auth0RootUrl, loadAppConfig } from './app-config';
 
 const valid = () => ({
