@@ -4,10 +4,10 @@
 // tarball, no install script), pinned by this folder's lock file, and is installed
 // here on first use (`npm ci`, about 10 s) so that the root's `npm ci` stays lean.
 /* global URL */
-import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isInstalled, npmCi } from '../../scripts/package-folder.mjs';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 export const node22Major = 22;
@@ -24,16 +24,7 @@ function packagedBinary() {
   return join(dir, 'node_modules', `node-linux-${process.arch}`, 'bin', 'node');
 }
 
-// npm writes node_modules/.package-lock.json last: newer than both manifests means the
-// tree is the lock's (the same test as infra/scripts/ensure-installed.mjs).
-const upToDate = (binary) => {
-  const installed = mtime(join(dir, 'node_modules', '.package-lock.json'));
-  return (
-    existsSync(binary) &&
-    installed >= mtime(join(dir, 'package-lock.json')) &&
-    installed >= mtime(join(dir, 'package.json'))
-  );
-};
+const upToDate = (binary) => existsSync(binary) && isInstalled(dir);
 
 /**
  * The path of a Node 22 binary, installing it first when missing or stale. When the
@@ -67,14 +58,10 @@ export function node22Binary({ log = (line) => console.error(line) } = {}) {
   }
   try {
     log(`Installing Node 22 from the npm registry into ${dir} (once)…`);
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    if (result.status !== 0 || !existsSync(binary)) {
+    const status = npmCi(dir, { quiet: true });
+    if (status !== 0 || !existsSync(binary)) {
       throw new Node22UnavailableError(
-        `Could not install Node 22 into ${dir} (npm ci exited ${result.status ?? result.error?.message})`,
+        `Could not install Node 22 into ${dir} (npm ci exited ${status})`,
       );
     }
     return binary;
