@@ -10,12 +10,13 @@
 //   npm run bench -- page
 //   BENCH_ROOT=/path/to/other/checkout npm run bench -- page   (its build and its local/)
 //   BENCH_RUNS=5 CHROME_PATH=/usr/bin/chromium npm run bench -- page
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { startCloudProcess, stopCloudProcess } from './cloud-process';
 
 const here = import.meta.dirname;
 /** The checkout whose production build and local cloud are measured. */
@@ -110,32 +111,6 @@ function ensureLighthouse(): void {
     stdio: 'inherit',
   });
   if (installed.status !== 0) throw new Error("bench/'s packages did not install");
-}
-
-async function startCloud(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: appRoot,
-    env: { ...process.env, ...ports, PETS_DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    const up = await fetch(`${site}/config.json`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    if (child.exitCode !== null) break;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  child.kill();
-  throw new Error('the local cloud did not start');
-}
-
-async function stopCloud(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGINT');
-  await exited;
 }
 
 interface Served {
@@ -267,7 +242,11 @@ async function once(path: string, formFactor: FormFactor): Promise<Result> {
 const dataDir = mkdtempSync(join(tmpdir(), 'pets-page-bench-'));
 const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' (with uncommitted changes)' : ''}`;
 console.log(`Measuring ${siteRoot} at ${commit}, served by ${join(appRoot, 'local/site.ts')}.`);
-const cloud = await startCloud(dataDir);
+const cloud = await startCloudProcess({
+  root: appRoot,
+  env: { ...ports, PETS_DATA_DIR: dataDir },
+  site,
+});
 const all: Run[] = [];
 let served: Served[] = [];
 let environment: Result['environment'] | undefined;
@@ -307,7 +286,7 @@ try {
     }
   }
 } finally {
-  await stopCloud(cloud);
+  await stopCloudProcess(cloud);
   rmSync(dataDir, { recursive: true, force: true });
 }
 

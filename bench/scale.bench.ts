@@ -6,7 +6,8 @@
 // Not a test: it prints the table and the ratios; the targets are beside them.
 //   BENCH_SIZES=1000,100000 npm run bench -- scale
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startCloudProcess, stopCloudProcess } from './cloud-process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { seedStore } from '../scripts/seed';
@@ -54,30 +55,6 @@ async function seedTo(pets: number): Promise<void> {
   } finally {
     await server.close();
   }
-}
-
-async function startCloud(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
-    cwd: root,
-    env: { ...process.env, ...ports, PETS_DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 300; i++) {
-    const up = await fetch(`${site}/config.json`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  child.kill();
-  throw new Error('the local cloud did not start');
-}
-
-async function stopCloud(child: ChildProcess): Promise<void> {
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGINT');
-  await exited;
 }
 
 /** Largest GET /pets (or any API) answer the page received, decoded. */
@@ -261,11 +238,15 @@ try {
   for (const size of sizes) {
     console.log(`${size.toLocaleString('en-US')} pets:`);
     await seedTo(size);
-    const cloud = await startCloud();
+    const cloud = await startCloudProcess({
+      root,
+      env: { ...ports, PETS_DATA_DIR: dataDir },
+      site,
+    });
     try {
       results.set(size, await measure(browser, size));
     } finally {
-      await stopCloud(cloud);
+      await stopCloudProcess(cloud);
     }
     console.log(table(new Map([[size, results.get(size)!]])));
   }
