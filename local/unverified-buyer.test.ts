@@ -7,15 +7,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
-import {
-  handlerNames,
-  lambdaEnvironment,
-  type HandlerName,
-  type LambdaHandler,
-} from '../api/handlers';
+import { handlerNames, lambdaEnvironment, type HandlerName } from '../api/handlers';
 import type { Pet } from '../api/pet';
 import { signRequest, type SigningCredentials } from './aws/sign';
-import { audience, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
+import {
+  audience,
+  type Backend,
+  loadHandlers,
+  recordingRuns,
+  makePets,
+  startBackend,
+} from '../testing/backend';
 import { ACCOUNT, REGION, startTestEdge, webIdentityCredentials } from '../testing/edge';
 import { signInOverHttp, startTestIdp, type TestIdp } from '../testing/idp';
 
@@ -66,15 +68,7 @@ describe('an ID token with an unverified email, end to end', () => {
       );
     }
     const real = await loadHandlers();
-    const recorded = Object.fromEntries(
-      Object.entries(real).map(([name, handler]) => [
-        name,
-        ((event) => {
-          ran.push(name as HandlerName);
-          return handler(event);
-        }) satisfies LambdaHandler,
-      ]),
-    ) as Record<HandlerName, LambdaHandler>;
+    const recorded = recordingRuns(real, ran);
     edge = await startTestEdge({
       idp: { issuer: t.idp.issuer, jwksUrl: t.idp.jwksUrl },
       handlers: recorded,

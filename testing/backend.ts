@@ -9,7 +9,13 @@ import type { CryptoKey, JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handlerNames, lambdaEnv, lambdaEnvironment } from '../api/handlers';
+import {
+  handlerNames,
+  lambdaEnv,
+  lambdaEnvironment,
+  type HandlerName,
+  type LambdaHandler,
+} from '../api/handlers';
 import { api, matchRoute, type Method } from '../api/http-api';
 import type { Pet } from '../api/pet';
 import { ensureTable, petItem } from '../lambda/table';
@@ -258,4 +264,20 @@ export function makePets(n: number, from = 1): Pet[] {
     type: types[i % types.length]!,
     price: Math.round((1 + ((i * 37) % 500)) * 100 - 1) / 100,
   }));
+}
+
+/** The handlers, each also noting its name in `ran` when it runs (to tell whether the gateway let a call through). */
+export function recordingRuns(
+  handlers: Record<HandlerName, LambdaHandler>,
+  ran: HandlerName[],
+): Record<HandlerName, LambdaHandler> {
+  return Object.fromEntries(
+    handlerNames.map((name) => [
+      name,
+      ((event, context) => {
+        ran.push(name);
+        return handlers[name](event, context);
+      }) satisfies LambdaHandler,
+    ]),
+  ) as Record<HandlerName, LambdaHandler>;
 }

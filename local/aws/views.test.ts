@@ -5,12 +5,18 @@
 // runs, and paged by the absolute Link URLs the Lambdas build from the gateway's event.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import type { HandlerName, LambdaHandler } from '../../api/handlers';
+import type { HandlerName } from '../../api/handlers';
 import type { Pet } from '../../api/pet';
 import { nextCursor } from '../../api/pet-query';
 import { newApigClient, type ApigClient } from './apig-client';
 import { signRequest, type SigningCredentials } from './sign';
-import { type Backend, loadHandlers, makePets, startBackend } from '../../testing/backend';
+import {
+  type Backend,
+  loadHandlers,
+  recordingRuns,
+  makePets,
+  startBackend,
+} from '../../testing/backend';
 import { ACCOUNT, API_ID, REGION, startTestEdge, webIdentityCredentials } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
 
@@ -54,15 +60,7 @@ describe("the buyers' views at the gateway", () => {
     backend = await startBackend();
     await backend.seed(store);
     const real = await loadHandlers();
-    const recorded = Object.fromEntries(
-      Object.entries(real).map(([name, handler]) => [
-        name,
-        ((event) => {
-          ran.push(name as HandlerName);
-          return handler(event);
-        }) satisfies LambdaHandler,
-      ]),
-    ) as Record<HandlerName, LambdaHandler>;
+    const recorded = recordingRuns(real, ran);
     idp = await startTokenIssuer();
     edge = await startTestEdge({ idp, handlers: recorded });
     api = `${edge.edge.url}/test`;
