@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPetId, petRules, priceProblem, typeProblem } from './pet';
+import { isPetId, petRules, priceProblem, toPublicPet, typeProblem } from './pet';
 
 describe('pet rules', () => {
   it('takes positive safe integers as ids', () => {
@@ -30,5 +30,25 @@ describe('pet rules', () => {
     assert.equal(priceProblem(Infinity), 'notFinite');
     assert.equal(priceProblem(NaN), 'notFinite');
     assert.equal(priceProblem('249.99'), 'missing');
+  });
+});
+
+describe('the public view of a pet', () => {
+  it('keeps whether a pet is sold and drops its buyer, its sale time and any other field', () => {
+    const stored = {
+      id: 7,
+      type: 'cat',
+      price: 12.5,
+      isSold: true,
+      soldTo: 'buyer@example.com',
+      soldAt: '2026-12-01T10:00:00.000Z',
+      status: 'sold',
+    };
+    assert.deepEqual(toPublicPet(stored), { id: 7, type: 'cat', price: 12.5, isSold: true });
+    assert.deepEqual(toPublicPet({ id: 8, type: 'dog', price: 0, isSold: false }), {
+      id: 8,
+      type: 'dog',
+      price: 0,
+    });
   });
 });

@@ -17,6 +17,37 @@ export interface Pet {
 export type PetListing = Pick<Pet, 'id' | 'type' | 'price'>;
 
 /**
+ * A pet as the public sees it: a sold pet is `isSold: true`, its buyer is not there.
+ * `soldTo?: never` makes a full `Pet` (whose soldTo is a string) fail to type-check
+ * where a public pet is expected, and toPublicPet builds one field by field.
+ */
+export type PublicPet = Omit<Pet, 'soldTo'> & { soldTo?: never };
+
+/**
+ * The attributes of a PublicPet: all that a public answer may carry. `soldTo` is not
+ * among them, so a public read need not even fetch the buyers it must not show
+ * (docs/design.md "Buyers' privacy").
+ */
+export const publicAttributes = ['id', 'type', 'price', 'isSold'] as const;
+
+/**
+ * The public form of a pet, a stored item or an index entry: the one rule for what
+ * the public sees, read by the Lambdas' public answers and by the app wherever it
+ * shows a pet to everyone. Built from publicAttributes alone, never by copying and
+ * deleting, so a field added to the item later (a buyer's detail) cannot leak through.
+ */
+export function toPublicPet(source: object): PublicPet {
+  const item = source as Record<string, unknown>;
+  const pet: PublicPet = {
+    id: Number(item['id']),
+    type: String(item['type']),
+    price: Number(item['price']),
+  };
+  if (item['isSold'] === true) pet.isSold = true;
+  return pet;
+}
+
+/**
  * The listing rules. A price of 0 is allowed: a free adoption is a real listing,
  * and the API has always accepted it, so stored catalogues may hold one that a
  * tutorial-style client sends back in `POST /pets`. Prices are US dollars, so at

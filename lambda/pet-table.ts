@@ -8,7 +8,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { listingTag, type Pet, type PetListing } from '../api/pet';
+import {
+  listingTag,
+  publicAttributes,
+  toPublicPet,
+  type Pet,
+  type PetListing,
+  type PublicPet,
+} from '../api/pet';
 import { pageLimit, petStatuses, type PetStatus } from '../api/pet-query';
 import type { PageQuery } from './cursor';
 import { ConflictError, NotFoundError, PayloadTooLargeError } from './errors';
@@ -17,13 +24,10 @@ import {
   petIndexes,
   petItem,
   priceKeyOf,
-  publicAttributes,
   toPet,
-  toPublicPet,
   typeStatusOf,
   type PetIndexName,
   type PetItem,
-  type PublicPet,
 } from './table';
 
 /*

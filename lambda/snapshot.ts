@@ -1,7 +1,6 @@
-import type { Pet } from '../api/pet';
+import { toPublicPet, type Pet } from '../api/pet';
 import { logger } from './observability';
 import { catalogueTag } from './pet-table';
-import { toPublicPet } from './table';
 
 /**
  * A container's recent copy of the catalogue, for purchase responses only.

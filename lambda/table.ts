@@ -220,36 +220,6 @@ function stringOrUndefined(value: unknown): string | undefined {
 }
 
 /**
- * A pet as the public sees it: a sold pet is `isSold: true`, its buyer is not there.
- * `soldTo?: never` makes a full `Pet` (whose soldTo is a string) fail to type-check
- * where a public pet is expected, and toPublicPet builds one field by field.
- */
-export type PublicPet = Omit<Pet, 'soldTo'> & { soldTo?: never };
-
-/**
- * What the public listings read of an index entry (besides its sort key): the
- * attributes of a PublicPet. `soldTo` is not among them, so a public page does not
- * even hold the buyers it must not show (docs/design.md "Buyers' privacy").
- */
-export const publicAttributes = ['id', 'type', 'price', 'isSold'] as const;
-
-/**
- * The public form of an item, an index entry or a pet: built from the
- * publicAttributes alone, never by copying and deleting, so a field added to the
- * item later (a buyer's detail) cannot leak through it.
- */
-export function toPublicPet(source: object): PublicPet {
-  const item = source as Record<string, unknown>;
-  const pet: PublicPet = {
-    id: Number(item['id']),
-    type: String(item['type']),
-    price: Number(item['price']),
-  };
-  if (item['isSold'] === true) pet.isSold = true;
-  return pet;
-}
-
-/**
  * A pet with its buyer, from an item of any schema version or an index entry: sale
  * time and index keys are dropped. Only for those who may see the buyer: the
  * migration (which writes it back), the buyer's own purchase, GET /pets/sales (admin)

@@ -5,7 +5,7 @@ import type { Provider } from '@angular/core';
 import type { ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { matchRoute } from '../../api/http-api';
 import { type RoleName, databaseSub } from '../../api/roles';
-import { type Pet, listingTag } from '../../api/pet';
+import { type Pet, listingTag, toPublicPet } from '../../api/pet';
 import type { PetSort } from '../../api/pet-query';
 import { APIG_FACTORY } from '../app/api/pets-api';
 import { type Auth0ErrorLike, WEB_AUTH_FACTORY, type WebAuthLike } from '../app/auth/auth0-client';
@@ -185,13 +185,6 @@ export function manyPets(count: number, firstId = 1): Pet[] {
   });
 }
 
-/** A pet as the public API shows it: whether it is sold, never to whom. */
-function publicView(pet: Pet): Pet {
-  const copy = structuredClone(pet);
-  delete copy.soldTo;
-  return copy;
-}
-
 const sorters: Record<PetSort, (a: Pet, b: Pet) => number> = {
   id: (a, b) => a.id - b.id,
   '-id': (a, b) => b.id - a.id,
@@ -347,7 +340,7 @@ export class FakeApig {
       const others = this.pets
         .filter((p) => p.id !== petId)
         .slice(0, 999)
-        .map(publicView);
+        .map(toPublicPet);
       return { status: 200, data: [structuredClone(pet), ...others], headers: {} };
     }
     return this.refuse(404, 'Not found');
@@ -361,7 +354,7 @@ export class FakeApig {
       .filter((p) => query['status'] !== 'available' || !p.isSold)
       .filter((p) => query['status'] !== 'sold' || p.isSold)
       .sort(sorters[sort]);
-    return this.paged(`${invokeUrl}/pets`, matching.map(publicView), query);
+    return this.paged(`${invokeUrl}/pets`, matching.map(toPublicPet), query);
   }
 
   /** The sold pets with their buyers, newest id first. */

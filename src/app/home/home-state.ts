@@ -1,9 +1,9 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import type { Pet, PetListing } from '../../../api/pet';
+import { type Pet, type PetListing, toPublicPet } from '../../../api/pet';
 import { ApiError, PetsApi } from '../api/pets-api';
 import { describeError } from './describe-error';
 import { MyPurchases } from './my-purchases';
-import { petLabel, publicView } from './pet-format';
+import { petLabel } from './pet-format';
 import { PetPages, type PetView } from './pet-pages';
 
 /**
@@ -66,7 +66,7 @@ export class HomeState {
         // A 200 is the sale: should the answer's page not hold the pet, it is still sold.
         // The row keeps what the public list shows; whose it is lives in MyPurchases.
         const bought = answer.find((p) => p.id === pet.id) ?? pet;
-        this.pages.replace({ ...publicView(bought), isSold: true });
+        this.pages.replace({ ...toPublicPet(bought), isSold: true });
         this.purchases.add(pet.id);
         this.status.set(`You bought ${what}.`);
         return true;

@@ -7,10 +7,3 @@ export const formatPrice = (price: number): string => usd.format(price);
 /** How messages name a pet: "the dog for $249.99". */
 export const petLabel = (pet: Pick<Pet, 'type' | 'price'>): string =>
   `the ${pet.type} for ${formatPrice(pet.price)}`;
-
-/** A pet as the public list shows it: whether it is sold, never to whom. */
-export function publicView(pet: Pet): Pet {
-  const copy = { ...pet };
-  delete copy.soldTo;
-  return copy;
-}
