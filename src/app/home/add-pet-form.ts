@@ -9,7 +9,7 @@ import {
 } from '@angular/core';
 import { priceProblem as checkPrice, typeProblem as checkType, petRules } from '../../../api/pet';
 import { HomeState } from './home-state';
-import { formatPrice } from './pet-format';
+import { formatPrice } from '../pet-list/pet-format';
 
 const usdAmount = new RegExp(`^\\d+(\\.\\d{1,${petRules.priceDecimals}})?$`);
 

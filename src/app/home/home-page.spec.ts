@@ -4,9 +4,9 @@ import { listingTag } from '../../../api/pet';
 import { button, buttons, byRole, choose, field, submit, text, type } from '../../testing/dom';
 import { fakes, idToken, manyPets, settle, signIn } from '../../testing/fakes';
 import { ADD_ATTEMPTS } from './home-state';
+import { PAGE_SIZE } from '../pet-list/cursor-pages';
 import { HomePage } from './home-page';
 import { TYPE_FILTER_PAUSE_MS } from './pet-filters';
-import { PAGE_SIZE } from './pet-pages';
 
 describe('HomePage', () => {
   let f: ReturnType<typeof fakes>;

@@ -13,9 +13,9 @@ import { TopBar } from '../shell/top-bar';
 import { AddPetForm } from './add-pet-form';
 import { HomeState } from './home-state';
 import { MyPurchases } from './my-purchases';
-import { PageNav } from './page-nav';
+import { PageNav } from '../pet-list/page-nav';
 import { PetFilters } from './pet-filters';
-import { PetList } from './pet-list';
+import { PetList } from '../pet-list/pet-list';
 import { PetPages, type PetView, defaultView } from './pet-pages';
 
 /**

@@ -1,9 +1,9 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { type Pet, type PetListing, toPublicPet } from '../../../api/pet';
 import { ApiError, PetsApi } from '../api/pets-api';
-import { describeError } from './describe-error';
+import { describeError } from '../api/describe-error';
 import { MyPurchases } from './my-purchases';
-import { petLabel } from './pet-format';
+import { petLabel } from '../pet-list/pet-format';
 import { PetPages, type PetView } from './pet-pages';
 
 /**
@@ -11,8 +11,6 @@ import { PetPages, type PetView } from './pet-pages';
  * fails when other admins add this many pets within a few round trips.
  */
 export const ADD_ATTEMPTS = 5;
-
-export { describeError } from './describe-error';
 
 const isConflict = (error: unknown, ...statuses: number[]): error is ApiError =>
   error instanceof ApiError && statuses.includes(error.status);

@@ -1,7 +1,7 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { PetsApi } from '../api/pets-api';
 import { Auth } from '../auth/auth';
-import { describeError } from './describe-error';
+import { describeError } from '../api/describe-error';
 
 const none: ReadonlySet<number> = new Set();
 

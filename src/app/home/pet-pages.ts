@@ -1,9 +1,7 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import type { PetQuery, PetSort, PetStatus } from '../../../api/pet-query';
 import { type PetPage, PetsApi } from '../api/pets-api';
-import { CursorPages, PAGE_SIZE } from './cursor-pages';
-
-export { PAGE_SIZE } from './cursor-pages';
+import { CursorPages, PAGE_SIZE } from '../pet-list/cursor-pages';
 
 /** What the controls ask to see: an exact type ('' for every type), an order, sold or not. */
 export interface PetView {

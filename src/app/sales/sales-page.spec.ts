@@ -4,7 +4,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 import { button, byRole, text } from '../../testing/dom';
 import { fakes, idToken, manyPets, settle, signIn } from '../../testing/fakes';
 import { routes } from '../app.routes';
-import { PAGE_SIZE } from '../home/cursor-pages';
+import { PAGE_SIZE } from '../pet-list/cursor-pages';
 import { SalesPage } from './sales-page';
 
 describe('SalesPage', () => {

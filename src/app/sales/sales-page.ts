@@ -7,9 +7,9 @@ import {
   viewChild,
 } from '@angular/core';
 import { Auth } from '../auth/auth';
-import { describeError } from '../home/describe-error';
-import { PageNav } from '../home/page-nav';
-import { PetList } from '../home/pet-list';
+import { describeError } from '../api/describe-error';
+import { PageNav } from '../pet-list/page-nav';
+import { PetList } from '../pet-list/pet-list';
 import { focusOnArrival } from '../shell/arrival';
 import { TopBar } from '../shell/top-bar';
 import { SalesPages } from './sales-pages';

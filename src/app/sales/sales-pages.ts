@@ -1,6 +1,6 @@
 import { Injectable, inject } from '@angular/core';
 import { type PetPage, PetsApi } from '../api/pets-api';
-import { CursorPages, PAGE_SIZE } from '../home/cursor-pages';
+import { CursorPages, PAGE_SIZE } from '../pet-list/cursor-pages';
 
 /** The sold pets and their buyers (`GET /pets/sales`, admin), one page at a time. */
 @Injectable()

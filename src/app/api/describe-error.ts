@@ -1,4 +1,4 @@
-import { ApiError } from '../api/pets-api';
+import { ApiError } from './pets-api';
 import { CredentialsError, RoleRefusedError } from '../credentials/credentials';
 
 /** Turns any failure into one sentence for the user. */

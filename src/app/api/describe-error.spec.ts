@@ -1,6 +1,6 @@
-import { ApiError } from '../api/pets-api';
+import { ApiError } from './pets-api';
 import { CredentialsError } from '../credentials/credentials';
-import { describeError } from './home-state';
+import { describeError } from './describe-error';
 
 describe('describeError', () => {
   it('explains each gateway refusal in plain words', () => {
