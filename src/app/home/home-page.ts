@@ -8,14 +8,13 @@ import {
 } from '@angular/core';
 import type { Pet } from '../../../api/pet';
 import { Auth } from '../auth/auth';
+import { PagedPetList, type RunLoad } from '../pet-list/paged-pet-list';
 import { focusOnArrival } from '../shell/arrival';
 import { TopBar } from '../shell/top-bar';
 import { AddPetForm } from './add-pet-form';
 import { HomeState } from './home-state';
 import { MyPurchases } from './my-purchases';
-import { PageNav } from '../pet-list/page-nav';
 import { PetFilters } from './pet-filters';
-import { PetList } from '../pet-list/pet-list';
 import { PetPages, type PetView, defaultView } from './pet-pages';
 
 /**
@@ -26,7 +25,7 @@ import { PetPages, type PetView, defaultView } from './pet-pages';
  */
 @Component({
   selector: 'app-home-page',
-  imports: [AddPetForm, PageNav, PetFilters, PetList, TopBar],
+  imports: [AddPetForm, PagedPetList, PetFilters, TopBar],
   providers: [HomeState, PetPages],
   templateUrl: './home-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -61,9 +60,16 @@ export class HomePage {
     }
   });
 
+  protected readonly empty = computed(() =>
+    this.pages.filtered()
+      ? 'No pets match these filters.'
+      : 'No pets match: the store has no pets yet.',
+  );
+  /** Page turns are the home's actions too: their failure is its alert. */
+  protected readonly run: RunLoad = (load) => this.state.load(load);
+
   private readonly mainHeading = viewChild<ElementRef<HTMLElement>>('mainHeading');
-  private readonly listHeading = viewChild<ElementRef<HTMLElement>>('listHeading');
-  private readonly list = viewChild(PetList);
+  private readonly list = viewChild(PagedPetList);
 
   constructor() {
     focusOnArrival(() => this.mainHeading()?.nativeElement);
@@ -76,21 +82,15 @@ export class HomePage {
     void this.state.show(view);
   }
 
-  /** After a page turn the old rows are gone: the list's heading (which says the page) takes focus. */
-  protected async turn(direction: 'next' | 'previous'): Promise<void> {
-    const moved = await (direction === 'next' ? this.state.nextPage() : this.state.previousPage());
-    if (moved) this.focusList();
-  }
-
   protected async buy(pet: Pet): Promise<void> {
     await this.state.buy(pet);
     // Buy is replaced by "Sold": focus the row, which now says so, not the page's top.
-    setTimeout(() => this.list()?.focusPet(pet.id) || this.focusList());
+    this.list()?.focusPet(pet.id);
   }
 
   protected async remove(pet: Pet): Promise<void> {
     await this.state.remove(pet);
-    setTimeout(() => this.list()?.focusPet(pet.id) || this.focusList());
+    this.list()?.focusPet(pet.id);
   }
 
   /** Loads the pets again, and a buyer's purchases if they failed too (a no-op otherwise). */
@@ -101,9 +101,5 @@ export class HomePage {
 
   protected retryPurchases(): void {
     void this.purchases.load();
-  }
-
-  private focusList(): void {
-    setTimeout(() => this.listHeading()?.nativeElement.focus());
   }
 }

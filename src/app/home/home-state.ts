@@ -36,19 +36,16 @@ export class HomeState {
 
   /** Shows the first page of a view (the controls changed); true once it is shown. */
   show(view: PetView): Promise<boolean> {
-    return this.run(() => this.pages.show(view), false);
-  }
-
-  nextPage(): Promise<boolean> {
-    return this.run(() => this.pages.next(), false);
-  }
-
-  previousPage(): Promise<boolean> {
-    return this.run(() => this.pages.previous(), false);
+    return this.load(() => this.pages.show(view));
   }
 
   reload(): Promise<boolean> {
-    return this.run(() => this.pages.reload(), false);
+    return this.load(() => this.pages.reload());
+  }
+
+  /** Runs a load of the pages (a page turn, say) as an action: false when it failed. */
+  load(task: () => Promise<boolean>): Promise<boolean> {
+    return this.run(task, false);
   }
 
   /**

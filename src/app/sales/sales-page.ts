@@ -6,10 +6,9 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { Auth } from '../auth/auth';
 import { describeError } from '../api/describe-error';
-import { PageNav } from '../pet-list/page-nav';
-import { PetList } from '../pet-list/pet-list';
+import { Auth } from '../auth/auth';
+import { PagedPetList, type RunLoad } from '../pet-list/paged-pet-list';
 import { focusOnArrival } from '../shell/arrival';
 import { TopBar } from '../shell/top-bar';
 import { SalesPages } from './sales-pages';
@@ -22,7 +21,7 @@ import { SalesPages } from './sales-pages';
  */
 @Component({
   selector: 'app-sales-page',
-  imports: [PageNav, PetList, TopBar],
+  imports: [PagedPetList, TopBar],
   providers: [SalesPages],
   template: `
     <app-top-bar current="sales" />
@@ -42,29 +41,17 @@ import { SalesPages } from './sales-pages';
         }
       </div>
 
-      <section class="catalogue" aria-labelledby="sales-heading" [attr.aria-busy]="sales.loading()">
-        <h2 #listHeading id="sales-heading" tabindex="-1">
-          Sold pets<span class="visually-hidden">, page {{ sales.pageNumber() }}</span>
-        </h2>
-        @if (sales.pets().length) {
-          <!-- A bound role: a plain role="admin" attribute would also be an (invalid) ARIA role. -->
-          <app-pet-list [pets]="sales.pets()" [role]="'admin'" />
-        } @else if (sales.failed()) {
-          <p class="empty-list">
-            The sales could not be loaded.
-            <button type="button" class="secondary" (click)="retry()">Try again</button>
-          </p>
-        } @else if (sales.loaded()) {
-          <p class="empty-list">No pet has been sold yet.</p>
-        }
-        <app-page-nav
-          [pageNumber]="sales.pageNumber()"
-          [hasPrevious]="sales.hasPrevious()"
-          [hasNext]="sales.hasNext()"
-          (previous)="turn('previous')"
-          (next)="turn('next')"
-        />
-      </section>
+      <!-- A bound role: a plain role="admin" attribute would also be an (invalid) ARIA role. -->
+      <app-paged-pet-list
+        headingId="sales-heading"
+        heading="Sold pets"
+        [pages]="sales"
+        [run]="run"
+        failure="The sales could not be loaded."
+        empty="No pet has been sold yet."
+        [role]="'admin'"
+        (retry)="retry()"
+      />
     </main>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -75,7 +62,17 @@ export class SalesPage {
   private readonly auth = inject(Auth);
 
   private readonly heading = viewChild<ElementRef<HTMLElement>>('heading');
-  private readonly listHeading = viewChild<ElementRef<HTMLElement>>('listHeading');
+
+  /** Loads sales pages; a failure is the page's alert. */
+  protected readonly run: RunLoad = async (load) => {
+    this.error.set(null);
+    try {
+      return await load();
+    } catch (error) {
+      this.error.set(`The sales could not be loaded. ${describeError(error)}`);
+      return false;
+    }
+  };
 
   constructor() {
     focusOnArrival(() => this.heading()?.nativeElement);
@@ -89,23 +86,5 @@ export class SalesPage {
       return;
     }
     void this.run(() => this.sales.first());
-  }
-
-  /** After a page turn the old rows are gone: the list's heading (which says the page) takes focus. */
-  protected async turn(direction: 'next' | 'previous'): Promise<void> {
-    const moved = await this.run(() =>
-      direction === 'next' ? this.sales.next() : this.sales.previous(),
-    );
-    if (moved) setTimeout(() => this.listHeading()?.nativeElement.focus());
-  }
-
-  private async run(task: () => Promise<boolean>): Promise<boolean> {
-    this.error.set(null);
-    try {
-      return await task();
-    } catch (error) {
-      this.error.set(`The sales could not be loaded. ${describeError(error)}`);
-      return false;
-    }
   }
 }
