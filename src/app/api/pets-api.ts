@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
+import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
 import { type Pet, type PetListing, listingTag } from '../../../api/pet';
@@ -137,7 +138,7 @@ export class PetsApi {
   /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */
   async put(listing: PetListing, condition: PutCondition = {}): Promise<PutResult> {
     const headers: Record<string, string> = condition.createOnly ? { 'If-None-Match': '*' } : {};
-    const response = await this.signed((client) =>
+    const response = await this.signed(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(listing.id) },
         '/pets/{id}',
@@ -159,7 +160,7 @@ export class PetsApi {
    * 404 when it is gone, 409 when it was sold or changed meanwhile.
    */
   async remove(pet: PetListing): Promise<void> {
-    await this.signed((client) =>
+    await this.signed(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(pet.id) },
         '/pets/{id}',
@@ -172,12 +173,13 @@ export class PetsApi {
 
   /**
    * Buys a pet (buyer); the server takes the buyer's email from the ID token. The
-   * answer is a page of pets that includes the bought one.
+   * answer is a page of pets that includes the bought one. The session is read once:
+   * the token sent and the credentials that sign are the same buyer's.
    */
   async purchase(petId: number): Promise<Pet[]> {
-    const authToken = await this.auth.freshIdToken();
-    if (!authToken) throw new ApiError(401, 'Your session has expired.');
-    const response = await this.signed((client) =>
+    const session = await this.buyerSession();
+    const authToken = session.idToken;
+    const response = await this.signed(session, (client) =>
       client.invokeApi({}, '/pets/purchase', 'POST', {}, { petId, authToken }),
     );
     if (!isPetArray(response.data)) throw notUnderstood(response.status);
@@ -190,7 +192,7 @@ export class PetsApi {
    */
   async sales(query: Pick<PetQuery, 'limit' | 'cursor'>): Promise<PetPage> {
     const queryParams = petQueryParams({ limit: query.limit, cursor: query.cursor });
-    const response = await this.signed((client) =>
+    const response = await this.signed(this.auth.session(), (client) =>
       client.invokeApi({}, '/pets/sales', 'GET', { queryParams }, ''),
     );
     if (!isPetArray(response.data)) throw notUnderstood(response.status);
@@ -208,13 +210,13 @@ export class PetsApi {
    * page, which gets the same body (at most `MINE_PAGES` pages are read).
    */
   async mine(): Promise<Pet[]> {
-    const authToken = await this.auth.freshIdToken();
-    if (!authToken) throw new ApiError(401, 'Your session has expired.');
+    const session = await this.buyerSession();
+    const authToken = session.idToken;
     const pets: Pet[] = [];
     let cursor: string | undefined;
     for (let n = 0; n < MINE_PAGES; n++) {
       const queryParams = petQueryParams({ cursor });
-      const response = await this.signed((client) =>
+      const response = await this.signed(session, (client) =>
         client.invokeApi({}, '/pets/mine', 'POST', { queryParams }, { authToken }),
       );
       if (!isPetArray(response.data)) throw notUnderstood(response.status);
@@ -239,9 +241,20 @@ export class PetsApi {
     });
   }
 
-  private async signed(call: (client: ApigClient) => Promise<ApigResponse>): Promise<ApigResponse> {
+  /** The session whose ID token stands for the buyer in a call: fresh enough for the Lambdas. */
+  private async buyerSession(): Promise<Session> {
+    const session = await this.auth.freshSession();
+    if (!session) throw new ApiError(401, 'Your session has expired.');
+    return session;
+  }
+
+  /** A call signed with the credentials of `session`'s role. */
+  private async signed(
+    session: Session | null,
+    call: (client: ApigClient) => Promise<ApigResponse>,
+  ): Promise<ApigResponse> {
     const attempt = async (renew: boolean) => {
-      const c = renew ? await this.credentials.renew() : await this.credentials.get();
+      const c = renew ? await this.credentials.renew(session) : await this.credentials.get(session);
       const client = await this.client({
         accessKey: c.accessKeyId,
         secretKey: c.secretAccessKey,

@@ -2,7 +2,8 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { fakes, idToken, jwt, settle, signIn } from '../../testing/fakes';
 import { Auth, FRESH_TOKEN_MAX_AGE_MS, RENEW_MARGIN_MS } from './auth';
-import { STORAGE_KEYS } from './session';
+import { CREDENTIALS_KEY } from '../credentials/credentials-store';
+import { SESSION_KEY } from './session';
 
 describe('Auth', () => {
   let f: ReturnType<typeof fakes>;
@@ -44,7 +45,7 @@ describe('Auth', () => {
     const session = await auth.handleCallback('#id_token=...');
     expect(session.role).toBe('admin');
     expect(auth.userName()).toBe('admin@example.com');
-    expect(JSON.parse(f.storage.getItem(STORAGE_KEYS.session)!).idToken).toBe(token);
+    expect(JSON.parse(f.storage.getItem(SESSION_KEY)!).idToken).toBe(token);
   });
 
   it('refuses a callback without an ID token', async () => {
@@ -86,7 +87,7 @@ describe('Auth', () => {
       const token = issuedAgo(60);
       signIn(f.storage, token);
       const auth = setup();
-      expect(await auth.freshIdToken()).toBe(token);
+      expect((await auth.freshSession())?.idToken).toBe(token);
       expect(f.webAuth.checkSessionOptions.length).toBe(0);
     });
 
@@ -95,16 +96,16 @@ describe('Auth', () => {
       const auth = setup();
       const renewed = issuedAgo(0);
       f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
-      expect(await auth.freshIdToken()).toBe(renewed);
+      expect((await auth.freshSession())?.idToken).toBe(renewed);
       expect(f.webAuth.checkSessionOptions.length).toBe(1);
       expect(f.webAuth.checkSessionOptions[0]).toEqual(
         jasmine.objectContaining({ responseMode: 'web_message' }),
       );
-      const stored = JSON.parse(f.storage.getItem(STORAGE_KEYS.session)!);
+      const stored = JSON.parse(f.storage.getItem(SESSION_KEY)!);
       expect(stored.idToken).toBe(renewed);
       expect(stored.receivedAt).toEqual(jasmine.any(Number));
       // Fresh now: no second renewal.
-      expect(await auth.freshIdToken()).toBe(renewed);
+      expect((await auth.freshSession())?.idToken).toBe(renewed);
       expect(f.webAuth.checkSessionOptions.length).toBe(1);
     });
 
@@ -113,8 +114,8 @@ describe('Auth', () => {
       const auth = setup();
       const renewed = issuedAgo(0);
       f.webAuth.sessionResult = { error: null, result: { idToken: renewed } };
-      const both = await Promise.all([auth.freshIdToken(), auth.freshIdToken()]);
-      expect(both).toEqual([renewed, renewed]);
+      const both = await Promise.all([auth.freshSession(), auth.freshSession()]);
+      expect(both.map((session) => session?.idToken)).toEqual([renewed, renewed]);
       expect(f.webAuth.checkSessionOptions.length).toBe(1);
     });
 
@@ -124,7 +125,7 @@ describe('Auth', () => {
       const token = issuedAgo(2 * 3600);
       f.webAuth.hashResult = { error: null, result: { idToken: token } };
       await auth.handleCallback('#id_token=...');
-      expect(await auth.freshIdToken()).toBe(token);
+      expect((await auth.freshSession())?.idToken).toBe(token);
       expect(f.webAuth.checkSessionOptions.length).toBe(0);
     });
 
@@ -133,7 +134,7 @@ describe('Auth', () => {
       const auth = setup();
       spyOn(TestBed.inject(Router), 'navigateByUrl').and.resolveTo(true);
       f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
-      expect(await auth.freshIdToken()).toBeNull();
+      expect(await auth.freshSession()).toBeNull();
       expect(auth.notice()).toContain('session has expired');
     });
   });
@@ -143,7 +144,7 @@ describe('Auth', () => {
     const auth = setup();
     const router = TestBed.inject(Router);
     spyOn(router, 'navigateByUrl').and.resolveTo(true);
-    f.storage.setItem(STORAGE_KEYS.credentials, '{}');
+    f.storage.setItem(CREDENTIALS_KEY, '{}');
     f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
     await auth.renew();
     expect(auth.signedIn()).toBeFalse();
@@ -161,9 +162,18 @@ describe('Auth', () => {
     expect(auth.signedIn()).toBeFalse();
   });
 
+  it('clears tokens and credentials', async () => {
+    const storage = f.storage;
+    signIn(storage, idToken());
+    storage.setItem(CREDENTIALS_KEY, 'b');
+    storage.setItem('other', 'c');
+    await setup().logout();
+    expect(storage.length).toBe(1);
+  });
+
   it('logs out: clears tokens and credentials, then ends the Auth0 session', async () => {
     signIn(f.storage, idToken());
-    f.storage.setItem(STORAGE_KEYS.credentials, '{"accessKeyId":"x"}');
+    f.storage.setItem(CREDENTIALS_KEY, '{"accessKeyId":"x"}');
     const auth = setup();
     await auth.logout();
     expect(f.storage.length).toBe(0);

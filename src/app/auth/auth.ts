@@ -1,10 +1,11 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { idTokenMaxAgeSeconds } from '../../../api/id-token';
+import { CredentialsStore } from '../credentials/credentials-store';
 import { Auth0Client } from './auth0-client';
 import {
   type Session,
-  clearStorage,
+  clearSession,
   displayName,
   readSession,
   sessionFromTokens,
@@ -24,12 +25,14 @@ export const FRESH_TOKEN_MAX_AGE_MS = idTokenMaxAgeSeconds * 1000 - 5 * 60_000;
 
 /**
  * The signed-in user: the one place that owns the session, restores it on reload,
- * renews it silently before the ID token expires and ends it.
+ * renews it silently before the ID token expires and ends it (and asks the role
+ * credentials, which belong to it, to go too).
  */
 @Injectable({ providedIn: 'root' })
 export class Auth {
   private readonly auth0 = inject(Auth0Client);
   private readonly storage = inject(SESSION_STORAGE);
+  private readonly credentials = inject(CredentialsStore);
   private readonly router = inject(Router);
   private renewTimer?: ReturnType<typeof setTimeout>;
   private renewing?: Promise<void>;
@@ -72,14 +75,16 @@ export class Auth {
   }
 
   /**
-   * The ID token for a call where it stands for the buyer (a purchase, their own
-   * purchases): renewed silently first when the Lambdas would find it too old.
-   * Null when there is no session, or renewal failed (the user is then sent to log in).
+   * The session for a call where its ID token stands for the buyer (a purchase, their
+   * own purchases): renewed silently first when the Lambdas would find the token too
+   * old. Null when there is no session, or renewal failed (the user is then sent to
+   * log in). The caller reads it once and uses it for the whole call.
    */
-  async freshIdToken(): Promise<string | null> {
+  async freshSession(): Promise<Session | null> {
+    const stale = this.state();
+    if (stale && Date.now() - stale.receivedAt > FRESH_TOKEN_MAX_AGE_MS) await this.renew();
     const session = this.state();
-    if (session && Date.now() - session.receivedAt > FRESH_TOKEN_MAX_AGE_MS) await this.renew();
-    return this.idToken();
+    return session && session.expiresAt > Date.now() ? session : null;
   }
 
   /**
@@ -120,7 +125,8 @@ export class Auth {
 
   private end(): void {
     clearTimeout(this.renewTimer);
-    clearStorage(this.storage);
+    clearSession(this.storage);
+    this.credentials.clear();
     this.state.set(null);
   }
 

@@ -1,13 +1,6 @@
 import { roleOf } from '../../../api/roles';
 import { MemoryStorage, idToken, jwt } from '../../testing/fakes';
-import {
-  STORAGE_KEYS,
-  clearStorage,
-  displayName,
-  readSession,
-  sessionFromTokens,
-  writeSession,
-} from './session';
+import { SESSION_KEY, displayName, readSession, sessionFromTokens, writeSession } from './session';
 
 describe('session', () => {
   it('derives the role from the connection in sub', () => {
@@ -41,7 +34,7 @@ describe('session', () => {
   it('stores only the tokens and when they came, and restores the session while valid', () => {
     const storage = new MemoryStorage();
     writeSession(storage, sessionFromTokens(idToken(), 'at', 1234)!);
-    expect(JSON.parse(storage.getItem(STORAGE_KEYS.session)!)).toEqual({
+    expect(JSON.parse(storage.getItem(SESSION_KEY)!)).toEqual({
       idToken: jasmine.any(String),
       accessToken: 'at',
       receivedAt: 1234,
@@ -49,13 +42,13 @@ describe('session', () => {
     expect(readSession(storage)?.profile.email).toBe('admin@example.com');
     expect(readSession(storage)?.receivedAt).toBe(1234);
     expect(readSession(storage, Date.now() + 2 * 3600_000)).toBeNull();
-    expect(storage.getItem(STORAGE_KEYS.session)).toBeNull();
+    expect(storage.getItem(SESSION_KEY)).toBeNull();
   });
 
   it('counts an entry stored without receivedAt from its iat', () => {
     const storage = new MemoryStorage();
     const token = idToken();
-    storage.setItem(STORAGE_KEYS.session, JSON.stringify({ idToken: token }));
+    storage.setItem(SESSION_KEY, JSON.stringify({ idToken: token }));
     const iat = (
       JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
         iat: number;
@@ -67,19 +60,10 @@ describe('session', () => {
   it('drops damaged entries', () => {
     const storage = new MemoryStorage();
     expect(readSession(storage)).toBeNull();
-    storage.setItem(STORAGE_KEYS.session, '{');
+    storage.setItem(SESSION_KEY, '{');
     expect(readSession(storage)).toBeNull();
-    storage.setItem(STORAGE_KEYS.session, '{"idToken":1}');
+    storage.setItem(SESSION_KEY, '{"idToken":1}');
     expect(readSession(storage)).toBeNull();
     expect(storage.length).toBe(0);
-  });
-
-  it('clears tokens and credentials', () => {
-    const storage = new MemoryStorage();
-    storage.setItem(STORAGE_KEYS.session, 'a');
-    storage.setItem(STORAGE_KEYS.credentials, 'b');
-    storage.setItem('other', 'c');
-    clearStorage(storage);
-    expect(storage.length).toBe(1);
   });
 });

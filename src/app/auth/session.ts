@@ -24,18 +24,8 @@ export interface Session {
   role: Role;
 }
 
-/**
- * Storage: sessionStorage, not localStorage and not memory only. It survives a
- * reload (the session is restored while the token is valid), it is scoped to
- * this tab (a second tab signs in on its own, nothing lingers for the next
- * person once the tab is closed), and it is cleared at logout. Like any Web
- * Storage it is readable by script on this origin, so the app ships no
- * third-party script and keeps tokens short-lived.
- */
-export const STORAGE_KEYS = {
-  session: 'secure-pets.session',
-  credentials: 'secure-pets.credentials',
-} as const;
+/** The session's entry in SESSION_STORAGE (the role credentials keep theirs beside it). */
+export const SESSION_KEY = 'secure-pets.session';
 
 interface IdTokenClaims {
   sub?: string;
@@ -76,7 +66,7 @@ export function sessionFromTokens(
 }
 
 export function readSession(storage: Storage, now = Date.now()): Session | null {
-  const raw = storage.getItem(STORAGE_KEYS.session);
+  const raw = storage.getItem(SESSION_KEY);
   if (!raw) return null;
   try {
     const stored = JSON.parse(raw) as {
@@ -96,14 +86,14 @@ export function readSession(storage: Storage, now = Date.now()): Session | null 
   } catch {
     // fall through: a damaged or expired entry is dropped
   }
-  storage.removeItem(STORAGE_KEYS.session);
+  storage.removeItem(SESSION_KEY);
   return null;
 }
 
 /** Only the tokens and when they came are stored; profile and role are derived again on restore. */
 export function writeSession(storage: Storage, session: Session): void {
   storage.setItem(
-    STORAGE_KEYS.session,
+    SESSION_KEY,
     JSON.stringify({
       idToken: session.idToken,
       accessToken: session.accessToken,
@@ -112,8 +102,8 @@ export function writeSession(storage: Storage, session: Session): void {
   );
 }
 
-export function clearStorage(storage: Storage): void {
-  for (const key of Object.values(STORAGE_KEYS)) storage.removeItem(key);
+export function clearSession(storage: Storage): void {
+  storage.removeItem(SESSION_KEY);
 }
 
 /** The name the UI greets the user with. */

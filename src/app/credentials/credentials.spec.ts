@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { fakes, idToken, signIn, testConfig } from '../../testing/fakes';
-import { STORAGE_KEYS } from '../auth/session';
+import { Auth } from '../auth/auth';
+import { CREDENTIALS_KEY, CredentialsStore } from './credentials-store';
 import { STS_SDK } from './sts';
 import {
   CREDENTIALS_MARGIN_MS,
@@ -12,6 +13,8 @@ import {
 
 describe('Credentials', () => {
   let f: ReturnType<typeof fakes>;
+  /** The session a caller passes: the signed-in one, read from Auth. */
+  const session = () => TestBed.inject(Auth).session();
   const setup = (token: string | null = idToken('auth0|admin-1')) => {
     if (token) signIn(f.storage, token);
     TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
@@ -24,7 +27,7 @@ describe('Credentials', () => {
     it("assumes the admin's role with the ID token at the configured STS", async () => {
       const token = idToken('auth0|admin-1');
       const credentials = setup(token);
-      const c = await credentials.get();
+      const c = await credentials.get(session());
       expect(c).toEqual(
         jasmine.objectContaining({
           accessKeyId: 'ASIA1',
@@ -48,51 +51,51 @@ describe('Credentials', () => {
 
     it('asks STS for the configured credential lifetime', async () => {
       f = fakes(testConfig({ durationSeconds: 900 }));
-      await setup().get();
+      await setup().get(session());
       expect(f.sts.calls[0].input.DurationSeconds).toBe(900);
     });
 
     it("asks for the buyer's role for a social user", async () => {
       const credentials = setup(idToken('amazon|b', 'b@example.com'));
-      await credentials.get();
+      await credentials.get(session());
       expect(f.sts.calls[0].input.RoleArn).toBe('arn:aws:iam::000000000000:role/pets-buyer');
     });
 
     it('uses the real regional STS when no endpoint is configured', async () => {
       f = fakes(testConfig({ stsEndpoint: undefined }));
-      await setup().get();
+      await setup().get(session());
       expect(f.sts.calls[0].config).toEqual({ region: 'us-east-1' });
     });
 
     it('reuses stored credentials until 5 minutes before they expire', async () => {
       const credentials = setup();
-      const first = await credentials.get();
-      expect(await credentials.get()).toEqual(first);
-      expect(JSON.parse(f.storage.getItem(STORAGE_KEYS.credentials)!).accessKeyId).toBe('ASIA1');
+      const first = await credentials.get(session());
+      expect(await credentials.get(session())).toEqual(first);
+      expect(JSON.parse(f.storage.getItem(CREDENTIALS_KEY)!).accessKeyId).toBe('ASIA1');
       const stored = { ...first, expiration: Date.now() + CREDENTIALS_MARGIN_MS - 1000 };
-      f.storage.setItem(STORAGE_KEYS.credentials, JSON.stringify(stored));
-      expect((await credentials.get()).accessKeyId).toBe('ASIA2');
+      f.storage.setItem(CREDENTIALS_KEY, JSON.stringify(stored));
+      expect((await credentials.get(session())).accessKeyId).toBe('ASIA2');
     });
 
     it("never reuses another user's credentials", async () => {
       const credentials = setup();
-      const first = await credentials.get();
-      f.storage.setItem(
-        STORAGE_KEYS.credentials,
-        JSON.stringify({ ...first, owner: 'amazon|x buyer' }),
-      );
-      expect((await credentials.get()).accessKeyId).toBe('ASIA2');
-      f.storage.setItem(STORAGE_KEYS.credentials, '{');
-      expect((await credentials.get()).accessKeyId).toBe('ASIA3');
+      const first = await credentials.get(session());
+      f.storage.setItem(CREDENTIALS_KEY, JSON.stringify({ ...first, owner: 'amazon|x buyer' }));
+      expect((await credentials.get(session())).accessKeyId).toBe('ASIA2');
+      f.storage.setItem(CREDENTIALS_KEY, '{');
+      expect((await credentials.get(session())).accessKeyId).toBe('ASIA3');
     });
 
     it('shares one request between concurrent renewals', async () => {
       const credentials = setup();
-      const [a, b] = await Promise.all([credentials.renew(), credentials.renew()]);
+      const [a, b] = await Promise.all([
+        credentials.renew(session()),
+        credentials.renew(session()),
+      ]);
       expect(a).toBe(b);
       expect(f.sts.calls.length).toBe(1);
-      credentials.clear();
-      expect(f.storage.getItem(STORAGE_KEYS.credentials)).toBeNull();
+      TestBed.inject(CredentialsStore).clear();
+      expect(f.storage.getItem(CREDENTIALS_KEY)).toBeNull();
     });
 
     it('says clearly when STS refuses the role', async () => {
@@ -102,7 +105,7 @@ describe('Credentials', () => {
           name: 'AccessDenied',
         },
       );
-      await expectAsync(setup().get()).toBeRejectedWithError(
+      await expectAsync(setup().get(session())).toBeRejectedWithError(
         RoleRefusedError,
         /AWS refused the admin role for your account: it is not one of the admins the store owner named/,
       );
@@ -110,9 +113,12 @@ describe('Credentials', () => {
 
     it('reports other STS failures', async () => {
       f.sts.error = new Error('socket hang up');
-      await expectAsync(setup().get()).toBeRejectedWithError(CredentialsError, /socket hang up/);
+      await expectAsync(setup().get(session())).toBeRejectedWithError(
+        CredentialsError,
+        /socket hang up/,
+      );
       f.sts.error = {};
-      await expectAsync(TestBed.inject(Credentials).get()).toBeRejectedWithError(
+      await expectAsync(TestBed.inject(Credentials).get(session())).toBeRejectedWithError(
         CredentialsError,
         'AWS credentials could not be obtained.',
       );
@@ -121,14 +127,14 @@ describe('Credentials', () => {
     it('rejects an answer without credentials', async () => {
       const credentials = setup();
       f.sts.sdk.STSClient.prototype.send = async () => ({});
-      await expectAsync(credentials.get()).toBeRejectedWithError(
+      await expectAsync(credentials.get(session())).toBeRejectedWithError(
         CredentialsError,
         /without credentials/,
       );
     });
 
     it('needs a session', async () => {
-      await expectAsync(setup(null).get()).toBeRejectedWithError(
+      await expectAsync(setup(null).get(session())).toBeRejectedWithError(
         CredentialsError,
         'You are not signed in.',
       );
@@ -143,7 +149,7 @@ describe('Credentials', () => {
           { provide: STS_SDK, useValue: () => Promise.reject(new Error('chunk')) },
         ],
       });
-      await expectAsync(TestBed.inject(Credentials).get()).toBeRejectedWithError(
+      await expectAsync(TestBed.inject(Credentials).get(session())).toBeRejectedWithError(
         CredentialsError,
         /could not be loaded/,
       );
@@ -168,7 +174,7 @@ describe('Credentials', () => {
         },
       };
       const token = idToken('amazon|b', 'b@example.com');
-      const c = await setup(token).get();
+      const c = await setup(token).get(session());
       expect(c.accessKeyId).toBe('AK');
       expect(c.expiration).toBe(Date.parse(expiration));
       expect(f.webAuth.delegations[0]).toEqual(
@@ -188,7 +194,7 @@ describe('Credentials', () => {
         error: { code: 'unauthorized', description: 'nope', statusCode: 401 },
         result: null,
       };
-      await expectAsync(setup().get()).toBeRejectedWithError(RoleRefusedError);
+      await expectAsync(setup().get(session())).toBeRejectedWithError(RoleRefusedError);
     });
 
     it('reports other delegation failures and empty answers', async () => {
@@ -197,9 +203,12 @@ describe('Credentials', () => {
         result: null,
       };
       const credentials = setup();
-      await expectAsync(credentials.get()).toBeRejectedWithError(CredentialsError, /server_error/);
+      await expectAsync(credentials.get(session())).toBeRejectedWithError(
+        CredentialsError,
+        /server_error/,
+      );
       f.webAuth.delegationResult = { error: null, result: { id_token: 'x' } };
-      await expectAsync(credentials.get()).toBeRejectedWithError(
+      await expectAsync(credentials.get(session())).toBeRejectedWithError(
         CredentialsError,
         /without AWS credentials/,
       );

@@ -1,21 +1,10 @@
 import { Injectable, inject } from '@angular/core';
-import { Auth } from '../auth/auth';
 import { Auth0Client, Auth0Error } from '../auth/auth0-client';
-import { STORAGE_KEYS } from '../auth/session';
-import { SESSION_STORAGE } from '../auth/storage';
+import type { Session } from '../auth/session';
 import { sessionDuration, sessionNameFor } from '../../../api/credentials';
 import { APP_CONFIG } from '../config/app-config';
+import { type AwsCredentials, CredentialsStore } from './credentials-store';
 import { STS_SDK } from './sts';
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  /** ms since the epoch */
-  expiration: number;
-  /** Whose they are: stored credentials of another user or role are never reused. */
-  owner: string;
-}
 
 /** Renew credentials this long before their Expiration. */
 export const CREDENTIALS_MARGIN_MS = 5 * 60_000;
@@ -29,69 +18,56 @@ export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
 }
 
+/** Credentials as STS or Auth0 issue them, before they are marked as the session's. */
+type Issued = Omit<AwsCredentials, 'owner'>;
+
 interface StsLikeError {
   name?: string;
   Code?: string;
   message?: string;
 }
 
+/** Whose credentials a session may use: its user in its role. */
+const ownerOf = (session: Session): string => `${session.profile.sub} ${session.role}`;
+
 /**
- * Short-lived AWS credentials for the signed-in user's role, in the mode config.json
- * names: STS AssumeRoleWithWebIdentity with the ID token, or legacy Auth0 delegation.
- * Kept in sessionStorage with their Expiration and renewed before it.
+ * Short-lived AWS credentials for a session's role, in the mode config.json names:
+ * STS AssumeRoleWithWebIdentity with the ID token, or legacy Auth0 delegation. Kept
+ * (CredentialsStore) with their Expiration and renewed before it. The caller passes
+ * the session it acts for, read once for its whole call.
  */
 @Injectable({ providedIn: 'root' })
 export class Credentials {
   private readonly config = inject(APP_CONFIG);
-  private readonly auth = inject(Auth);
   private readonly auth0 = inject(Auth0Client);
   private readonly loadSts = inject(STS_SDK);
-  private readonly storage = inject(SESSION_STORAGE);
+  private readonly store = inject(CredentialsStore);
   private pending?: Promise<AwsCredentials>;
 
   /** Valid credentials: the stored ones while they have 5 minutes left, else new ones. */
-  async get(): Promise<AwsCredentials> {
-    const stored = this.read();
+  async get(session: Session | null): Promise<AwsCredentials> {
+    const stored = session && this.store.read(ownerOf(session));
     if (stored && stored.expiration - CREDENTIALS_MARGIN_MS > Date.now()) return stored;
-    return this.renew();
+    return this.renew(session);
   }
 
   /** New credentials now (also after the gateway called ours unknown or expired). */
-  renew(): Promise<AwsCredentials> {
-    this.pending ??= this.fetch().finally(() => (this.pending = undefined));
+  renew(session: Session | null): Promise<AwsCredentials> {
+    this.pending ??= this.fetch(session).finally(() => (this.pending = undefined));
     return this.pending;
   }
 
-  clear(): void {
-    this.storage.removeItem(STORAGE_KEYS.credentials);
-  }
-
-  private owner(): string {
-    const session = this.auth.session();
-    return session ? `${session.profile.sub} ${session.role}` : '';
-  }
-
-  private read(): AwsCredentials | null {
-    try {
-      const stored = JSON.parse(
-        this.storage.getItem(STORAGE_KEYS.credentials) ?? 'null',
-      ) as AwsCredentials | null;
-      return stored && stored.owner === this.owner() ? stored : null;
-    } catch {
-      return null;
+  private async fetch(session: Session | null): Promise<AwsCredentials> {
+    if (!session || session.expiresAt <= Date.now()) {
+      throw new CredentialsError('You are not signed in.');
     }
-  }
-
-  private async fetch(): Promise<AwsCredentials> {
-    const session = this.auth.session();
-    const idToken = this.auth.idToken();
-    if (!session || !idToken) throw new CredentialsError('You are not signed in.');
     const roleArn = this.config.credentials.roles[session.role];
-    const credentials =
+    const issued =
       this.config.credentials.mode === 'delegation'
-        ? await this.delegate(idToken, roleArn)
-        : await this.assumeRole(idToken, roleArn, session.profile.sub);
-    this.storage.setItem(STORAGE_KEYS.credentials, JSON.stringify(credentials));
+        ? await this.delegate(session, roleArn)
+        : await this.assumeRole(session, roleArn);
+    const credentials = { ...issued, owner: ownerOf(session) };
+    this.store.write(credentials);
     return credentials;
   }
 
@@ -106,7 +82,7 @@ export class Credentials {
     );
   }
 
-  private async assumeRole(idToken: string, roleArn: string, sub: string): Promise<AwsCredentials> {
+  private async assumeRole(session: Session, roleArn: string): Promise<Issued> {
     const { STSClient, AssumeRoleWithWebIdentityCommand } = await this.loadSts().catch(() => {
       throw new CredentialsError('The AWS client could not be loaded. Check your connection.');
     });
@@ -117,8 +93,8 @@ export class Credentials {
       const output = await client.send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: roleArn,
-          RoleSessionName: sessionNameFor(sub),
-          WebIdentityToken: idToken,
+          RoleSessionName: sessionNameFor(session.profile.sub),
+          WebIdentityToken: session.idToken,
           DurationSeconds:
             this.config.credentials.durationSeconds ?? sessionDuration.defaultSeconds,
         }),
@@ -132,13 +108,12 @@ export class Credentials {
         secretAccessKey: c.SecretAccessKey,
         sessionToken: c.SessionToken,
         expiration: new Date(c.Expiration).getTime(),
-        owner: this.owner(),
       };
     } catch (error) {
       if (error instanceof CredentialsError) throw error;
       const e = error as StsLikeError;
       if (e.name === 'AccessDenied' || e.Code === 'AccessDenied') {
-        throw this.refused(this.auth.role() ?? 'requested');
+        throw this.refused(session.role);
       }
       throw new CredentialsError(
         `AWS credentials could not be obtained${e.message ? `: ${e.message}` : '.'}`,
@@ -146,12 +121,12 @@ export class Credentials {
     }
   }
 
-  private async delegate(idToken: string, roleArn: string): Promise<AwsCredentials> {
+  private async delegate(session: Session, roleArn: string): Promise<Issued> {
     let result: unknown;
     try {
       result = await this.auth0.delegation({
         grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
-        id_token: idToken,
+        id_token: session.idToken,
         api_type: 'aws',
         scope: 'openid',
         target: this.config.auth0.clientId,
@@ -160,7 +135,7 @@ export class Credentials {
       });
     } catch (error) {
       const status = error instanceof Auth0Error ? error.statusCode : undefined;
-      if (status === 401 || status === 403) throw this.refused(this.auth.role() ?? 'requested');
+      if (status === 401 || status === 403) throw this.refused(session.role);
       throw new CredentialsError(
         `AWS credentials could not be obtained: ${error instanceof Error ? error.message : error}`,
       );
@@ -179,7 +154,6 @@ export class Credentials {
       secretAccessKey: c['SecretAccessKey'],
       sessionToken: c['SessionToken'],
       expiration: new Date(c['Expiration'] as string).getTime(),
-      owner: this.owner(),
     };
   }
 }
