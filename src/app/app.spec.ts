@@ -1,7 +1,8 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { fakes, idToken, settle, signIn } from '../testing/fakes';
+import { fakes, settle, signIn } from '../testing/fakes';
+import { idToken } from '../testing/tokens';
 import { App } from './app';
 import { routes } from './app.routes';
 

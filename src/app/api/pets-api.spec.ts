@@ -2,7 +2,9 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { listingTag } from '../../../api/pet';
 import { idTokenMaxAgeSeconds } from '../../../api/id-token';
-import { fakes, idToken, jwt, manyPets, signIn } from '../../testing/fakes';
+import { manyPets } from '../../testing/fake-pet-api';
+import { fakes, signIn } from '../../testing/fakes';
+import { idToken, jwt } from '../../testing/tokens';
 import { APIG_FACTORY, ApiError, MINE_PAGES, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { fakes, idToken, jwt, settle, signIn } from '../../testing/fakes';
+import { fakes, settle, signIn } from '../../testing/fakes';
+import { idToken, jwt } from '../../testing/tokens';
 import { Auth, FRESH_TOKEN_MAX_AGE_MS, RENEW_MARGIN_MS } from './auth';
 import { CREDENTIALS_KEY } from '../credentials/credentials-store';
 import { SESSION_KEY } from './session';

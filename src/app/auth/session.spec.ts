@@ -1,5 +1,6 @@
 import { roleOf } from '../../../api/roles';
-import { MemoryStorage, idToken, jwt } from '../../testing/fakes';
+import { MemoryStorage } from '../../testing/memory-storage';
+import { idToken, jwt } from '../../testing/tokens';
 import { SESSION_KEY, displayName, readSession, sessionFromTokens, writeSession } from './session';
 
 describe('session', () => {

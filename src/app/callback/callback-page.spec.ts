@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
-import { fakes, idToken, settle } from '../../testing/fakes';
+import { fakes, settle } from '../../testing/fakes';
+import { idToken } from '../../testing/tokens';
 import { Auth } from '../auth/auth';
 import { CallbackPage } from './callback-page';
 

@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { fakes, idToken, signIn, testConfig } from '../../testing/fakes';
+import { fakes, signIn, testConfig } from '../../testing/fakes';
+import { idToken } from '../../testing/tokens';
 import { Auth } from '../auth/auth';
 import { CREDENTIALS_KEY, CredentialsStore } from './credentials-store';
 import { STS_SDK } from './sts';

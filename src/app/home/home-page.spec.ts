@@ -2,9 +2,12 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import { listingTag } from '../../../api/pet';
 import { button, buttons, byRole, choose, field, submit, text, type } from '../../testing/dom';
-import { fakes, idToken, manyPets, settle, signIn } from '../../testing/fakes';
-import { ADD_ATTEMPTS } from './home-state';
+import { manyPets } from '../../testing/fake-pet-api';
+import { fakes, settle, signIn } from '../../testing/fakes';
+import { idToken } from '../../testing/tokens';
+import { CREDENTIALS_KEY } from '../credentials/credentials-store';
 import { PAGE_SIZE } from '../pet-list/cursor-pages';
+import { ADD_ATTEMPTS } from './home-state';
 import { HomePage } from './home-page';
 import { TYPE_FILTER_PAUSE_MS } from './pet-filters';
 
@@ -117,7 +120,7 @@ describe('HomePage', () => {
     });
 
     it('shows a refused role clearly', async () => {
-      f.storage.removeItem('secure-pets.credentials'); // the next call asks STS again
+      f.storage.removeItem(CREDENTIALS_KEY); // the next call asks STS again
       f.sts.error = { name: 'AccessDenied', message: 'Not authorized' };
       button(page, 'Buy cat for $124.99')!.click();
       await stable();

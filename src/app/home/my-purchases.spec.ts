@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
-import { fakes, idToken, settle, signIn } from '../../testing/fakes';
+import { fakes, settle, signIn } from '../../testing/fakes';
+import { idToken } from '../../testing/tokens';
 import { Auth } from '../auth/auth';
 import { MyPurchases } from './my-purchases';
 
