@@ -81,8 +81,8 @@ export class Auth {
    * log in). The caller reads it once and uses it for the whole call.
    */
   async freshSession(): Promise<Session | null> {
-    const stale = this.state();
-    if (stale && Date.now() - stale.receivedAt > FRESH_TOKEN_MAX_AGE_MS) await this.renew();
+    const current = this.state();
+    if (current && Date.now() - current.receivedAt > FRESH_TOKEN_MAX_AGE_MS) await this.renew();
     const session = this.state();
     return session && session.expiresAt > Date.now() ? session : null;
   }
