@@ -86,7 +86,7 @@ export interface HandlerSpec {
   memoryMb: number;
 }
 
-// Reads go through the table's indexes (lambda/table.ts), so Query, never Scan.
+// Reads go through the table's indexes (api/pet-table.ts), so Query, never Scan.
 export const handlers = {
   getPets: {
     entry: 'lambda/get-pets.ts',

@@ -4,7 +4,7 @@ import { petRules } from '../api/pet';
 import { petSorts, petStatuses, type PetSort, type PetStatus } from '../api/pet-query';
 import { EnvironmentError } from './config';
 import { BadRequestError } from './errors';
-import { priceKeyPattern } from './table';
+import { priceKeyPattern } from '../api/pet-table';
 
 /*
  * The `cursor` of GET /pets: where the previous page ended, for the query it was made

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { corsHeaders } from '../api/http-api';
 import type { Pet } from '../api/pet';
-import { seedIfEmpty, seedPets } from './table';
+import { seedIfEmpty, seedPets } from '../local/seed-pets';
 import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
 
 const handlers = await loadHandlers();

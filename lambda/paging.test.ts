@@ -8,7 +8,7 @@ import { nextCursor, petSorts, type PetSort, type PetStatus } from '../api/pet-q
 import { encodeCursor, encodePosition, type PageQuery } from './cursor';
 import { selfUrl } from './http';
 import { catalogueTag, PetTable } from './pet-table';
-import { priceKeyOf } from './table';
+import { priceKeyOf } from '../api/pet-table';
 import { apiDomain, apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
 
 const handlers = await loadHandlers();

@@ -28,7 +28,7 @@ import {
   typeStatusOf,
   type PetIndexName,
   type PetItem,
-} from './table';
+} from '../api/pet-table';
 
 /*
  * Every read and write of pets. One item per pet (table.ts), so a purchase or an

@@ -11,7 +11,8 @@ import { corsHeaders } from '../api/http-api';
 import { listingTag, type Pet } from '../api/pet';
 import { ConflictError } from './errors';
 import { PetTable } from './pet-table';
-import { petItem, seedPets } from './table';
+import { petItem } from '../api/pet-table';
+import { seedPets } from '../local/seed-pets';
 import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
 
 const handlers = await loadHandlers();

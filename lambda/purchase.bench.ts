@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { snapshotsIdle } from './catalogue';
-import { ensureTable, typeStatusOf } from './table';
+import { typeStatusOf } from '../api/pet-table';
+import { ensureTable } from '../local/ensure-table';
 import { apiEvent, loadHandlers, makePets, startBackend } from '../testing/backend';
 
 const handlers = await loadHandlers();

@@ -9,7 +9,7 @@ import {
 import type { Pet } from '../api/pet';
 import { PetTable } from './pet-table';
 import { ConflictError } from './errors';
-import { seedIfEmpty, seedPets } from './table';
+import { seedIfEmpty, seedPets } from '../local/seed-pets';
 import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
 
 const handlers = await loadHandlers();

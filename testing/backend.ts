@@ -18,10 +18,11 @@ import {
 } from '../api/handlers';
 import { api, matchRoute, type Method } from '../api/http-api';
 import type { Pet } from '../api/pet';
-import { ensureTable, petItem } from '../lambda/table';
+import { petItem } from '../api/pet-table';
+import { ensureTable } from '../local/ensure-table';
 import { LocalSecrets, SECRETS_TARGET_PREFIX } from '../local/aws/secrets';
 import { startDynamoDB } from '../local/dynamodb';
-export { loadHandlers } from '../local/lambdas';
+export { loadHandlers } from './lambdas';
 import { audience, startTokenIssuer } from './token-issuer';
 
 export { audience };
