@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { snapshotsIdle } from './catalogue';
 import { typeStatusOf } from '../api/pet-table';
+import { snapshotsIdle } from '../lambda/store/purchase-snapshot';
 import { ensureTable } from '../local/ensure-table';
 import { apiEvent, loadHandlers, makePets, startBackend } from '../testing/backend';
 

@@ -14,7 +14,7 @@ export interface AuthConfig {
   jwksUrl: URL;
   /** The oldest token accepted, in seconds since its `iat`. */
   maxTokenAgeSeconds: number;
-  /** Where the legacy HS256 secret is (legacy-secret.ts); absent means HS256 tokens are refused. */
+  /** Where the legacy HS256 secret is (auth/legacy-secret.ts); absent means HS256 tokens are refused. */
   legacySecret?: { secretId: string; jsonField?: string };
   /** The JWS algorithms accepted: fixed here, never taken from a token's header. */
   algorithms: ('RS256' | 'HS256')[];

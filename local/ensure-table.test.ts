@@ -8,7 +8,8 @@ import {
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Pet } from '../api/pet';
 import { petItem, tableSchema } from '../api/pet-table';
-import { PetTable } from '../lambda/pet-table';
+import { PetReads } from '../lambda/store/pet-reads';
+import { PetWrites } from '../lambda/store/pet-writes';
 import { type Backend, startBackend } from '../testing/backend';
 import { ensureTable } from './ensure-table';
 
@@ -95,7 +96,7 @@ describe('ensureTable', () => {
       Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort(),
       tableSchema.GlobalSecondaryIndexes.map((i) => i.IndexName).sort(),
     );
-    await new PetTable('Fresh', doc).put(1, { type: 'dog', price: 1 });
+    await new PetWrites('Fresh', doc).put(1, { type: 'dog', price: 1 });
     assert.equal(lines.length, 0, lines.join());
     // A second call leaves a current table alone.
     await ensureTable(backend.client, 'Fresh', (l) => lines.push(l));
@@ -110,12 +111,12 @@ describe('ensureTable', () => {
     assert.deepEqual(await scan('Old'), migrated);
     assert.match(lines.join('\n'), /Migrating table Old \(3 pets\)/);
     assert.equal(await exists('Old-migrating'), false);
-    const page = await new PetTable('Old', doc).page({ sort: 'price', limit: 10 });
+    const page = await new PetReads('Old', doc).page({ sort: 'price', limit: 10 });
     assert.deepEqual(
       page.pets.map((p) => p.id),
       [3, 2, 1],
     );
-    const sold = await new PetTable('Old', doc).page({
+    const sold = await new PetReads('Old', doc).page({
       sort: 'id',
       type: 'cat',
       status: 'sold',
@@ -126,9 +127,9 @@ describe('ensureTable', () => {
     const withBuyer = [
       { id: 2, type: 'cat', price: 124.99, isSold: true, soldTo: 'a@example.com' },
     ];
-    assert.deepEqual((await new PetTable('Old', doc).sales({ limit: 10 })).pets, withBuyer);
+    assert.deepEqual((await new PetReads('Old', doc).sales({ limit: 10 })).pets, withBuyer);
     assert.deepEqual(
-      (await new PetTable('Old', doc).purchasesOf('a@example.com', { limit: 10 })).pets,
+      (await new PetReads('Old', doc).purchasesOf('a@example.com', { limit: 10 })).pets,
       withBuyer,
     );
   });
@@ -165,7 +166,7 @@ describe('ensureTable', () => {
     }));
     await oldTable('Many', many as unknown as Record<string, unknown>[]);
     await ensureTable(backend.client, 'Many', () => undefined);
-    const page = await new PetTable('Many', doc).page({ sort: '-price', type: 'dog', limit: 2 });
+    const page = await new PetReads('Many', doc).page({ sort: '-price', type: 'dog', limit: 2 });
     assert.deepEqual(
       page.pets.map((p) => p.id),
       [3000, 2998],

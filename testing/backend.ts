@@ -22,6 +22,7 @@ import { petItem } from '../api/pet-table';
 import { ensureTable } from '../local/ensure-table';
 import { LocalSecrets, SECRETS_TARGET_PREFIX } from '../local/aws/secrets';
 import { startDynamoDB } from '../local/dynamodb';
+export { seedIfEmpty, seedPets } from '../local/seed-pets';
 export { loadHandlers } from './lambdas';
 import { audience, startTokenIssuer } from './token-issuer';
 

@@ -1,5 +1,5 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { EnvironmentError } from './config';
+import { EnvironmentError } from '../config';
 
 /** How long a container keeps the secret before asking Secrets Manager again. */
 const MAX_AGE_SECONDS = 300;

@@ -9,11 +9,11 @@ import {
   legacySecret,
   loadHandlers,
   startBackend,
-} from '../testing/backend';
-import { lambdaEnv } from '../api/handlers';
-import { idTokenMaxAgeSeconds } from '../api/id-token';
-import { captureLogs } from '../testing/logs';
-import type { Pet } from '../api/pet';
+} from '../../testing/backend';
+import { lambdaEnv } from '../../api/handlers';
+import { idTokenMaxAgeSeconds } from '../../api/id-token';
+import { captureLogs } from '../../testing/logs';
+import type { Pet } from '../../api/pet';
 
 const legacySecretId = 'pets/legacy-hs256';
 

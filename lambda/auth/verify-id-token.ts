@@ -5,8 +5,8 @@ import {
   type JWTHeaderParameters,
   type FlattenedJWSInput,
 } from 'jose';
-import type { AuthConfig } from './config';
-import { UnauthorizedError } from './errors';
+import type { AuthConfig } from '../config';
+import { UnauthorizedError } from '../http/errors';
 import { legacySecret } from './legacy-secret';
 
 export interface Buyer {

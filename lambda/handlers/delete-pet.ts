@@ -1,9 +1,10 @@
-import type { LambdaHandler } from '../api/handlers';
-import { forgetSnapshot } from './catalogue';
-import { storeConfig } from './config';
-import { noContent, route } from './http';
-import { PetTable } from './pet-table';
-import { parsePathId, parsePreconditions } from './pets';
+import type { LambdaHandler } from '../../api/handlers';
+import { storeConfig } from '../config';
+import { parsePathId, parsePreconditions } from '../http/request-parsing';
+import { noContent } from '../http/responses';
+import { route } from '../http/route';
+import { PetWrites } from '../store/pet-writes';
+import { forgetSnapshot } from '../store/purchase-snapshot';
 
 /**
  * DELETE /pets/{id} (admin): 204 when the pet is gone, 404 when there was none, 409
@@ -15,7 +16,7 @@ export const handler: LambdaHandler = route('deletePet', async (event) => {
   const preconditions = parsePreconditions(event, { noneMatch: false });
   const { tableName } = storeConfig();
   try {
-    await new PetTable(tableName).remove(id, preconditions);
+    await new PetWrites(tableName).remove(id, preconditions);
     return noContent();
   } finally {
     forgetSnapshot(tableName);

@@ -1,11 +1,13 @@
-import type { LambdaHandler } from '../api/handlers';
-import { pageLimit } from '../api/pet-query';
-import { snapshotFor } from './catalogue';
-import { cursorConfig, storeConfig } from './config';
-import { cursorKey, decodeCursor, encodeCursor } from './cursor';
-import { etagHeader, json, route, selfUrl } from './http';
-import { catalogueTag, PetTable } from './pet-table';
-import { parsePetQuery } from './pets';
+import type { LambdaHandler } from '../../api/handlers';
+import { pageLimit } from '../../api/pet-query';
+import { cursorConfig, storeConfig } from '../config';
+import { cursorKey, decodeCursor, encodeCursor } from '../http/cursor';
+import { parsePetQuery } from '../http/request-parsing';
+import { etagHeader, json, selfUrl } from '../http/responses';
+import { route } from '../http/route';
+import { catalogueTag } from '../store/catalogue-tag';
+import { PetReads } from '../store/pet-reads';
+import { snapshotFor } from '../store/purchase-snapshot';
 
 /**
  * GET /pets: one page of pets, `limit` (1000 unless fewer are asked) in the order of
@@ -24,7 +26,7 @@ export const handler: LambdaHandler = route('getPets', async (event, line) => {
       : decodeCursor(request.cursor, request.query, await cursorKey(secretId)).after;
 
   const startedAt = Date.now();
-  const page = await new PetTable(tableName).page({
+  const page = await new PetReads(tableName).page({
     ...request.query,
     limit: request.limit,
     after,

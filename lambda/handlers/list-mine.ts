@@ -1,10 +1,11 @@
-import type { LambdaHandler } from '../api/handlers';
-import { authConfig, storeConfig } from './config';
-import { decodePosition, encodePosition } from './cursor';
-import { json, route, selfUrl } from './http';
-import { PetTable } from './pet-table';
-import { parseJsonBody, parseSoldPageQuery } from './pets';
-import { verifyAuthToken } from './token';
+import type { LambdaHandler } from '../../api/handlers';
+import { verifyAuthToken } from '../auth/verify-id-token';
+import { authConfig, storeConfig } from '../config';
+import { decodePosition, encodePosition } from '../http/cursor';
+import { parseJsonBody, parseSoldPageQuery } from '../http/request-parsing';
+import { json, selfUrl } from '../http/responses';
+import { route } from '../http/route';
+import { PetReads } from '../store/pet-reads';
 
 /**
  * POST /pets/mine (buyer role): body `{ authToken }`. The pets sold to the verified ID
@@ -15,7 +16,7 @@ import { verifyAuthToken } from './token';
  * Bounded like the other listings: at most `limit` (query string, 1–1000, default
  * 1000) pets per answer, reading at most limit + 1 entries of the caller's byBuyer
  * partition. Past that, `Link: <URL>; rel="next"` names the next page: POST the same
- * body to it (a cursor is a position in the caller's own list, see cursor.ts).
+ * body to it (a cursor is a position in the caller's own list, see http/cursor.ts).
  */
 export const handler: LambdaHandler = route('listMine', async (event, line) => {
   const body = parseJsonBody(event.body, event.isBase64Encoded);
@@ -23,7 +24,7 @@ export const handler: LambdaHandler = route('listMine', async (event, line) => {
   const request = parseSoldPageQuery(event, 'POST /pets/mine');
   const after = request.cursor === undefined ? undefined : decodePosition(request.cursor);
 
-  const page = await new PetTable(storeConfig().tableName).purchasesOf(buyer.email, {
+  const page = await new PetReads(storeConfig().tableName).purchasesOf(buyer.email, {
     limit: request.limit,
     after,
   });

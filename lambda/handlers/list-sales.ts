@@ -1,11 +1,12 @@
-import type { LambdaHandler } from '../api/handlers';
-import { cursorConfig, storeConfig } from './config';
-import { cursorKey, decodeCursor, encodeCursor, type PageQuery } from './cursor';
-import { json, route, selfUrl } from './http';
-import { PetTable } from './pet-table';
-import { parseSoldPageQuery } from './pets';
+import type { LambdaHandler } from '../../api/handlers';
+import { cursorConfig, storeConfig } from '../config';
+import { cursorKey, decodeCursor, encodeCursor, type PageQuery } from '../http/cursor';
+import { parseSoldPageQuery } from '../http/request-parsing';
+import { json, selfUrl } from '../http/responses';
+import { route } from '../http/route';
+import { PetReads } from '../store/pet-reads';
 
-/** What the sales view reads, as a cursor records it (PetTable.sales says why this order). */
+/** What the sales view reads, as a cursor records it (PetReads.sales says why this order). */
 const salesQuery: PageQuery = { sort: '-id', status: 'sold' };
 
 /**
@@ -24,7 +25,7 @@ export const handler: LambdaHandler = route('listSales', async (event, line) => 
       ? undefined
       : decodeCursor(request.cursor, salesQuery, await cursorKey(secretId), 'sales').after;
 
-  const page = await new PetTable(tableName).sales({
+  const page = await new PetReads(tableName).sales({
     limit: request.limit,
     after: after as number | undefined,
   });

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Pet } from '../api/pet';
-import { PayloadTooLargeError } from './errors';
-import { PetTable } from './pet-table';
-import { apiEvent, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
+import type { Pet } from '../../api/pet';
+import { PayloadTooLargeError } from '../http/errors';
+import { CatalogueReplace } from '../store/catalogue-replace';
+import { PetReads } from '../store/pet-reads';
+import {
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  makePets,
+  startBackend,
+} from '../../testing/backend';
 
 // The tutorial's whole-list routes while the store fits one page (1000 pets), and
 // their bounds past it.
@@ -109,7 +116,7 @@ describe('a store of more than one page', () => {
     assert.equal(await exists(1), true);
     const { db, read } = counting();
     await assert.rejects(
-      new PetTable(backend.tableName, db).replace([], undefined),
+      new CatalogueReplace(backend.tableName, db).replace([], undefined),
       PayloadTooLargeError,
     );
     assert.ok(read() <= 1001, `read ${read()}`);
@@ -128,7 +135,7 @@ describe('a store of more than one page', () => {
 
   it('reads at most 1001 pets for a purchase answer', async () => {
     const { db, read } = counting();
-    assert.equal(await new PetTable(backend.tableName, db).catalogue(), null);
+    assert.equal(await new PetReads(backend.tableName, db).catalogue(), null);
     assert.ok(read() <= 1001, `read ${read()}`);
   });
 });

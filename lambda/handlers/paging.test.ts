@@ -2,14 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { corsHeaders } from '../api/http-api';
-import type { Pet } from '../api/pet';
-import { nextCursor, petSorts, type PetSort, type PetStatus } from '../api/pet-query';
-import { encodeCursor, encodePosition, type PageQuery } from './cursor';
-import { selfUrl } from './http';
-import { catalogueTag, PetTable } from './pet-table';
-import { priceKeyOf } from '../api/pet-table';
-import { apiDomain, apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+import { corsHeaders } from '../../api/http-api';
+import type { Pet } from '../../api/pet';
+import { nextCursor, petSorts, type PetSort, type PetStatus } from '../../api/pet-query';
+import { encodeCursor, encodePosition, type PageQuery } from '../http/cursor';
+import { selfUrl } from '../http/responses';
+import { catalogueTag } from '../store/catalogue-tag';
+import { PetReads } from '../store/pet-reads';
+import { priceKeyOf } from '../../api/pet-table';
+import {
+  apiDomain,
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  startBackend,
+} from '../../testing/backend';
 
 const handlers = await loadHandlers();
 let backend: Backend;
@@ -96,7 +103,7 @@ describe('GET /pets paging', () => {
   }
 
   it('reads at most limit + 1 entries per index partition', async () => {
-    const table = new PetTable(backend.tableName);
+    const table = new PetReads(backend.tableName);
     for (const sort of petSorts) {
       for (const limit of [1, 3, 20]) {
         const both = await table.page({ sort, limit });

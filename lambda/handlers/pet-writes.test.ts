@@ -7,13 +7,18 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { corsHeaders } from '../api/http-api';
-import { listingTag, type Pet } from '../api/pet';
-import { ConflictError } from './errors';
-import { PetTable } from './pet-table';
-import { petItem } from '../api/pet-table';
-import { seedPets } from '../local/seed-pets';
-import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+import { corsHeaders } from '../../api/http-api';
+import { listingTag, type Pet } from '../../api/pet';
+import { ConflictError } from '../http/errors';
+import { PetWrites } from '../store/pet-writes';
+import { petItem } from '../../api/pet-table';
+import {
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  seedPets,
+  startBackend,
+} from '../../testing/backend';
 
 const handlers = await loadHandlers();
 let backend: Backend;
@@ -332,10 +337,10 @@ describe('races', () => {
 
   it('refuses a re-listing whose pet was sold between its read and its write', async () => {
     const sneaky = interleaved(UpdateCommand, () =>
-      new PetTable(backend.tableName, doc).purchase(2, 'sneaky@example.com'),
+      new PetWrites(backend.tableName, doc).purchase(2, 'sneaky@example.com'),
     );
     await assert.rejects(
-      new PetTable(backend.tableName, sneaky).put(2, { type: 'cat', price: 1 }),
+      new PetWrites(backend.tableName, sneaky).put(2, { type: 'cat', price: 1 }),
       (err: unknown) => err instanceof ConflictError && /has been sold/.test(err.message),
     );
     const item = await stored(2);
@@ -347,10 +352,10 @@ describe('races', () => {
 
   it('refuses a removal whose pet was sold between its read and its write', async () => {
     const sneaky = interleaved(DeleteCommand, () =>
-      new PetTable(backend.tableName, doc).purchase(2, 'sneaky@example.com'),
+      new PetWrites(backend.tableName, doc).purchase(2, 'sneaky@example.com'),
     );
     await assert.rejects(
-      new PetTable(backend.tableName, sneaky).remove(2),
+      new PetWrites(backend.tableName, sneaky).remove(2),
       (err: unknown) => err instanceof ConflictError && /has been sold/.test(err.message),
     );
     assert.equal((await stored(2))?.['soldTo'], 'sneaky@example.com');
@@ -358,10 +363,10 @@ describe('races', () => {
 
   it('judges If-Match again when another admin re-lists between the read and the write', async () => {
     const sneaky = interleaved(UpdateCommand, () =>
-      new PetTable(backend.tableName, doc).put(2, { type: 'cat', price: 5 }),
+      new PetWrites(backend.tableName, doc).put(2, { type: 'cat', price: 5 }),
     );
     await assert.rejects(
-      new PetTable(backend.tableName, sneaky).put(
+      new PetWrites(backend.tableName, sneaky).put(
         2,
         { type: 'cat', price: 1 },
         { ifMatch: [listingTag(seedPets[1]!)] },
@@ -374,9 +379,9 @@ describe('races', () => {
 
   it("sells the pet as it is when a re-type lands between a purchase's read and its sale", async () => {
     const sneaky = interleaved(UpdateCommand, () =>
-      new PetTable(backend.tableName, doc).put(2, { type: 'lynx', price: 5 }),
+      new PetWrites(backend.tableName, doc).put(2, { type: 'lynx', price: 5 }),
     );
-    const sold = await new PetTable(backend.tableName, sneaky).purchase(2, 'b@example.com');
+    const sold = await new PetWrites(backend.tableName, sneaky).purchase(2, 'b@example.com');
     assert.deepEqual(sold, {
       id: 2,
       type: 'lynx',

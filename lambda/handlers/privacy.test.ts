@@ -7,12 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from 'jose';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { corsHeaders } from '../api/http-api';
-import { idTokenMaxAgeSeconds } from '../api/id-token';
-import type { Pet } from '../api/pet';
-import { nextCursor, petSorts } from '../api/pet-query';
-import { encodeCursor, encodePosition } from './cursor';
-import { PetTable } from './pet-table';
+import { corsHeaders } from '../../api/http-api';
+import { idTokenMaxAgeSeconds } from '../../api/id-token';
+import type { Pet } from '../../api/pet';
+import { nextCursor, petSorts } from '../../api/pet-query';
+import { encodeCursor, encodePosition } from '../http/cursor';
+import { PetReads } from '../store/pet-reads';
 import {
   apiDomain,
   apiEvent,
@@ -20,8 +20,8 @@ import {
   loadHandlers,
   makePets,
   startBackend,
-} from '../testing/backend';
-import { captureLogs } from '../testing/logs';
+} from '../../testing/backend';
+import { captureLogs } from '../../testing/logs';
 
 const handlers = await loadHandlers();
 let backend: Backend;
@@ -105,7 +105,7 @@ async function walk(
 async function soldNow(): Promise<Pet[]> {
   const all: Pet[] = [];
   for (let after: number | undefined; ;) {
-    const page = await new PetTable(backend.tableName).sales({ limit: 1000, after });
+    const page = await new PetReads(backend.tableName).sales({ limit: 1000, after });
     all.push(...page.pets);
     if (page.next === undefined) return all;
     after = page.next as number;
@@ -233,7 +233,7 @@ describe('GET /pets/sales', () => {
   });
 
   it('reads at most limit + 1 index entries per page', async () => {
-    const table = new PetTable(backend.tableName);
+    const table = new PetReads(backend.tableName);
     for (const limit of [1, 2, 5]) {
       let after: number | undefined;
       do {

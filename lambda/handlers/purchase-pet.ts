@@ -1,11 +1,12 @@
-import type { LambdaHandler } from '../api/handlers';
-import { authConfig, storeConfig } from './config';
-import { snapshot } from './catalogue';
-import { etagHeader, json, route } from './http';
-import { recordSale } from './observability';
-import { parseJsonBody, parsePetId } from './pets';
-import { PetTable } from './pet-table';
-import { verifyAuthToken } from './token';
+import type { LambdaHandler } from '../../api/handlers';
+import { verifyAuthToken } from '../auth/verify-id-token';
+import { authConfig, storeConfig } from '../config';
+import { parseJsonBody, parsePetId } from '../http/request-parsing';
+import { etagHeader, json } from '../http/responses';
+import { route } from '../http/route';
+import { recordSale } from '../observability';
+import { PetWrites } from '../store/pet-writes';
+import { snapshot } from '../store/purchase-snapshot';
 
 /**
  * POST /pets/purchase (buyer): `{ petId, authToken }`. The ID token is verified before
@@ -15,9 +16,9 @@ export const handler: LambdaHandler = route('purchasePet', async (event) => {
   const body = parseJsonBody(event.body, event.isBase64Encoded);
   const buyer = await verifyAuthToken(body['authToken'], authConfig());
   const petId = parsePetId(body);
-  const sold = await new PetTable(storeConfig().tableName).purchase(petId, buyer.email);
+  const sold = await new PetWrites(storeConfig().tableName).purchase(petId, buyer.email);
   recordSale(petId, buyer.sub);
-  // The whole list while the store fits a page, else the bought pet alone (snapshot.ts).
+  // The whole list while the store fits a page, else the bought pet alone (purchase-snapshot.ts).
   const { body: pets, tag } = await snapshot().withSale(sold);
   return json(200, pets, tag === undefined ? {} : etagHeader(tag));
 });

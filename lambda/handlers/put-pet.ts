@@ -1,10 +1,16 @@
-import type { LambdaHandler } from '../api/handlers';
-import { listingTag } from '../api/pet';
-import { forgetSnapshot } from './catalogue';
-import { storeConfig } from './config';
-import { etagHeader, json, route } from './http';
-import { PetTable } from './pet-table';
-import { parseJsonBody, parseListingBody, parsePathId, parsePreconditions } from './pets';
+import type { LambdaHandler } from '../../api/handlers';
+import { listingTag } from '../../api/pet';
+import { storeConfig } from '../config';
+import {
+  parseJsonBody,
+  parseListingBody,
+  parsePathId,
+  parsePreconditions,
+} from '../http/request-parsing';
+import { etagHeader, json } from '../http/responses';
+import { route } from '../http/route';
+import { PetWrites } from '../store/pet-writes';
+import { forgetSnapshot } from '../store/purchase-snapshot';
 
 /**
  * PUT /pets/{id} (admin): `{ type, price }` becomes the pet's listing: 201 when it is
@@ -18,7 +24,7 @@ export const handler: LambdaHandler = route('putPet', async (event) => {
   const preconditions = parsePreconditions(event, { noneMatch: true });
   const { tableName } = storeConfig();
   try {
-    const { pet, created } = await new PetTable(tableName).put(id, listing, preconditions);
+    const { pet, created } = await new PetWrites(tableName).put(id, listing, preconditions);
     return json(created ? 201 : 200, pet, etagHeader(listingTag(pet)));
   } finally {
     forgetSnapshot(tableName);

@@ -6,11 +6,18 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Pet } from '../api/pet';
-import { PetTable } from './pet-table';
-import { ConflictError } from './errors';
-import { seedIfEmpty, seedPets } from '../local/seed-pets';
-import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+import type { Pet } from '../../api/pet';
+import { CatalogueReplace } from '../store/catalogue-replace';
+import { PetWrites } from '../store/pet-writes';
+import { ConflictError } from '../http/errors';
+import {
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  seedIfEmpty,
+  seedPets,
+  startBackend,
+} from '../../testing/backend';
 
 const handlers = await loadHandlers();
 
@@ -148,7 +155,7 @@ describe('races', () => {
         if (prop !== 'send') return Reflect.get(target, prop, receiver);
         return async (command: unknown) => {
           if (command instanceof UpdateCommand && command.input.Key?.['id'] === 2) {
-            await new PetTable(backend.tableName, doc).purchase(2, 'sneaky@example.com');
+            await new PetWrites(backend.tableName, doc).purchase(2, 'sneaky@example.com');
           }
           return target.send(command as never);
         };
@@ -161,7 +168,7 @@ describe('races', () => {
       { id: 4, type: 'owl', price: 4 },
     ];
     await assert.rejects(
-      new PetTable(backend.tableName, sneaky).replace(edited, undefined),
+      new CatalogueReplace(backend.tableName, sneaky).replace(edited, undefined),
       ConflictError,
     );
     assert.deepEqual((await get()).pets, [

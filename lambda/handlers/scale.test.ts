@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Pet } from '../api/pet';
-import { nextCursor, petSorts } from '../api/pet-query';
-import { PetTable } from './pet-table';
-import { apiEvent, type Backend, loadHandlers, makePets, startBackend } from '../testing/backend';
-import { captureLogs } from '../testing/logs';
+import type { Pet } from '../../api/pet';
+import { nextCursor, petSorts } from '../../api/pet-query';
+import { PetReads } from '../store/pet-reads';
+import {
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  makePets,
+  startBackend,
+} from '../../testing/backend';
+import { captureLogs } from '../../testing/logs';
 
 const handlers = await loadHandlers();
 
@@ -80,7 +86,7 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
   });
 
   it('reads at most limit + 1 entries per partition, however deep the page', async (t) => {
-    const table = new PetTable(backend.tableName);
+    const table = new PetReads(backend.tableName);
     const lines: string[] = [];
     for (const sort of petSorts) {
       for (const query of [{}, { status: 'sold' as const }, { type: 'dog' }]) {

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { corsHeaders } from '../api/http-api';
-import type { Pet } from '../api/pet';
-import { seedIfEmpty, seedPets } from '../local/seed-pets';
-import { apiEvent, type Backend, loadHandlers, startBackend } from '../testing/backend';
+import { corsHeaders } from '../../api/http-api';
+import type { Pet } from '../../api/pet';
+import {
+  apiEvent,
+  type Backend,
+  loadHandlers,
+  seedIfEmpty,
+  seedPets,
+  startBackend,
+} from '../../testing/backend';
 
 const handlers = await loadHandlers();
 

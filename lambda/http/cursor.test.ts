@@ -8,8 +8,8 @@ import {
   encodePosition,
   type CursorState,
   type PageQuery,
-} from './cursor';
-import { BadRequestError } from './errors';
+} from '../http/cursor';
+import { BadRequestError } from '../http/errors';
 
 const key = new Uint8Array(randomBytes(32));
 const otherKey = new Uint8Array(randomBytes(32));

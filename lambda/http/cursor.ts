@@ -1,10 +1,10 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { petRules } from '../api/pet';
-import { petSorts, petStatuses, type PetSort, type PetStatus } from '../api/pet-query';
-import { EnvironmentError } from './config';
+import { petRules } from '../../api/pet';
+import { petSorts, petStatuses, type PetSort, type PetStatus } from '../../api/pet-query';
+import { priceKeyPattern } from '../../api/pet-table';
+import { EnvironmentError } from '../config';
 import { BadRequestError } from './errors';
-import { priceKeyPattern } from '../api/pet-table';
 
 /*
  * The `cursor` of GET /pets: where the previous page ended, for the query it was made

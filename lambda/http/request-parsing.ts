@@ -1,10 +1,16 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { isPetId, petRules, priceProblem, typeProblem, type PetListing } from '../api/pet';
-import { pageLimit, petSorts, petStatuses, type PetSort, type PetStatus } from '../api/pet-query';
+import { isPetId, petRules, priceProblem, typeProblem, type PetListing } from '../../api/pet';
+import {
+  pageLimit,
+  petSorts,
+  petStatuses,
+  type PetSort,
+  type PetStatus,
+} from '../../api/pet-query';
+import { replaceLimit } from '../store/catalogue-replace';
+import type { Preconditions } from '../store/pet-writes';
 import type { PageQuery } from './cursor';
 import { BadRequestError, PayloadTooLargeError } from './errors';
-import { header } from './http';
-import { replaceLimit, type Preconditions } from './pet-table';
 
 export const limits = {
   /** Lambda's synchronous payload limit is 6 MB; stay clear of it with JSON overhead. */
@@ -12,6 +18,15 @@ export const limits = {
   /** POST /pets replaces a store of at most one page with a list of at most one page. */
   maxPets: replaceLimit,
 } as const;
+
+/** A request header by name, whatever case the client (or the gateway) gave it. */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

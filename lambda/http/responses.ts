@@ -1,8 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { HandlerName, LambdaHandler } from '../api/handlers';
-import { corsHeaders } from '../api/http-api';
-import { HttpError } from './errors';
-import { recordFailure, recordRequest, type RequestLine } from './observability';
+import { corsHeaders } from '../../api/http-api';
+import { header } from './request-parsing';
 
 /** A JSON response with the CORS headers every response carries. */
 export function json(
@@ -22,53 +20,9 @@ export function noContent(headers: Record<string, string> = {}): APIGatewayProxy
   return { statusCode: 204, headers: { ...corsHeaders(), ...headers }, body: '' };
 }
 
-/** A request header by name, whatever case the client (or the gateway) gave it. */
-export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
-}
-
 /** The ETag header: a concurrency token (the catalogue's or a pet's), quoted as HTTP wants. */
 export function etagHeader(tag: string): Record<string, string> {
   return { ETag: `"${tag}"` };
-}
-
-/**
- * Wraps a route: known errors become `{ message }` with their status; anything else
- * is logged with its stack and answered 500 without it. Each request is one log line
- * and one count (lambda/observability.ts); what the route puts in `line` joins that
- * line (e.g. how many items a page read). Never a token, an email or a body.
- */
-export function route(
-  name: HandlerName,
-  fn: (event: APIGatewayProxyEvent, line: RequestLine) => ReturnType<LambdaHandler>,
-): LambdaHandler {
-  return async (event, context) => {
-    const started = performance.now();
-    const requestId = event.requestContext?.requestId;
-    const line: RequestLine = {};
-    try {
-      const result = await fn(event, line);
-      recordRequest(name, requestId, result.statusCode, line, ms(started), context);
-      return result;
-    } catch (err) {
-      if (err instanceof HttpError) {
-        const reason = 'reason' in err ? err.reason : undefined;
-        const why = { ...line, error: err.message, reason };
-        recordRequest(name, requestId, err.statusCode, why, ms(started), context);
-        return json(err.statusCode, { message: err.message });
-      }
-      recordFailure(name, requestId, err, ms(started), context);
-      return json(500, { message: 'Internal server error' });
-    }
-  };
-}
-
-function ms(since: number): number {
-  return Math.round((performance.now() - since) * 10) / 10;
 }
 
 /** A host name or address with an optional port: anything else is not put in a header. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Pet } from '../api/pet';
-import { CatalogueSnapshot } from './snapshot';
-import { catalogueTag } from './pet-table';
+import type { Pet } from '../../api/pet';
+import { CatalogueSnapshot } from './purchase-snapshot';
+import { catalogueTag } from './catalogue-tag';
 
 // The snapshot's own logic, over a catalogue held in an array (the DynamoDB side of
-// it is covered by handlers.test.ts and the bench).
+// it is covered by handlers/tutorial-routes.test.ts and bench/purchase.bench.ts).
 const dog: Pet = { id: 1, type: 'dog', price: 249.99 };
 const cat: Pet = { id: 2, type: 'cat', price: 124.99 };
 const sold = (p: Pet, to: string): Pet => ({ ...p, isSold: true, soldTo: to });
