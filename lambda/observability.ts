@@ -67,8 +67,9 @@ export type RequestLine = Record<string, unknown>;
  * added (e.g. `read`, `pets`) and the time taken; and one EMF document counting the
  * request by route and status (`Requests`), which CloudWatch turns into a metric from
  * the log itself, so no permission beyond writing the log is needed. Everything
- * happens in one synchronous step, so concurrent requests in one process (the local
- * cloud runs the handlers in its own) never share dimensions.
+ * happens in one synchronous step, so requests that overlap in one process never
+ * share dimensions (a Lambda process serves one request at a time; the tests and the
+ * bench call the handlers concurrently).
  */
 export function recordRequest(
   route: string,

@@ -4,7 +4,6 @@ import { parsePathId, parsePreconditions } from '../http/request-parsing';
 import { noContent } from '../http/responses';
 import { route } from '../http/route';
 import { PetWrites } from '../store/pet-writes';
-import { forgetSnapshot } from '../store/purchase-snapshot';
 
 /**
  * DELETE /pets/{id} (admin): 204 when the pet is gone, 404 when there was none, 409
@@ -14,11 +13,6 @@ import { forgetSnapshot } from '../store/purchase-snapshot';
 export const handler: LambdaHandler = route('deletePet', async (event) => {
   const id = parsePathId(event);
   const preconditions = parsePreconditions(event, { noneMatch: false });
-  const { tableName } = storeConfig();
-  try {
-    await new PetWrites(tableName).remove(id, preconditions);
-    return noContent();
-  } finally {
-    forgetSnapshot(tableName);
-  }
+  await new PetWrites(storeConfig().tableName).remove(id, preconditions);
+  return noContent();
 });

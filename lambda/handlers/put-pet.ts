@@ -10,7 +10,6 @@ import {
 import { etagHeader, json } from '../http/responses';
 import { route } from '../http/route';
 import { PetWrites } from '../store/pet-writes';
-import { forgetSnapshot } from '../store/purchase-snapshot';
 
 /**
  * PUT /pets/{id} (admin): `{ type, price }` becomes the pet's listing: 201 when it is
@@ -22,11 +21,10 @@ export const handler: LambdaHandler = route('putPet', async (event) => {
   const id = parsePathId(event);
   const listing = parseListingBody(parseJsonBody(event.body, event.isBase64Encoded));
   const preconditions = parsePreconditions(event, { noneMatch: true });
-  const { tableName } = storeConfig();
-  try {
-    const { pet, created } = await new PetWrites(tableName).put(id, listing, preconditions);
-    return json(created ? 201 : 200, pet, etagHeader(listingTag(pet)));
-  } finally {
-    forgetSnapshot(tableName);
-  }
+  const { pet, created } = await new PetWrites(storeConfig().tableName).put(
+    id,
+    listing,
+    preconditions,
+  );
+  return json(created ? 201 : 200, pet, etagHeader(listingTag(pet)));
 });

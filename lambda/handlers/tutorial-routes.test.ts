@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { lambdaEnv } from '../../api/handlers';
 import { corsHeaders } from '../../api/http-api';
 import type { Pet } from '../../api/pet';
 import {
@@ -33,6 +34,9 @@ async function clear(): Promise<void> {
 
 before(async () => {
   backend = await startBackend();
+  // Each test starts from a fresh store, which the purchase function's copy of the
+  // catalogue would show only after its TTL: at 0, every purchase reads it afresh.
+  process.env[lambdaEnv.snapshotTtlMs] = '0';
 });
 after(() => backend.close());
 beforeEach(async () => {

@@ -5,7 +5,6 @@ import { etagHeader, json } from '../http/responses';
 import { route } from '../http/route';
 import { CatalogueReplace } from '../store/catalogue-replace';
 import { catalogueTag } from '../store/catalogue-tag';
-import { forgetSnapshot } from '../store/purchase-snapshot';
 
 /**
  * POST /pets (admin): `{ pets, etag? }` becomes the catalogue. Sale state in the body
@@ -13,11 +12,7 @@ import { forgetSnapshot } from '../store/purchase-snapshot';
  */
 export const handler: LambdaHandler = route('updatePets', async (event) => {
   const request = parseUpdateRequest(parseJsonBody(event.body, event.isBase64Encoded));
-  const { tableName } = storeConfig();
-  try {
-    const pets = await new CatalogueReplace(tableName).replace(request.pets, request.etag);
-    return json(200, pets, etagHeader(catalogueTag(pets)));
-  } finally {
-    forgetSnapshot(tableName);
-  }
+  const replace = new CatalogueReplace(storeConfig().tableName);
+  const pets = await replace.replace(request.pets, request.etag);
+  return json(200, pets, etagHeader(catalogueTag(pets)));
 });

@@ -20,10 +20,10 @@ import { PetReads } from './pet-reads';
  * (10,000 pets are ~400 KB) costs ~2 ms to allocate, Array.join included, the rope
  * ~0.03 ms; the bytes are then written once, by whoever sends the response.
  *
- * Buyers' privacy: the copy holds public pets only. Whatever `load`, `install` or a
- * sale hand it, each pet is serialised through toPublicPet, so a buyer never enters
- * the copy; the one buyer an answer shows is the caller's own, written into that
- * answer's copy of its chunk (withSale) and nowhere else.
+ * Buyers' privacy: the copy holds public pets only. Whatever `load` (through `install`)
+ * or a sale hand it, each pet is serialised through toPublicPet, so a buyer never
+ * enters the copy; the one buyer an answer shows is the caller's own, written into
+ * that answer's copy of its chunk (withSale) and nowhere else.
  */
 const CHUNK = 128;
 
@@ -47,7 +47,7 @@ export class CatalogueSnapshot {
     private readonly maxStaleMs = Math.max(ttlMs * 10, 5000),
   ) {}
 
-  /** Installs a fresh full read by id (from GET /pets, or a refresh); null: more than a page. */
+  /** Takes a fresh full read by id (what a refresh loaded) as the copy; null: more than a page. */
   install(pets: readonly Pet[] | null, readStartedAt = Date.now()): void {
     this.whole = pets !== null;
     pets ??= [];
@@ -136,26 +136,26 @@ export class CatalogueSnapshot {
 
 const snapshots = new Map<string, CatalogueSnapshot>();
 
-/** This container's snapshot of a table, if a purchase has made one. */
-export function snapshotFor(tableName: string): CatalogueSnapshot | undefined {
-  return snapshots.get(tableName);
-}
-
-/** This container's snapshot of the configured table, made on first use. */
+/**
+ * The purchase function's snapshot of the configured table, made on its first
+ * purchase and kept for the life of the container. Only this function's own sales
+ * reach it: an admin's edit (another function, another container) shows once the copy
+ * is refreshed, at most PURCHASE_SNAPSHOT_TTL_MS later.
+ */
 export function snapshot(): CatalogueSnapshot {
   const { tableName, snapshotTtlMs } = storeConfig();
   let s = snapshots.get(tableName);
   if (!s) {
     const reads = new PetReads(tableName);
-    s = new CatalogueSnapshot(() => reads.catalogue(), snapshotTtlMs);
+    s = new CatalogueSnapshot(
+      () => reads.catalogue(),
+      snapshotTtlMs,
+      // 0: no pet may be older than the purchase, so every purchase reads afresh.
+      snapshotTtlMs === 0 ? 0 : undefined,
+    );
     snapshots.set(tableName, s);
   }
   return s;
-}
-
-/** After a catalogue edit in this container, the next purchase reads afresh. */
-export function forgetSnapshot(tableName: string): void {
-  snapshots.delete(tableName);
 }
 
 /** Waits for this container's background snapshot reads, before closing the table's server. */
