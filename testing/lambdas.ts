@@ -4,8 +4,9 @@ const repoRoot = new URL('../', import.meta.url);
 
 /**
  * A Lambda's handler, loaded into this process from the entry file the manifest
- * (api/handlers.ts) names, so the tests call the modules the stack bundles. The
- * handlers read their environment on first use, so set it before the first call.
+ * (api/handlers.ts) names, so the tests call the modules the stack bundles. Their
+ * Logger and Metrics are made at import and their configuration is read once, as in
+ * a Lambda container: set the environment (startBackend) before loading them.
  */
 export async function loadHandler(name: HandlerName): Promise<LambdaHandler> {
   const { entry } = handlers[name];

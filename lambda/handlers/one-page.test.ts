@@ -3,28 +3,20 @@ import { after, before, describe, it } from 'node:test';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Pet } from '../../api/pet';
 import { PayloadTooLargeError } from '../http/errors';
-import { CatalogueReplace } from '../store/catalogue-replace';
 import { PetReads } from '../store/pet-reads';
-import {
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  makePets,
-  startBackend,
-} from '../../testing/backend';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
 
 // The tutorial's whole-list routes while the store fits one page (1000 pets), and
 // their bounds past it.
+const backend = await startBackend();
 const handlers = await loadHandlers();
-let backend: Backend;
-let doc: DynamoDBDocumentClient;
+const { CatalogueReplace } = await import('../store/catalogue-replace');
+const doc = DynamoDBDocumentClient.from(backend.client);
+after(() => backend.close());
 
 before(async () => {
-  backend = await startBackend();
-  doc = DynamoDBDocumentClient.from(backend.client);
   await backend.seed(makePets(1000));
 });
-after(() => backend.close());
 
 const get = () => handlers.getPets(apiEvent('GET', '/pets'));
 const update = (body: unknown) => handlers.updatePets(apiEvent('POST', '/pets', body));

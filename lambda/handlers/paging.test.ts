@@ -5,21 +5,16 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { corsHeaders } from '../../api/http-api';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts, type PetSort, type PetStatus } from '../../api/pet-query';
+import { priceKeyOf } from '../../api/pet-table';
 import { encodeCursor, encodePosition, type PageQuery } from '../http/cursor';
 import { selfUrl } from '../http/responses';
 import { catalogueTag } from '../store/catalogue-tag';
 import { PetReads } from '../store/pet-reads';
-import { priceKeyOf } from '../../api/pet-table';
-import {
-  apiDomain,
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  startBackend,
-} from '../../testing/backend';
+import { apiDomain, apiEvent, loadHandlers, startBackend } from '../../testing/backend';
+import { withoutTable } from '../../testing/without-table';
 
+const backend = await startBackend();
 const handlers = await loadHandlers();
-let backend: Backend;
 
 // 60 pets: three types (one with a `#` that looks like a status suffix), four prices
 // (so many ties), every fifth sold.
@@ -32,7 +27,6 @@ const store: Pet[] = Array.from({ length: 60 }, (_, i) => {
 });
 
 before(async () => {
-  backend = await startBackend();
   await backend.seed(store);
 });
 after(() => backend.close());
@@ -237,17 +231,11 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
   ];
   for (const [what, query, message] of cases) {
     it(what, async () => {
-      // A table that does not exist: any read would be a 500, not a 400.
-      const saved = process.env['PETS_TABLE'];
-      process.env['PETS_TABLE'] = 'NoSuchTable';
-      try {
-        const res = await get(query());
-        assert.equal(res.statusCode, 400, res.body);
-        for (const [k, v] of Object.entries(corsHeaders())) assert.equal(res.headers?.[k], v);
-        assert.match(body(res).message ?? '', message);
-      } finally {
-        process.env['PETS_TABLE'] = saved;
-      }
+      // As if the table did not exist: any read would be a 500, not a 400.
+      const res = await withoutTable(() => get(query()));
+      assert.equal(res.statusCode, 400, res.body);
+      for (const [k, v] of Object.entries(corsHeaders())) assert.equal(res.headers?.[k], v);
+      assert.match(body(res).message ?? '', message);
     });
   }
 

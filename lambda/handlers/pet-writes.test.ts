@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -9,26 +9,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { corsHeaders } from '../../api/http-api';
 import { listingTag, type Pet } from '../../api/pet';
+import { petItem } from '../../api/pet-table';
 import { ConflictError } from '../http/errors';
 import { PetWrites } from '../store/pet-writes';
-import { petItem } from '../../api/pet-table';
-import {
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  seedPets,
-  startBackend,
-} from '../../testing/backend';
+import { apiEvent, loadHandlers, seedPets, startBackend } from '../../testing/backend';
 
+const backend = await startBackend();
 const handlers = await loadHandlers();
-let backend: Backend;
-let doc: DynamoDBDocumentClient;
-
-before(async () => {
-  backend = await startBackend();
-  doc = DynamoDBDocumentClient.from(backend.client);
-});
+const doc = DynamoDBDocumentClient.from(backend.client);
 after(() => backend.close());
+
 beforeEach(async () => {
   const { Items = [] } = await doc.send(new ScanCommand({ TableName: backend.tableName }));
   await Promise.all(

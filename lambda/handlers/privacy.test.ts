@@ -13,18 +13,14 @@ import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { encodeCursor, encodePosition } from '../http/cursor';
 import { PetReads } from '../store/pet-reads';
-import {
-  apiDomain,
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  makePets,
-  startBackend,
-} from '../../testing/backend';
-import { captureLogs } from '../../testing/logs';
+import { apiDomain, apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
+import { capturableLogs, captureLogs } from '../../testing/logs';
+import { withoutTable } from '../../testing/without-table';
 
+// Captured logs need Powertools' dev mode from the start (testing/logs.ts).
+const backend = await startBackend({ env: capturableLogs });
 const handlers = await loadHandlers();
-let backend: Backend;
+after(() => backend.close());
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -34,10 +30,8 @@ const store: Pet[] = makePets(30).map((p) =>
 );
 
 before(async () => {
-  backend = await startBackend();
   await backend.seed(store);
 });
-after(() => backend.close());
 
 type Query = Record<string, string | string[]>;
 const body = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Pet[] & { message?: string };
@@ -53,17 +47,6 @@ const buy = async (petId: number, email: string) =>
   handlers.purchasePet(
     apiEvent('POST', '/pets/purchase', { petId, authToken: await tokenOf(email) }),
   );
-
-/** Reads nothing while `fn` runs: a read would be a 500 on a table that does not exist. */
-async function withoutTable<T>(fn: () => Promise<T>): Promise<T> {
-  const saved = process.env['PETS_TABLE'];
-  process.env['PETS_TABLE'] = 'NoSuchTable';
-  try {
-    return await fn();
-  } finally {
-    process.env['PETS_TABLE'] = saved;
-  }
-}
 
 function assertCors(res: APIGatewayProxyResult) {
   for (const [k, v] of Object.entries(corsHeaders())) assert.equal(res.headers?.[k], v, k);

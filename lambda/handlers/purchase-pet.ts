@@ -6,7 +6,7 @@ import { etagHeader, json } from '../http/responses';
 import { route } from '../http/route';
 import { recordSale } from '../observability';
 import { PetWrites } from '../store/pet-writes';
-import { snapshot } from '../store/purchase-snapshot';
+import { purchaseSnapshot } from '../store/purchase-snapshot';
 
 /**
  * POST /pets/purchase (buyer): `{ petId, authToken }`. The ID token is verified before
@@ -18,7 +18,7 @@ export const handler: LambdaHandler = route('purchasePet', async (event) => {
   const petId = parsePetId(body);
   const sold = await new PetWrites(storeConfig().tableName).purchase(petId, buyer.email);
   recordSale(petId, buyer.sub);
-  // The whole list while the store fits a page, else the bought pet alone (purchase-snapshot.ts).
-  const { body: pets, tag } = await snapshot().withSale(sold);
+  // The whole list while the store fits a page, else the bought pet alone.
+  const { body: pets, tag } = await purchaseSnapshot().withSale(sold);
   return json(200, pets, tag === undefined ? {} : etagHeader(tag));
 });

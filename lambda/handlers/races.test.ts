@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -7,22 +7,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Pet } from '../../api/pet';
-import { CatalogueReplace } from '../store/catalogue-replace';
 import { PetWrites } from '../store/pet-writes';
 import { ConflictError } from '../http/errors';
-import {
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  seedIfEmpty,
-  seedPets,
-  startBackend,
-} from '../../testing/backend';
+import { apiEvent, loadHandlers, seedIfEmpty, seedPets, startBackend } from '../../testing/backend';
 
+const backend = await startBackend();
 const handlers = await loadHandlers();
-
-let backend: Backend;
-let doc: DynamoDBDocumentClient;
+const doc = DynamoDBDocumentClient.from(backend.client);
+after(() => backend.close());
+const { CatalogueReplace } = await import('../store/catalogue-replace');
 const get = async () => {
   const res = await handlers.getPets(apiEvent('GET', '/pets'));
   return { pets: JSON.parse(res.body) as Pet[], etag: String(res.headers?.['ETag']) };
@@ -38,11 +31,6 @@ const purchase = async (petId: number, email = 'buyer@example.com') =>
     apiEvent('POST', '/pets/purchase', { petId, authToken: await backend.token({ email }) }),
   );
 
-before(async () => {
-  backend = await startBackend();
-  doc = DynamoDBDocumentClient.from(backend.client);
-});
-after(() => backend.close());
 beforeEach(async () => {
   const { Items = [] } = await doc.send(new ScanCommand({ TableName: backend.tableName }));
   await Promise.all(

@@ -3,16 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { PetReads } from '../store/pet-reads';
-import {
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  makePets,
-  startBackend,
-} from '../../testing/backend';
-import { captureLogs } from '../../testing/logs';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
+import { capturableLogs, captureLogs } from '../../testing/logs';
 
+// Captured logs need Powertools' dev mode from the start (testing/logs.ts).
+const backend = await startBackend({ env: capturableLogs });
 const handlers = await loadHandlers();
+after(() => backend.close());
 
 // 50,000 pets: far past what one 400 KB item holds (the tutorial's design overflows at
 // 14,476), half sold, with the longest sale state a real buyer would have. The last
@@ -23,10 +20,8 @@ const LARGEST = 1000;
 const bigType = 'a-forty-character-type-of-pet-0123456789';
 const longest = (id: number) =>
   `${'b'.repeat(254 - `.${id}@example.com`.length)}.${id}@example.com`;
-let backend: Backend;
 
 before(async () => {
-  backend = await startBackend();
   const pets = makePets(COUNT).map((p): Pet => {
     if (p.id > COUNT - LARGEST) {
       return {
@@ -43,7 +38,6 @@ before(async () => {
   });
   await backend.seed(pets);
 });
-after(() => backend.close());
 
 const get = (query: Record<string, string> = {}) =>
   handlers.getPets(apiEvent('GET', '/pets', undefined, { query }));

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, beforeEach, describe, it } from 'node:test';
 import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { lambdaEnv } from '../../api/handlers';
 import { corsHeaders } from '../../api/http-api';
 import type { Pet } from '../../api/pet';
-import {
-  apiEvent,
-  type Backend,
-  loadHandlers,
-  seedIfEmpty,
-  seedPets,
-  startBackend,
-} from '../../testing/backend';
+import { apiEvent, loadHandlers, seedIfEmpty, seedPets, startBackend } from '../../testing/backend';
+import { withoutTable } from '../../testing/without-table';
 
+// The environment first: the handlers read it once, as in a Lambda container. Each
+// test starts from a fresh store, which the purchase function's copy of the catalogue
+// would show only after its TTL: at 0, every purchase reads the catalogue afresh.
+const backend = await startBackend({ env: { [lambdaEnv.snapshotTtlMs]: '0' } });
 const handlers = await loadHandlers();
+after(() => backend.close());
 
-let backend: Backend;
 const get = () => handlers.getPets(apiEvent('GET', '/pets'));
 const update = (body: unknown) => handlers.updatePets(apiEvent('POST', '/pets', body));
 const purchase = (body: unknown) => handlers.purchasePet(apiEvent('POST', '/pets/purchase', body));
@@ -32,13 +30,6 @@ async function clear(): Promise<void> {
   }
 }
 
-before(async () => {
-  backend = await startBackend();
-  // Each test starts from a fresh store, which the purchase function's copy of the
-  // catalogue would show only after its TTL: at 0, every purchase reads it afresh.
-  process.env[lambdaEnv.snapshotTtlMs] = '0';
-});
-after(() => backend.close());
 beforeEach(async () => {
   await clear();
   await seedIfEmpty(backend.client, backend.tableName);
@@ -58,16 +49,10 @@ describe('GET /pets', () => {
   });
 
   it('answers 500 without a stack when the table is missing', async () => {
-    const saved = process.env['PETS_TABLE'];
-    process.env['PETS_TABLE'] = 'NoSuchTable';
-    try {
-      const res = await get();
-      assert.equal(res.statusCode, 500);
-      assertCors(res);
-      assert.deepEqual(JSON.parse(res.body), { message: 'Internal server error' });
-    } finally {
-      process.env['PETS_TABLE'] = saved;
-    }
+    const res = await withoutTable(get);
+    assert.equal(res.statusCode, 500);
+    assertCors(res);
+    assert.deepEqual(JSON.parse(res.body), { message: 'Internal server error' });
   });
 });
 

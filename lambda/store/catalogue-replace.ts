@@ -137,7 +137,7 @@ export class CatalogueReplace {
       false,
     ).catch((err: unknown) => `undo failed: ${String(err)}`);
     if (kept || undone.length < done.length) {
-      logger().warn('undo incomplete', { undone: undone.length, of: done.length });
+      logger.warn('undo incomplete', { undone: undone.length, of: done.length });
     }
   }
 }

@@ -71,8 +71,7 @@ export class CatalogueSnapshot {
     if (age > this.ttlMs) {
       const refresh = this.refresh();
       if (age > this.maxStaleMs) await refresh;
-      else
-        refresh.catch((err: unknown) => logger().warn('snapshot refresh failed', { error: err }));
+      else refresh.catch((err: unknown) => logger.warn('snapshot refresh failed', { error: err }));
     }
     this.salesDuringRefresh?.push(sold);
     if (!this.whole) return { body: JSON.stringify([sold]) };
@@ -134,31 +133,24 @@ export class CatalogueSnapshot {
   }
 }
 
-const snapshots = new Map<string, CatalogueSnapshot>();
+let containerSnapshot: CatalogueSnapshot | undefined;
 
 /**
- * The purchase function's snapshot of the configured table, made on its first
- * purchase and kept for the life of the container. Only this function's own sales
- * reach it: an admin's edit (another function, another container) shows once the copy
- * is refreshed, at most PURCHASE_SNAPSHOT_TTL_MS later.
+ * The purchase function's snapshot of its table, made on its first purchase and kept
+ * for the life of the container. Only this function's own sales reach it: an admin's
+ * edit (another function, another container) shows once the copy is refreshed, at
+ * most PURCHASE_SNAPSHOT_TTL_MS later.
  */
-export function snapshot(): CatalogueSnapshot {
-  const { tableName, snapshotTtlMs } = storeConfig();
-  let s = snapshots.get(tableName);
-  if (!s) {
+export function purchaseSnapshot(): CatalogueSnapshot {
+  if (!containerSnapshot) {
+    const { tableName, snapshotTtlMs } = storeConfig();
     const reads = new PetReads(tableName);
-    s = new CatalogueSnapshot(
+    containerSnapshot = new CatalogueSnapshot(
       () => reads.catalogue(),
       snapshotTtlMs,
       // 0: no pet may be older than the purchase, so every purchase reads afresh.
       snapshotTtlMs === 0 ? 0 : undefined,
     );
-    snapshots.set(tableName, s);
   }
-  return s;
-}
-
-/** Waits for this container's background snapshot reads, before closing the table's server. */
-export async function snapshotsIdle(): Promise<void> {
-  await Promise.all([...snapshots.values()].map((s) => s.idle()));
+  return containerSnapshot;
 }
