@@ -60,6 +60,15 @@ module.exports = defineConfig([
     ),
   },
   {
+    files: ['{local,infra/lib,infra/bin,infra/scripts,scripts,testing,tools}/**/*.{ts,js,mjs}'],
+    ignores: ['**/*.test.ts', '**/*.bench.ts'],
+    rules: forbid(
+      ['lambda'],
+      'lambda/ is what deploys, not a library: read the pet data model from api/ ' +
+        '(tests and benches may import lambda/).',
+    ),
+  },
+  {
     files: ['src/**/*.ts'],
     rules: forbid(
       ['lambda', 'local', 'infra', 'e2e', 'scripts'],

@@ -1,7 +1,7 @@
 /**
  * The Lambda functions: what each one is, in one manifest that the CDK stack
  * (infra/) and the local cloud (local/) both build from. A new function is one
- * entry here plus its file under lambda/.
+ * entry here plus its file under lambda/handlers/.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { idTokenMaxAgeSeconds } from './id-token';
@@ -86,10 +86,10 @@ export interface HandlerSpec {
   memoryMb: number;
 }
 
-// Reads go through the table's indexes (lambda/table.ts), so Query, never Scan.
+// Reads go through the table's indexes (api/pet-table.ts), so Query, never Scan.
 export const handlers = {
   getPets: {
-    entry: 'lambda/get-pets.ts',
+    entry: 'lambda/handlers/get-pets.ts',
     needs: ['table', 'cursorKey'],
     tableActions: ['dynamodb:Query'],
     timeoutSeconds: 10,
@@ -97,7 +97,7 @@ export const handlers = {
   },
   // The tutorial's whole-list write, for catalogues of up to one page.
   updatePets: {
-    entry: 'lambda/update-pets.ts',
+    entry: 'lambda/handlers/update-pets.ts',
     needs: ['table'],
     tableActions: [
       'dynamodb:DeleteItem',
@@ -109,14 +109,14 @@ export const handlers = {
     memoryMb: 512,
   },
   putPet: {
-    entry: 'lambda/put-pet.ts',
+    entry: 'lambda/handlers/put-pet.ts',
     needs: ['table'],
     tableActions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     timeoutSeconds: 10,
     memoryMb: 512,
   },
   deletePet: {
-    entry: 'lambda/delete-pet.ts',
+    entry: 'lambda/handlers/delete-pet.ts',
     needs: ['table'],
     tableActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
     timeoutSeconds: 10,
@@ -125,7 +125,7 @@ export const handlers = {
   // A purchase is an UpdateItem, then a GetItem only when it fails; the answer's list
   // is the first page of the catalogue (a Query), while the store fits one page.
   purchasePet: {
-    entry: 'lambda/purchase-pet.ts',
+    entry: 'lambda/handlers/purchase-pet.ts',
     needs: ['table', 'identity'],
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
     timeoutSeconds: 10,
@@ -133,7 +133,7 @@ export const handlers = {
   },
   // GET /pets/sales (admin): sold pets with their buyers, paged like GET /pets.
   listSales: {
-    entry: 'lambda/list-sales.ts',
+    entry: 'lambda/handlers/list-sales.ts',
     needs: ['table', 'cursorKey'],
     tableActions: ['dynamodb:Query'],
     timeoutSeconds: 10,
@@ -141,7 +141,7 @@ export const handlers = {
   },
   // POST /pets/mine (buyer): the pets sold to the verified ID token's email.
   listMine: {
-    entry: 'lambda/list-mine.ts',
+    entry: 'lambda/handlers/list-mine.ts',
     needs: ['table', 'identity'],
     tableActions: ['dynamodb:Query'],
     timeoutSeconds: 10,

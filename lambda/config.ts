@@ -14,7 +14,7 @@ export interface AuthConfig {
   jwksUrl: URL;
   /** The oldest token accepted, in seconds since its `iat`. */
   maxTokenAgeSeconds: number;
-  /** Where the legacy HS256 secret is (legacy-secret.ts); absent means HS256 tokens are refused. */
+  /** Where the legacy HS256 secret is (auth/legacy-secret.ts); absent means HS256 tokens are refused. */
   legacySecret?: { secretId: string; jsonField?: string };
   /** The JWS algorithms accepted: fixed here, never taken from a token's header. */
   algorithms: ('RS256' | 'HS256')[];
@@ -28,16 +28,14 @@ export class EnvironmentError extends Error {
 type Env = Record<string, string | undefined>;
 
 /**
- * Reads the environment on first use rather than at import, so tests and the local
- * cloud can set it first; parsed again only when the variables it reads changed.
+ * Parses the environment once, on first use rather than at import, so a missing or
+ * malformed variable is a 500 with the reason in the log instead of a crash at cold
+ * start. A container's environment never changes, so neither does the result; a
+ * parse that failed is tried again on the next call.
  */
-function memo<T>(names: string[], parse: (env: Env) => T): (env?: Env) => T {
-  let cached: { key: string; value: T } | undefined;
-  return (env = process.env) => {
-    const key = names.map((n) => env[n] ?? '').join('\0');
-    if (cached?.key !== key) cached = { key, value: parse(env) };
-    return cached.value;
-  };
+function once<T>(parse: (env: Env) => T): () => T {
+  let parsed: { value: T } | undefined;
+  return () => (parsed ??= { value: parse(process.env) }).value;
 }
 
 function required(env: Env, name: string): string {
@@ -46,7 +44,7 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-export const storeConfig = memo([lambdaEnv.table, lambdaEnv.snapshotTtlMs], (env) => {
+export const storeConfig = once((env) => {
   const ttl = Number(env[lambdaEnv.snapshotTtlMs] ?? 1000);
   if (!Number.isFinite(ttl) || ttl < 0) {
     throw new EnvironmentError(`${lambdaEnv.snapshotTtlMs} must be a non-negative number`);
@@ -54,43 +52,33 @@ export const storeConfig = memo([lambdaEnv.table, lambdaEnv.snapshotTtlMs], (env
   return { tableName: required(env, lambdaEnv.table), snapshotTtlMs: ttl } satisfies StoreConfig;
 });
 
-export const authConfig = memo(
-  [
-    lambdaEnv.tokenIssuer,
-    lambdaEnv.tokenAudience,
-    lambdaEnv.jwksUrl,
-    lambdaEnv.maxTokenAgeSeconds,
-    lambdaEnv.legacySecretId,
-    lambdaEnv.legacySecretJsonField,
-  ],
-  (env): AuthConfig => {
-    let jwksUrl: URL;
-    try {
-      jwksUrl = new URL(required(env, lambdaEnv.jwksUrl));
-    } catch (err) {
-      throw err instanceof EnvironmentError
-        ? err
-        : new EnvironmentError(`${lambdaEnv.jwksUrl} is not a URL`);
-    }
-    const rawAge = env[lambdaEnv.maxTokenAgeSeconds]?.trim() || String(idTokenMaxAgeSeconds);
-    const maxTokenAgeSeconds = Number(rawAge);
-    if (!/^\d+$/.test(rawAge) || maxTokenAgeSeconds < 1) {
-      throw new EnvironmentError(`${lambdaEnv.maxTokenAgeSeconds} must be a positive integer`);
-    }
-    const secretId = env[lambdaEnv.legacySecretId]?.trim();
-    const jsonField = env[lambdaEnv.legacySecretJsonField]?.trim() || undefined;
-    return {
-      issuer: required(env, lambdaEnv.tokenIssuer),
-      audience: required(env, lambdaEnv.tokenAudience),
-      jwksUrl,
-      maxTokenAgeSeconds,
-      legacySecret: secretId ? { secretId, jsonField } : undefined,
-      algorithms: secretId ? ['RS256', 'HS256'] : ['RS256'],
-    };
-  },
-);
+export const authConfig = once((env): AuthConfig => {
+  let jwksUrl: URL;
+  try {
+    jwksUrl = new URL(required(env, lambdaEnv.jwksUrl));
+  } catch (err) {
+    throw err instanceof EnvironmentError
+      ? err
+      : new EnvironmentError(`${lambdaEnv.jwksUrl} is not a URL`);
+  }
+  const rawAge = env[lambdaEnv.maxTokenAgeSeconds]?.trim() || String(idTokenMaxAgeSeconds);
+  const maxTokenAgeSeconds = Number(rawAge);
+  if (!/^\d+$/.test(rawAge) || maxTokenAgeSeconds < 1) {
+    throw new EnvironmentError(`${lambdaEnv.maxTokenAgeSeconds} must be a positive integer`);
+  }
+  const secretId = env[lambdaEnv.legacySecretId]?.trim();
+  const jsonField = env[lambdaEnv.legacySecretJsonField]?.trim() || undefined;
+  return {
+    issuer: required(env, lambdaEnv.tokenIssuer),
+    audience: required(env, lambdaEnv.tokenAudience),
+    jwksUrl,
+    maxTokenAgeSeconds,
+    legacySecret: secretId ? { secretId, jsonField } : undefined,
+    algorithms: secretId ? ['RS256', 'HS256'] : ['RS256'],
+  };
+});
 
 /** Only the secret's name: its value is fetched (and cached) when a cursor is needed. */
-export const cursorConfig = memo([lambdaEnv.cursorSecretId], (env) => ({
+export const cursorConfig = once((env) => ({
   secretId: required(env, lambdaEnv.cursorSecretId),
 }));

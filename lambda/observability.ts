@@ -17,46 +17,23 @@ export class ShortLogFormatter extends LogFormatter {
   }
 }
 
-/** The variables Powertools reads when a Logger or Metrics is made, and ours. */
-const settings = [
-  'POWERTOOLS_DEV',
-  'POWERTOOLS_METRICS_DISABLED',
-  'POWERTOOLS_LOG_LEVEL',
-  'LOG_LEVEL',
-  'AWS_LAMBDA_LOG_LEVEL',
-  lambdaEnv.logFormat,
-];
-let made: { key: string; logger: Logger; metrics: Metrics } | undefined;
-
-/**
- * The function's Powertools Logger and Metrics, made on first use rather than at
- * import (as lambda/config.ts reads its variables), so that tests and the local cloud
- * can set the environment first; made again only when those variables change.
- * Names come from api/handlers.ts, the same the stack puts in the environment.
+/*
+ * The function's one Powertools Logger and Metrics, made at import as Powertools
+ * documents: they read their settings (POWERTOOLS_*, LOG_LEVEL, and PETS_LOG_FORMAT)
+ * from the environment once, so tests set it before they import a handler. Names come
+ * from api/handlers.ts, the same the stack puts in the environment.
  */
-function tools(): { logger: Logger; metrics: Metrics } {
-  const key = settings.map((name) => process.env[name] ?? '').join('\0');
-  if (made?.key !== key) {
-    const short = process.env[lambdaEnv.logFormat] === 'short';
-    made = {
-      key,
-      logger: new Logger({
-        serviceName: observability.serviceName,
-        ...(short ? { logFormatter: new ShortLogFormatter() } : {}),
-      }),
-      metrics: new Metrics({
-        namespace: observability.metricsNamespace,
-        serviceName: observability.serviceName,
-      }),
-    };
-  }
-  return made;
-}
+export const logger = new Logger({
+  serviceName: observability.serviceName,
+  ...(process.env[lambdaEnv.logFormat] === 'short'
+    ? { logFormatter: new ShortLogFormatter() }
+    : {}),
+});
 
-/** The logger, for the rare line outside a request's own (a failed refresh, an incomplete undo). */
-export function logger(): Logger {
-  return tools().logger;
-}
+const metrics = new Metrics({
+  namespace: observability.metricsNamespace,
+  serviceName: observability.serviceName,
+});
 
 /** What one request's log line says besides its route, status and time. */
 export type RequestLine = Record<string, unknown>;
@@ -67,8 +44,9 @@ export type RequestLine = Record<string, unknown>;
  * added (e.g. `read`, `pets`) and the time taken; and one EMF document counting the
  * request by route and status (`Requests`), which CloudWatch turns into a metric from
  * the log itself, so no permission beyond writing the log is needed. Everything
- * happens in one synchronous step, so concurrent requests in one process (the local
- * cloud runs the handlers in its own) never share dimensions.
+ * happens in one synchronous step, so requests that overlap in one process never
+ * share dimensions (a Lambda process serves one request at a time; the tests and the
+ * bench call the handlers concurrently).
  */
 export function recordRequest(
   route: string,
@@ -78,7 +56,6 @@ export function recordRequest(
   ms: number,
   context?: Context,
 ): void {
-  const { logger, metrics } = tools();
   // The Lambda's own request id and cold start, on every line of this invocation.
   if (context) logger.addContext(context);
   logger.info('request', { route, requestId, status, ...line, ms });
@@ -95,7 +72,6 @@ export function recordFailure(
   ms: number,
   context?: Context,
 ): void {
-  const { logger, metrics } = tools();
   if (context) logger.addContext(context);
   logger.error('request failed', { route, requestId, status: 500, ms, error });
   metrics.addDimensions({ route, status: '500' });
@@ -108,7 +84,6 @@ export function recordFailure(
  * and a `PetsSold` count of its own, flushed at once under the service dimension only.
  */
 export function recordSale(petId: number, buyerSub: string | undefined): void {
-  const { logger, metrics } = tools();
   logger.info('sold', { petId, buyerSub });
   metrics.singleMetric().addMetric('PetsSold', MetricUnit.Count, 1);
 }

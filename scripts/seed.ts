@@ -1,6 +1,6 @@
 /**
  * `npm run seed -- --pets N`: fills the local cloud's store with synthetic pets until
- * it holds N, through the Lambdas' own data model (lambda/table.ts), so the indexes
+ * it holds N, through the pets' data model (api/pet-table.ts), so the indexes
  * and keys are exactly what the handlers write. Works whether or not `npm start` is
  * running: with the local cloud up it writes through its DynamoDB port; otherwise
  * it opens the same data folder itself.
@@ -12,7 +12,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Pet } from '../api/pet';
-import { ensureTable, petItem } from '../lambda/table';
+import { petItem } from '../api/pet-table';
+import { ensureTable } from '../local/ensure-table';
 import { startDynamoDB } from '../local/dynamodb';
 import { tableName, urls } from '../local/settings';
 

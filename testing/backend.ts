@@ -18,10 +18,12 @@ import {
 } from '../api/handlers';
 import { api, matchRoute, type Method } from '../api/http-api';
 import type { Pet } from '../api/pet';
-import { ensureTable, petItem } from '../lambda/table';
+import { petItem } from '../api/pet-table';
+import { ensureTable } from '../local/ensure-table';
 import { LocalSecrets, SECRETS_TARGET_PREFIX } from '../local/aws/secrets';
 import { startDynamoDB } from '../local/dynamodb';
-export { loadHandlers } from '../local/lambdas';
+export { seedIfEmpty, seedPets } from '../local/seed-pets';
+export { loadHandlers } from './lambdas';
 import { audience, startTokenIssuer } from './token-issuer';
 
 export { audience };
@@ -69,8 +71,23 @@ export interface Backend {
   close(): Promise<void>;
 }
 
-/** `dynamoEndpoint`: use a DynamoDB already running there instead of starting one in-process. */
-export async function startBackend(options: { dynamoEndpoint?: string } = {}): Promise<Backend> {
+export interface BackendOptions {
+  /** Use a DynamoDB already running there instead of starting one in-process. */
+  dynamoEndpoint?: string;
+  /**
+   * Variables to set (or, when undefined, unset) on top of the manifest's. The handlers
+   * read their environment once, as in a Lambda container, so a test that needs
+   * another one starts its backend with it and loads the handlers afterwards (in a
+   * file of its own: node:test runs each file in a process of its own).
+   */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Starts the backend and sets the handlers' environment; load the handlers
+ * (loadHandlers, or a dynamic import) after it.
+ */
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const dynamo = options.dynamoEndpoint
     ? { endpoint: options.dynamoEndpoint, close: async () => undefined }
     : await startDynamoDB({ port: 0 });
@@ -98,6 +115,10 @@ export async function startBackend(options: { dynamoEndpoint?: string } = {}): P
   }
   delete process.env[lambdaEnv.legacySecretId];
   delete process.env[lambdaEnv.legacySecretJsonField];
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 
   const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
   await ensureTable(client, tableName, () => undefined);

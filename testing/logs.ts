@@ -14,19 +14,28 @@ export interface CapturedLogs {
   stop(): void;
 }
 
-const devSettings = { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' };
+/**
+ * Powertools' dev mode, the way its docs give for tests: the Logger and Metrics write
+ * through the global console, one call per record, so that mocking console sees each
+ * record whole; metrics, which dev mode turns off, stay on. They read it once, when
+ * they are made (at import, lambda/observability.ts): a test file that captures logs
+ * starts its backend with this environment, then loads the handlers.
+ */
+export const capturableLogs: Readonly<Record<string, string>> = {
+  POWERTOOLS_DEV: 'true',
+  POWERTOOLS_METRICS_DISABLED: 'false',
+};
 
 /**
- * Captures what the Lambdas' Powertools Logger and Metrics write during a test. In
- * Powertools' dev mode (POWERTOOLS_DEV, the way its docs give for tests) both write
- * through the global console, one call per record, so mocking console sees each
- * record whole; metrics, which dev mode turns off, are turned back on. The Lambdas
- * make their Logger and Metrics again when these variables change
- * (lambda/observability.ts), so the capture starts with the next record.
+ * Captures what the Lambdas' Powertools Logger and Metrics write during a test, in a
+ * process whose handlers were loaded with `capturableLogs` set.
  */
 export function captureLogs(t: TestContext): CapturedLogs {
-  const saved = Object.fromEntries(Object.keys(devSettings).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, devSettings);
+  for (const [name, value] of Object.entries(capturableLogs)) {
+    if (process.env[name] !== value) {
+      throw new Error(`captureLogs needs ${name}=${value} set before the handlers are loaded`);
+    }
+  }
   const lines: string[] = [];
   const push = (...args: unknown[]) => void lines.push(args.map(String).join(' '));
   const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((name) =>
@@ -37,10 +46,6 @@ export function captureLogs(t: TestContext): CapturedLogs {
     if (stopped) return;
     stopped = true;
     for (const spy of spies) spy.mock.restore();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   };
   t.after(stop);
   const parsed = () => lines.map((line) => JSON.parse(line) as LogRecord);

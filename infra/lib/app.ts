@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { tableSchema } from '../../lambda/table';
+import { tableSchema } from '../../api/pet-table';
 import { parameterSources, readParameters, stackName, type DeployParameters } from './parameters';
 import { PetsStack } from './pets-stack';
 

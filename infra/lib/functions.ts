@@ -60,7 +60,7 @@ export class PetsFunctions extends Construct {
       );
       const needs: readonly string[] = spec.needs;
       if (needs.includes('cursorKey')) props.cursorKey.grantRead(role);
-      // The token verifiers read the legacy secret at run time (lambda/legacy-secret.ts).
+      // The token verifiers read the legacy secret at run time (lambda/auth/legacy-secret.ts).
       if (needs.includes('identity')) legacySecret?.grantRead(role);
       const fn = new nodejs.NodejsFunction(this, name, {
         role,

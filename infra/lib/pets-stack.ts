@@ -14,7 +14,7 @@ import { petsTable, type TableSchema } from './table';
 
 export interface PetsStackProps extends StackProps {
   parameters: DeployParameters;
-  /** lambda/table.ts's `tableSchema`: the keys the handlers were written against. */
+  /** api/pet-table.ts's `tableSchema`: the keys the handlers were written against. */
   tableSchema: TableSchema;
 }
 

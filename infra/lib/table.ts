@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 
 /**
- * The shape of lambda/table.ts's `tableSchema`, structurally: the slice of the SDK's
+ * The shape of api/pet-table.ts's `tableSchema`, structurally: the slice of the SDK's
  * CreateTableCommandInput the CDK table needs. Declared here rather than imported so
  * the infra package does not depend on @aws-sdk/client-dynamodb.
  */
@@ -44,7 +44,7 @@ export function petsTable(
   // once, but CloudFormation cannot add (or remove) more than one index of an existing
   // table per update: a schema change of several indexes ships over several deploys.
   // INCLUDE keeps the schema's NonKeyAttributes; DynamoDB projects an index's keys
-  // (and the table's) anyway, so lambda/table.ts leaves them out of that list.
+  // (and the table's) anyway, so api/pet-table.ts leaves them out of that list.
   for (const index of schema.GlobalSecondaryIndexes ?? []) {
     if (!index.IndexName) throw new TableSchemaError('A global secondary index has no IndexName');
     const projection = index.Projection?.ProjectionType ?? 'ALL';

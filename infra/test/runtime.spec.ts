@@ -12,7 +12,7 @@ import {
   type HandlerName,
   type LambdaHandler,
 } from '../../api/handlers';
-import { encodeCursor } from '../../lambda/cursor';
+import { encodeCursor } from '../../lambda/http/cursor';
 import { apiEvent, startBackend, type Backend } from '../../testing/backend';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 

@@ -24,7 +24,7 @@ import {
 import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames, roles } from '../../api/roles';
-import { tableSchema } from '../../lambda/table';
+import { tableSchema } from '../../api/pet-table';
 import { addChecks, nagFindings } from '../lib/checks';
 import { outputNames } from '../lib/outputs';
 import { exampleParameters, ParameterError, readParameters } from '../lib/parameters';
@@ -252,7 +252,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     });
   }
 
-  it('builds the table from lambda/table.ts, on demand, with point-in-time recovery, retained', () => {
+  it('builds the table from api/pet-table.ts, on demand, with point-in-time recovery, retained', () => {
     const [, table] = only(s, 'AWS::DynamoDB::Table');
     assert.deepEqual(table.Properties['KeySchema'], tableSchema.KeySchema);
     // The CDK lists the definitions in the order it meets the keys; the schema in its own.
@@ -850,7 +850,7 @@ describe('the cdk-nag gate of npm run synth', () => {
   });
 });
 
-describe('petsTable, from any schema of the shape lambda/table.ts uses', () => {
+describe('petsTable, from any schema of the shape api/pet-table.ts uses', () => {
   const build = (schema: TableSchema): Resource => {
     const stack = new Stack(new App(), 'TableOnly');
     petsTable(stack, schema, { retainData: true });
