@@ -11,9 +11,9 @@ import { api } from '../api/http-api';
 import { databaseSub, roleArn } from '../api/roles';
 import { CredentialStore } from '../local/aws/credentials';
 import { Gateway } from '../local/aws/gateway';
+import type { IncomingRequest } from '../local/aws/gateway-request';
 import { startAwsEdge } from '../local/aws/index';
 import { signRequest, type SignedRequest } from '../local/aws/sign';
-import type { IncomingRequest } from '../local/aws/sigv4';
 import { ACCOUNT, API_ID, REGION } from '../testing/edge';
 
 const N = Number(process.env['BENCH_N'] ?? 2000);

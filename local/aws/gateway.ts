@@ -14,7 +14,7 @@ import { compress } from './compression';
 import type { CredentialStore, StoredCredentials } from './credentials';
 import { GatewayError } from './errors';
 import { gatewayLimits, type GatewayLimits } from './gateway-limits';
-import { type GatewayRequest, headerValue } from './gateway-request';
+import { type GatewayRequest, headerValue, type IncomingRequest } from './gateway-request';
 import {
   type GatewayResponse,
   integrationFailed,
@@ -28,7 +28,6 @@ import { IamAuthorizer } from './iam-authorizer';
 import { configuredTimeoutMs, inProcessInvoker, type Invoke } from './invoke';
 import { invokeWithin, passOn, proxyResult } from './lambda-proxy';
 import { proxyEvent } from './proxy-event';
-import type { IncomingRequest } from './sigv4';
 
 export interface GatewayOptions {
   region: string;

@@ -9,7 +9,8 @@ import { roleArn, roleNames } from '../../api/roles';
 import type { CredentialStore, StoredCredentials } from './credentials';
 import { GatewayError } from './errors';
 import { evaluate } from './iam';
-import { type IncomingRequest, verifySignature } from './sigv4';
+import type { IncomingRequest } from './gateway-request';
+import { verifySignature } from './sigv4';
 
 export interface IamAuthorizerOptions {
   region: string;
