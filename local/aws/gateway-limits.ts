@@ -6,7 +6,7 @@ import { api } from '../../api/http-api';
  * tests override them so they need not send 10 MB or wait 29 s.
  */
 export interface GatewayLimits {
-  /** API Gateway's request body limit: 413 above it (enforced by the edge, index.ts). */
+  /** API Gateway's request body limit: 413 above it (enforced by the edge, edge-router.ts). */
   maxRequestBytes: number;
   /** Lambda's synchronous payload limit for the event (the same 6 MB as the answer). */
   maxLambdaRequestBytes: number;
