@@ -1,7 +1,7 @@
 /**
  * The app's Content-Security-Policy and the other security headers its pages are
  * served with, defined once: the local cloud's static site (local/site.ts) builds them
- * from the config.json it serves, the CDK stack (infra/lib/site.ts, a CloudFront
+ * from the config.json it serves, the CDK stack (infra/lib/security-headers.ts, a CloudFront
  * response headers policy) from the values publish writes into config.json.
  *
  * The policy needs no hashes or nonces, so it does not change from build to build:

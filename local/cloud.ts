@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '../api/app-config';
@@ -18,6 +17,7 @@ import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
 import { startLambdaService } from './lambda-runtime/index';
+import { cursorSecretName, loadSecrets } from './secrets-file';
 import { aws, clientId, host, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
@@ -37,32 +37,6 @@ export interface LocalCloudOptions {
 export interface LocalCloud {
   config: AppConfig;
   close(): Promise<void>;
-}
-
-/** The Secrets Manager secret whose value signs paging cursors; in AWS the stack creates it. */
-export const cursorSecretName = 'secure-pets/cursor-key';
-
-/**
- * The local secrets, kept in `{dataDir}/secrets.json` (mode 0600) so that they
- * survive a restart: a cursor handed out before a restart must still verify after
- * it. The cursor key is 32 random bytes, base64, made once.
- */
-export async function loadSecrets(dataDir: string): Promise<Record<string, string>> {
-  const file = join(dataDir, 'secrets.json');
-  let stored: Record<string, string> = {};
-  try {
-    stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`${file} is unreadable (npm run reset starts afresh)`, { cause: error });
-    }
-  }
-  if (typeof stored[cursorSecretName] === 'string' && stored[cursorSecretName] !== '') {
-    return stored;
-  }
-  stored = { ...stored, [cursorSecretName]: randomBytes(32).toString('base64') };
-  await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-  return stored;
 }
 
 /**
@@ -104,27 +78,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await seedIfEmpty(client, tableName);
     client.destroy();
 
-    // Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
-    // variables the stack gives it; Lambda's credentials are local keys, and the SDK's
-    // endpoint variables point it at dynalite and at the edge (started below, on this
-    // fixed port) for Secrets Manager.
-    const lambdas = await startLambdaService({
-      region: aws.region,
-      account: aws.account,
-      values: {
-        tableName,
-        cursorSecretId: cursorSecretName,
-        identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
-      },
-      runtimeEnvironment: {
-        ...localObservabilityEnvironment,
-        AWS_ACCESS_KEY_ID: localKeys.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: localKeys.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
-      },
-      log: (line) => log(`lambda   ${line}`),
-    });
+    const lambdas = await startLambdas(dynamodb.endpoint, localKeys, log);
     closers.push(() => lambdas.close());
 
     const clock = new AdjustableClock();
@@ -133,19 +87,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
     }
     const credentials = new CredentialStore({ now: clock.now });
-    const idp = await startIdp({
-      issuer: urls.issuer,
-      port: ports.idp,
-      dataDir: join(options.dataDir, 'idp'),
-      clientId,
-      redirectUris: [`${urls.site}/callback`, `${urls.site}/login`],
-      account: aws.account,
-      // One list for both tiers that decide roles: delegation here, STS below.
-      admins: (seededAdminSub) => localAdmins(seededAdminSub),
-      issueAwsCredentials: async (input) => credentials.issue(input),
-      now: clock.now,
-      log: (line) => log(`idp      ${line}`),
-    });
+    const idp = await startLocalIdp(options.dataDir, credentials, clock, log);
     closers.push(() => idp.close());
 
     const edge = await startAwsEdge({
@@ -165,18 +107,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     closers.push(() => edge.close());
 
-    // Parsed as the app will parse it: a bad setting fails here, not in the browser.
-    const config = parseAppConfig({
-      auth0: { domain: idp.issuer.replace(/\/$/, ''), clientId },
-      api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
-      credentials: {
-        mode: options.credentialsMode ?? 'web-identity',
-        stsEndpoint: urls.aws,
-        roles: { admin: roleArn('admin', aws.account), buyer: roleArn('buyer', aws.account) },
-        ...(options.credentialSeconds ? { durationSeconds: options.credentialSeconds } : {}),
-        principal: oidcProviderArn(aws.account, idp.issuer),
-      },
-    } satisfies AppConfig);
+    const config = appConfig(idp.issuer, options);
     const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
     // After start-up, not part of it: one warm environment per function, as provisioned
@@ -187,4 +118,71 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await close();
     throw error;
   }
+}
+
+/**
+ * Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
+ * variables the stack gives it; Lambda's credentials are local keys, and the SDK's
+ * endpoint variables point it at dynalite and at the edge (started later, on its
+ * fixed port) for Secrets Manager.
+ */
+function startLambdas(
+  dynamodbEndpoint: string,
+  localKeys: { accessKeyId: string; secretAccessKey: string },
+  log: (line: string) => void,
+) {
+  return startLambdaService({
+    region: aws.region,
+    account: aws.account,
+    values: {
+      tableName,
+      cursorSecretId: cursorSecretName,
+      identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+    },
+    runtimeEnvironment: {
+      ...localObservabilityEnvironment,
+      AWS_ACCESS_KEY_ID: localKeys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localKeys.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
+    },
+    log: (line) => log(`lambda   ${line}`),
+  });
+}
+
+/** The identity provider for the app's callback and login pages, issuing through the local STS. */
+function startLocalIdp(
+  dataDir: string,
+  credentials: CredentialStore,
+  clock: AdjustableClock,
+  log: (line: string) => void,
+) {
+  return startIdp({
+    issuer: urls.issuer,
+    port: ports.idp,
+    dataDir: join(dataDir, 'idp'),
+    clientId,
+    redirectUris: [`${urls.site}/callback`, `${urls.site}/login`],
+    account: aws.account,
+    // One list for both tiers that decide roles: delegation here, STS at the edge.
+    admins: (seededAdminSub) => localAdmins(seededAdminSub),
+    issueAwsCredentials: async (input) => credentials.issue(input),
+    now: clock.now,
+    log: (line) => log(`idp      ${line}`),
+  });
+}
+
+/** config.json, parsed as the app will parse it: a bad setting fails here, not in the browser. */
+function appConfig(issuer: string, options: LocalCloudOptions): AppConfig {
+  return parseAppConfig({
+    auth0: { domain: issuer.replace(/\/$/, ''), clientId },
+    api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
+    credentials: {
+      mode: options.credentialsMode ?? 'web-identity',
+      stsEndpoint: urls.aws,
+      roles: { admin: roleArn('admin', aws.account), buyer: roleArn('buyer', aws.account) },
+      ...(options.credentialSeconds ? { durationSeconds: options.credentialSeconds } : {}),
+      principal: oidcProviderArn(aws.account, issuer),
+    },
+  } satisfies AppConfig);
 }

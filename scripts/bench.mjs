@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { sourceFiles } from './source-files.mjs';
 
 let status = 0;
-for (const file of sourceFiles(['local', 'bench'], '.bench.ts', process.argv.slice(2))) {
+for (const file of sourceFiles(['bench'], '.bench.ts', process.argv.slice(2))) {
   console.log(`\n## ${file}\n`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
   status ||= result.status ?? 1;

@@ -4,7 +4,7 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { handlerNames, type HandlerName, type LambdaHandler } from '../api/handlers';
 import { CredentialStore } from '../local/aws/credentials';
-import type { GatewayLimits } from '../local/aws/gateway';
+import type { GatewayLimits } from '../local/aws/gateway-limits';
 import { startAwsEdge } from '../local/aws/index';
 import type { LocalSecrets } from '../local/aws/secrets';
 import { aws, clientId } from '../local/settings';

@@ -28,7 +28,7 @@ import { tableSchema } from '../../api/pet-table';
 import { addChecks, nagFindings } from '../lib/checks';
 import { outputNames } from '../lib/outputs';
 import { exampleParameters, ParameterError, readParameters } from '../lib/parameters';
-import { accessLogFields } from '../lib/rest-api';
+import { accessLogFields } from '../lib/api-logs';
 import { petsTable, TableSchemaError, type TableSchema } from '../lib/table';
 import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
 

@@ -11,7 +11,7 @@
  *   "Response payload size exceeded maximum allowed payload size").
  *
  * API Gateway's own limits (request body, the 29 s integration timeout) are the
- * gateway's, not the invoker's: see gateway.ts.
+ * gateway's, not the invoker's: see gateway-limits.ts.
  *
  * Two invokers have this signature: `processInvoker` (local/lambda-runtime/), which
  * `npm start` and the e2e run use, runs each function's deploy bundle in Node 22

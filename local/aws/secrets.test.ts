@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { cursorSecretName, loadSecrets } from '../cloud';
+import { cursorSecretName, loadSecrets } from '../secrets-file';
 import { LocalSecrets } from './secrets';
 import { ACCOUNT, REGION, startTestEdge } from '../../testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';

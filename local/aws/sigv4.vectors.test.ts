@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { GatewayError } from './errors';
-import { type IncomingRequest, verifySignature } from './sigv4';
+import type { IncomingRequest } from './gateway-request';
+import { verifySignature } from './sigv4';
 
 const suite = join(dirname(fileURLToPath(import.meta.url)), 'sigv4-test-suite/v4');
 

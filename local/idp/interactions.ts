@@ -1,10 +1,10 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { databaseSub } from '../../api/roles';
 import { BodyError, readFields } from './body';
-import { blockedMessage, type LoginBrake } from './brute-force';
+import type { LoginBrake } from './brute-force';
+import { amazonLogin, databaseLogin } from './connections';
 import { amazonPage, loginPage, messagePage, pageHeaders } from './pages';
-import { emailProblem, maxEmailLength, type SocialDirectory, type UserStore } from './users';
+import type { SocialDirectory, UserStore } from './users';
 
 export interface InteractionSettings {
   appName: string;
@@ -20,14 +20,15 @@ const route = /^\/interaction\/([\w-]+)(?:\/(login|amazon))?$/;
 
 /**
  * The login pages oidc-provider sends the browser to (`/interaction/:uid`): the
- * database connection's form and the simulated Login with Amazon.
+ * database connection's form and the simulated Login with Amazon. What a submitted
+ * form decides is the connection's (connections.ts); this shows the pages and ends
+ * the interaction with the account that signed in.
  */
 export function interactions(provider: Provider, settings: InteractionSettings) {
   return async (ctx: KoaContextWithOIDC, next: Next) => {
     const match = route.exec(ctx.path);
     if (!match) return next();
     const [, uid = '', step] = match;
-    const action = `/interaction/${uid}`;
     const render = (status: number, html: string) => {
       ctx.status = status;
       ctx.set(pageHeaders);
@@ -51,20 +52,7 @@ export function interactions(provider: Provider, settings: InteractionSettings) 
     if (details.uid !== uid)
       return render(400, messagePage('Sign-in expired', 'Start again from the app.', true));
 
-    const finish = async (accountId: string) => {
-      const to = await provider.interactionResult(
-        ctx.req,
-        ctx.res,
-        { login: { accountId } },
-        {
-          mergeWithLastSubmission: false,
-        },
-      );
-      ctx.status = 303;
-      ctx.redirect(to);
-    };
-    const page = { action, appName: settings.appName };
-
+    const page = { action: `/interaction/${uid}`, appName: settings.appName };
     if (ctx.method === 'GET' && !step) {
       // `connection=amazon` on /authorize goes straight to the social sign-in, as Auth0 does.
       if (details.params['connection'] === 'amazon') return render(200, amazonPage(page));
@@ -81,47 +69,23 @@ export function interactions(provider: Provider, settings: InteractionSettings) 
       return render(error.status, messagePage('Cannot sign in', error.message, true));
     }
     const email = (fields['email'] ?? '').trim();
-    if (step === 'login') {
-      // Checked before the brake so that nothing is kept for an address no one can have.
-      if (email.length > maxEmailLength) {
-        const error = emailProblem(email);
-        return render(400, loginPage({ ...page, error }));
-      }
-      const { brake } = settings;
-      // The socket's address: X-Forwarded-For is not trusted (nothing proxies the IdP).
-      const ip = ctx.req.socket.remoteAddress ?? '';
-      const blocked = () => {
-        settings.log(`login: database connection, blocked for ${ip} (too many failed attempts)`);
-        return render(429, loginPage({ ...page, email, error: blockedMessage }));
-      };
-      // A blocked pair's password is not even checked, the right one included.
-      if (brake.isBlocked(email, ip)) return blocked();
-      const user = await settings.users.authenticate(email, fields['password'] ?? '');
-      // Guesses sent in parallel were all let in above; those that end after the block
-      // began are refused too, so parallelism buys no extra guesses.
-      if (brake.isBlocked(email, ip)) return blocked();
-      if (!user) {
-        if (brake.recordFailure(email, ip)) {
-          // Auth0 emails the user a link that unblocks; here the block times out.
-          settings.log(`login: database connection, ${ip} blocked for this account`);
-        }
-        settings.log('login: database connection, wrong email or password');
-        // One message for an unknown email and a wrong password: no account enumeration.
-        return render(401, loginPage({ ...page, email, error: 'Wrong email or password.' }));
-      }
-      brake.recordSuccess(email, ip);
-      const sub = databaseSub(user.id);
-      settings.log(`login: database connection, ${sub}`);
-      return finish(sub);
+    // The socket's address: X-Forwarded-For is not trusted (nothing proxies the IdP).
+    const ip = ctx.req.socket.remoteAddress ?? '';
+    const signIn =
+      step === 'login'
+        ? await databaseLogin(email, fields['password'] ?? '', ip, settings)
+        : await amazonLogin(email, settings);
+    if (!('accountId' in signIn)) {
+      const form = step === 'login' ? loginPage : amazonPage;
+      return render(signIn.status, form({ ...page, email: signIn.email, error: signIn.error }));
     }
-    const problem = emailProblem(email);
-    if (problem) {
-      // An over-long address is not echoed back into the page.
-      const shown = email.length > maxEmailLength ? '' : email;
-      return render(400, amazonPage({ ...page, email: shown, error: problem }));
-    }
-    const sub = await settings.social.remember(email);
-    settings.log(`login: social connection (amazon), ${sub}`);
-    return finish(sub);
+    const to = await provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      { login: { accountId: signIn.accountId } },
+      { mergeWithLastSubmission: false },
+    );
+    ctx.status = 303;
+    return ctx.redirect(to);
   };
 }

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { normaliseUrl } from './allowed-urls';
 import { messagePage, pageHeaders } from './pages';
 
 export interface LogoutSettings {
@@ -10,14 +11,6 @@ export interface LogoutSettings {
 }
 
 type Next = () => Promise<unknown>;
-
-export function normaliseUrl(value: string): string | undefined {
-  try {
-    return new URL(value).href;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Auth0's `/v2/logout?returnTo=&client_id=`: ends the IdP session at once (no

@@ -6,15 +6,15 @@
 //      (routing + no-op Lambda) on the same keep-alive connection.
 // Target: p50 <= 2 ms.
 import { performance } from 'node:perf_hooks';
-import { handlerNames } from '../../api/handlers';
-import { api } from '../../api/http-api';
-import { databaseSub, roleArn } from '../../api/roles';
-import { ACCOUNT, API_ID, REGION } from '../../testing/edge';
-import { CredentialStore } from './credentials';
-import { Gateway } from './gateway';
-import { startAwsEdge } from './index';
-import { signRequest, type SignedRequest } from './sign';
-import type { IncomingRequest } from './sigv4';
+import { handlerNames } from '../api/handlers';
+import { api } from '../api/http-api';
+import { databaseSub, roleArn } from '../api/roles';
+import { CredentialStore } from '../local/aws/credentials';
+import { Gateway } from '../local/aws/gateway';
+import type { IncomingRequest } from '../local/aws/gateway-request';
+import { startAwsEdge } from '../local/aws/index';
+import { signRequest, type SignedRequest } from '../local/aws/sign';
+import { ACCOUNT, API_ID, REGION } from '../testing/edge';
 
 const N = Number(process.env['BENCH_N'] ?? 2000);
 const TARGET_MS = 2;

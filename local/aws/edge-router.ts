@@ -1,0 +1,120 @@
+/**
+ * Which service answers a request on the edge's one port: past the body limit, API
+ * Gateway's 413 whatever the path; on `POST /` with a Secrets Manager target,
+ * Secrets Manager; elsewhere on `/`, STS; below the stage, API Gateway.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { corsHeaders } from '../../api/http-api';
+import type { Gateway } from './gateway';
+import { readBody, send } from './http-messages';
+import { type LocalSecrets, SECRETS_TARGET_PREFIX } from './secrets';
+import type { Sts } from './sts';
+
+export interface EdgeServices {
+  sts: Sts;
+  gateway: Gateway;
+  secrets: LocalSecrets;
+}
+
+/** Answers one request; resolves with its log line (`status outcome`). */
+export type Serve = (req: IncomingMessage, res: ServerResponse) => Promise<string>;
+
+// What the browser build of @aws-sdk/client-sts sends, plus the SigV4 headers.
+const STS_CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'amz-sdk-invocation-id,amz-sdk-request,x-amz-user-agent,content-type,x-amz-date,authorization,x-amz-security-token,x-amz-content-sha256',
+  'Access-Control-Expose-Headers': 'x-amzn-RequestId',
+  'Access-Control-Max-Age': '600',
+};
+
+export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
+  const maxBodyBytes = gateway.limits.maxRequestBytes;
+  return async (req, res) => {
+    const method = req.method ?? 'GET';
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = q < 0 ? '' : target.slice(q + 1);
+    const isRoot = path === '/';
+    const body = await readBody(req, maxBodyBytes);
+    if (body === 'too large') {
+      // API Gateway's wording. AWS sends it as plain text without CORS headers (observed
+      // with 11 MB bodies), so a browser sees a CORS failure there; the contract
+      // (docs/design.md: every answer JSON with `message`, CORS on every response) wins here.
+      const message = `HTTP content length exceeded ${maxBodyBytes} bytes.`;
+      send(res, {
+        statusCode: 413,
+        headers: { 'Content-Type': 'application/json', ...(isRoot ? STS_CORS : corsHeaders()) },
+        body: JSON.stringify({ message }),
+      });
+      return '413 refused (body too large)';
+    }
+
+    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
+    // the X-Amz-Target header tells them apart, as it does for AWS's services.
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    if (isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX)) {
+      return serveSecrets(secrets, amzTarget, body, res);
+    }
+    if (isRoot)
+      return serveSts(sts, method, method === 'POST' ? body.toString('utf8') : query, res);
+
+    const answer = await gateway.handle({
+      method,
+      path,
+      query,
+      headers: req.headersDistinct as Record<string, string[]>,
+      rawHeaders: req.rawHeaders,
+      body,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      port: req.socket.localPort,
+      protocol: 'http',
+    });
+    send(res, answer);
+    return `${answer.statusCode} ${answer.outcome}`;
+  };
+}
+
+function serveSecrets(
+  secrets: LocalSecrets,
+  amzTarget: string,
+  body: Buffer,
+  res: ServerResponse,
+): string {
+  // The Lambdas' requests are signed with their (local, dummy) keys; not checked here.
+  const answer = secrets.handle(amzTarget, body.toString('utf8'));
+  const requestId = randomUUID();
+  send(res, {
+    statusCode: answer.statusCode,
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId },
+    body: answer.body,
+  });
+  return `${answer.statusCode} SecretsManager ${answer.outcome}`;
+}
+
+/** STS's query protocol: the parameters are the form body of a POST, or the query of a GET. */
+async function serveSts(
+  sts: Sts,
+  method: string,
+  parameters: string,
+  res: ServerResponse,
+): Promise<string> {
+  if (method === 'OPTIONS') {
+    send(res, { statusCode: 200, headers: STS_CORS, body: '' });
+    return '200 STS preflight';
+  }
+  const answer = await sts.handle(new URLSearchParams(parameters));
+  send(res, {
+    statusCode: answer.statusCode,
+    headers: {
+      ...STS_CORS,
+      'Content-Type': 'text/xml',
+      'x-amzn-RequestId': answer.requestId,
+    },
+    body: answer.body,
+  });
+  return `${answer.statusCode} STS ${answer.outcome}`;
+}

@@ -1,0 +1,106 @@
+/**
+ * The checks of the credential a SigV4 claim names, before any signature is
+ * computed: the key must be known, come with its session token and not be expired
+ * (UnrecognizedClientException); the scope must be this service, region and signing
+ * day, and the signing time within the allowed clock skew (InvalidSignatureException).
+ */
+import { EXPIRED_SECURITY_TOKEN, GatewayError, INVALID_SECURITY_TOKEN } from './errors';
+import type { RequestHeaders } from './gateway-request';
+import { header, type SignatureClaim } from './sigv4-claim';
+import { equalInConstantTime, invalidSignature } from './sigv4-signature';
+
+/** The secret side of an access key, as the verifier needs it. */
+export interface SigningKey {
+  secretAccessKey: string;
+  /** Temporary credentials: the token that must accompany the key. */
+  sessionToken?: string;
+  /** Temporary credentials: when they stop working. */
+  expiration?: Date;
+}
+
+export interface VerifyOptions {
+  region: string;
+  service: string;
+  now: number;
+  lookup: (accessKeyId: string) => SigningKey | undefined;
+  /** Five minutes, as AWS allows. */
+  maxSkewMs?: number;
+}
+
+/** The claim's key, if it is known, carries its session token and has not expired. */
+export function signingKeyOf(
+  claim: SignatureClaim,
+  headers: RequestHeaders,
+  options: VerifyOptions,
+): SigningKey {
+  const key = options.lookup(claim.accessKeyId);
+  if (!key) {
+    throw new GatewayError('UnrecognizedClientException', INVALID_SECURITY_TOKEN, 'unknown key');
+  }
+  if (key.sessionToken !== undefined) {
+    const token = header(headers, 'x-amz-security-token');
+    if (token === undefined || !equalInConstantTime(token, key.sessionToken)) {
+      throw new GatewayError(
+        'UnrecognizedClientException',
+        INVALID_SECURITY_TOKEN,
+        token === undefined ? 'missing security token' : 'wrong security token',
+      );
+    }
+  }
+  if (key.expiration && key.expiration.getTime() <= options.now) {
+    throw new GatewayError(
+      'UnrecognizedClientException',
+      EXPIRED_SECURITY_TOKEN,
+      'expired credentials',
+    );
+  }
+  return key;
+}
+
+/** The credential scope and the signing time, checked against this service and the clock. */
+export function checkScope({ scope, signingDate }: SignatureClaim, options: VerifyOptions): void {
+  if (scope.terminator !== 'aws4_request') {
+    throw invalidSignature(
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`,
+      'bad scope terminator',
+    );
+  }
+  if (scope.service !== options.service) {
+    throw invalidSignature(
+      `Credential should be scoped to correct service: '${options.service}'. `,
+      'wrong service',
+    );
+  }
+  if (scope.region !== options.region) {
+    throw invalidSignature(
+      `Credential should be scoped to a valid region, not '${scope.region}'. `,
+      'wrong region',
+    );
+  }
+  const longDate = compact(signingDate);
+  if (scope.date !== longDate.slice(0, 8)) {
+    throw invalidSignature(
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${longDate.slice(0, 8)}', from '${longDate}'.`,
+      'scope date mismatch',
+    );
+  }
+  const maxSkew = options.maxSkewMs ?? 5 * 60_000;
+  const skew = signingDate.getTime() - options.now;
+  if (skew < -maxSkew) {
+    const now = new Date(options.now);
+    throw invalidSignature(
+      `Signature expired: ${longDate} is now earlier than ${compact(new Date(options.now - maxSkew))} (${compact(now)} - 5 min.)`,
+      'stale date',
+    );
+  }
+  if (skew > maxSkew) {
+    const now = new Date(options.now);
+    throw invalidSignature(
+      `Signature not yet current: ${longDate} is still later than ${compact(new Date(options.now + maxSkew))} (${compact(now)} + 5 min.)`,
+      'date in the future',
+    );
+  }
+}
+
+/** ISO-8601 basic format, as X-Amz-Date writes it: `20150830T123600Z`. */
+const compact = (date: Date) => date.toISOString().replace(/[-:]|\.\d{3}/g, '');

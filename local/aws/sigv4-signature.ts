@@ -1,0 +1,111 @@
+/**
+ * The signature itself: recomputed with the AWS signer (@smithy/signature-v4) over
+ * exactly the headers the client signed, the path and query as sent and the body,
+ * then compared in constant time. Only the body-hash rule and the host's port are ours.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { GatewayError, SIGNATURE_MISMATCH } from './errors';
+import type { IncomingRequest } from './gateway-request';
+import { header, type SignatureClaim } from './sigv4-claim';
+
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export const invalidSignature = (message: string, reason: string) =>
+  new GatewayError('InvalidSignatureException', message, reason);
+
+export function equalInConstantTime(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Resolves when the claim's signature is the one `secretAccessKey` gives; throws InvalidSignature otherwise. */
+export async function checkSignature(
+  request: IncomingRequest,
+  claim: SignatureClaim,
+  secretAccessKey: string,
+): Promise<void> {
+  // The signer trusts an x-amz-content-sha256 header as the payload hash, so the
+  // header must be the body's actual hash or the body could be swapped.
+  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : sha256Hex(request.body);
+  const claimedHash = header(request.headers, 'x-amz-content-sha256');
+  if (claimedHash !== undefined && claimedHash !== bodyHash) {
+    throw invalidSignature(SIGNATURE_MISMATCH, 'x-amz-content-sha256 is not the hash of the body');
+  }
+
+  const { scope } = claim;
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: claim.accessKeyId, secretAccessKey },
+    region: scope.region,
+    service: scope.service,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+  const query = parseQuery(request.query);
+  const candidates = hostCandidates(header(request.headers, 'host'));
+  for (const host of candidates) {
+    const headers: Record<string, string> = {};
+    for (const name of claim.signedHeaders) {
+      const value = name === 'host' ? host : header(request.headers, name);
+      if (value === undefined) {
+        throw invalidSignature(SIGNATURE_MISMATCH, `signed header ${name} is missing`);
+      }
+      headers[name] = value;
+    }
+    const signed = await signer.sign(
+      {
+        method: request.method,
+        protocol: 'https:',
+        hostname: host,
+        path: request.path,
+        query,
+        headers,
+        body: request.body.length === 0 ? undefined : request.body,
+      },
+      { signingDate: claim.signingDate, signableHeaders: new Set(claim.signedHeaders) },
+    );
+    const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers['authorization']))?.[1];
+    if (expected !== undefined && equalInConstantTime(expected, claim.signature)) return;
+  }
+  throw invalidSignature(SIGNATURE_MISMATCH, 'signature mismatch');
+}
+
+/**
+ * The Host header as sent, then without its port: aws-api-gateway-client signs
+ * the host name alone while the browser sends `host:port`. Real API Gateway is
+ * always on the default port, where the two agree; locally, both are accepted.
+ */
+function hostCandidates(host: string | undefined): string[] {
+  if (host === undefined) return [''];
+  const withoutPort = host.replace(/:\d+$/, '');
+  return withoutPort === host ? [host] : [host, withoutPort];
+}
+
+function parseQuery(raw: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  if (!raw) return query;
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = safeDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : safeDecode(pair.slice(eq + 1));
+    const prior = query[key];
+    if (prior === undefined) query[key] = value;
+    else query[key] = Array.isArray(prior) ? [...prior, value] : [prior, value];
+  }
+  return query;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function sha256Hex(body: string | Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
+}

@@ -1,0 +1,29 @@
+/** Lambda's synchronous payload limit for an answer: 6 MiB plus the 100 bytes AWS allows. */
+export const LAMBDA_MAX_RESPONSE_BYTES = 6_291_556;
+
+/** One function as Lambda configures it, plus what the local service gives it. */
+export interface FunctionConfig {
+  name: string;
+  /** The folder holding the bundle (LAMBDA_TASK_ROOT); index.mjs for 'index.handler'. */
+  codeDir: string;
+  handler?: string;
+  /** The function's own variables, as in its configuration. */
+  environment?: Record<string, string>;
+  /**
+   * What the local Lambda service adds, as AWS adds the execution role's credentials:
+   * credentials, and the SDK's endpoint variables pointing at the local services.
+   */
+  runtimeEnvironment?: Record<string, string>;
+  memoryMb: number;
+  timeoutSeconds: number;
+  region: string;
+  account: string;
+  /** The Node 22 binary (tools/node22). */
+  node: string;
+  /** Answers larger than this fail with Function.ResponseSizeTooLarge. */
+  maxResponseBytes?: number;
+  /** How many environments may run at once (reserved concurrency); more invocations wait. */
+  maxEnvironments?: number;
+  /** Every line the function writes (stdout and stderr), prefixed with its name. */
+  log?: (line: string) => void;
+}
