@@ -1,4 +1,4 @@
-// API Gateway's and Lambda's limits at the local gateway (issue 11), and its response
+// API Gateway's and Lambda's limits at the local gateway, and its response
 // compression: the numbers of api/http-api.ts by default, small overrides where the
 // real ones would make a test send 10 MB or wait 29 s.
 import assert from 'node:assert/strict';
