@@ -18,6 +18,8 @@ process.env['PETS_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'pets-e2e-'));
 
 export default defineConfig({
   testDir: './e2e',
+  // Playwright's files are *.e2e.ts: *.spec.ts is Karma's (src/), *.test.ts node:test's.
+  testMatch: '**/*.e2e.ts',
   outputDir: './test-results',
   fullyParallel: false,
   forbidOnly: !!process.env['CI'],

@@ -9,7 +9,7 @@
 /** The Lambda runtime identifier the functions deploy on. */
 export const lambdaRuntime = 'nodejs22.x';
 
-/** Its Node major, which the local cloud runs the bundles on (tools/node22). */
+/** Its Node major: the local cloud runs the bundles on it, and npm's scripts run on it. */
 export const lambdaNodeMajor = 22;
 
 /**

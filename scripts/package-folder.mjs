@@ -1,4 +1,4 @@
-// The project's own package folders (infra/, bench/, tools/node22/) are installed
+// The project's own package folders (infra/, bench/) are installed
 // with `npm ci` on first use, so the root's install stays lean. One test of whether a
 // folder is installed from its current lock file, and one way to install it.
 import { spawnSync } from 'node:child_process';

@@ -1,33 +1,24 @@
-// Runs every Node-side test (`*.test.ts` under the Node folders) with node:test and tsx,
-// on the Node that runs this script (`npm run test:node`) or on another binary
-// (`npm run test:node22`, scripts/test-node22.mjs).
+// `npm run test:node`: every Node-side test (`*.test.ts` under the Node folders) with
+// node:test and tsx, on the Node that npm's scripts run on (the project's Node 22, the
+// Lambdas' runtime major). `npm run test:node -- local/aws` runs the files whose path
+// contains `local/aws`.
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
-import { node22Binary } from '../tools/node22/index.mjs';
 import { sourceFiles } from './source-files.mjs';
 
-/** Runs the selected test files (all when `filter` is empty) with `node`; returns its exit code. */
-export function runNodeTests(node, filter) {
-  const selected = sourceFiles(
-    ['api', 'lambda', 'local', 'infra', 'scripts', 'testing'],
-    '.test.ts',
-    filter,
-  );
-  if (selected.length === 0) {
-    console.error('No node tests found.');
-    return 1;
-  }
-  // The local cloud's Lambdas run on Node 22 whatever runs the tests: install it now,
-  // once, rather than in each test file that starts one.
-  node22Binary();
-  const result = spawnSync(
-    node,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected],
-    { stdio: 'inherit' },
-  );
-  return result.status ?? 1;
+const selected = sourceFiles(
+  // infra/'s tests need its own packages: `npm run test:infra` runs them.
+  ['api', 'lambda', 'local', 'scripts', 'testing'],
+  '.test.ts',
+  process.argv.slice(2),
+);
+if (selected.length === 0) {
+  console.error('No node tests found.');
+  process.exit(1);
 }
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exit(runNodeTests(process.execPath, process.argv.slice(2)));
-}
+console.log(`Node tests on Node ${process.version}`);
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

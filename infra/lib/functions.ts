@@ -102,8 +102,8 @@ function suppressFunctionFindings(fn: lambda.Function, role: iam.Role, hasIndexe
     {
       id: 'AwsSolutions-L1',
       reason:
-        'nodejs22.x is the newest runtime the project tests on: the local cloud and the Node ' +
-        'test stages run the Lambdas on Node 22, and the bundles target node22. A newer ' +
+        'nodejs22.x is the newest runtime the project tests on: every npm script, the local ' +
+        'cloud and the Node tests run on Node 22, and the bundles target node22. A newer ' +
         'runtime ships after those run on it.',
     },
   ]);

@@ -18,7 +18,7 @@ export interface FunctionConfig {
   timeoutSeconds: number;
   region: string;
   account: string;
-  /** The Node 22 binary (tools/node22). */
+  /** The Node binary of the Lambdas' runtime major (node.ts). */
   node: string;
   /** Answers larger than this fail with Function.ResponseSizeTooLarge. */
   maxResponseBytes?: number;

@@ -13,10 +13,10 @@ import {
   type HandlerName,
 } from '../../api/handlers';
 import { api } from '../../api/http-api';
-import { node22Binary } from '../../tools/node22/index.mjs';
 import type { Invoke, InvokeResult } from '../aws/invoke';
 import { bundleFunctions } from './bundle';
 import { LambdaFunction } from './lambda-function';
+import { lambdaNodeBinary } from './node';
 
 export { LambdaFunction, LAMBDA_MAX_RESPONSE_BYTES } from './lambda-function';
 export type { FunctionConfig, FunctionResult } from './lambda-function';
@@ -85,7 +85,7 @@ export function processInvoker(
 /** Bundles every function and makes it invokable; no process starts before its first call. */
 export async function startLambdaService(options: LambdaServiceOptions): Promise<LambdaService> {
   const log = options.log ?? (() => undefined);
-  const node = node22Binary({ log });
+  const node = lambdaNodeBinary();
   const bundles = await bundleFunctions(
     Object.fromEntries(handlerNames.map((name) => [name, handlers[name].entry])),
   );

@@ -2,9 +2,9 @@
 // bundle of fixtures/probe.ts: what a function sees, and how its failures come out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { node22Binary } from '../../tools/node22/index.mjs';
 import { bundleFunctions, type Bundles } from './bundle';
 import { LambdaFunction, type FunctionConfig } from './lambda-function';
+import { lambdaNodeBinary } from './node';
 
 interface ProbeAnswer {
   node: string;
@@ -22,7 +22,7 @@ describe('a Lambda function in Node 22 processes', () => {
   const opened: LambdaFunction[] = [];
 
   before(async () => {
-    node = node22Binary();
+    node = lambdaNodeBinary();
     bundles = await bundleFunctions({
       probe: 'local/lambda-runtime/fixtures/probe.ts',
       broken: 'local/lambda-runtime/fixtures/broken.ts',

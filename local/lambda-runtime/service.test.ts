@@ -6,10 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { handlerNames, lambdaEnv, type HandlerName } from '../../api/handlers';
 import { audience, issuer, startBackend, type Backend } from '../../testing/backend';
 import { ADMIN_SUBS } from '../../testing/edge';
-import { node22Binary } from '../../tools/node22/index.mjs';
 import { CredentialStore, startAwsEdge } from '../aws/index';
 import { aws } from '../settings';
 import { bundleFunctions, LambdaFunction, processInvoker, startLambdaService } from './index';
+import { lambdaNodeBinary } from './node';
 
 type Edge = Awaited<ReturnType<typeof startAwsEdge>>;
 
@@ -90,7 +90,7 @@ describe('the Lambda service behind the local gateway', () => {
         timeoutSeconds: 1,
         region: aws.region,
         account: aws.account,
-        node: node22Binary(),
+        node: lambdaNodeBinary(),
       });
       const every = Object.fromEntries(handlerNames.map((n) => [n, probe])) as Record<
         HandlerName,

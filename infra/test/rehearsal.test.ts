@@ -16,7 +16,7 @@
  *   outputs: every object's ContentType and CacheControl, then the invalidation; and
  *   for an S3 website bucket, the same objects and no invalidation.
  *
- * stack.spec.ts asserts the template's shape against the definition; this file asserts
+ * stack.test.ts asserts the template's shape against the definition; this file asserts
  * what a deployed stack would do with requests, and that publish fits the stack.
  */
 import {
