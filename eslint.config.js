@@ -40,7 +40,7 @@ module.exports = defineConfig([
   {
     files: ['api/**/*.ts'],
     rules: forbid(
-      ['src', 'lambda', 'local', 'infra', 'testing', 'e2e', 'scripts'],
+      ['src', 'lambda', 'local', 'infra', 'node-testing', 'e2e', 'scripts'],
       'api/ is the contract the tiers share: it depends on none of them.',
     ),
   },
@@ -48,7 +48,7 @@ module.exports = defineConfig([
     files: ['lambda/**/*.ts'],
     ignores: ['**/*.test.ts', '**/*.bench.ts'],
     rules: forbid(
-      ['src', 'local', 'infra', 'testing', 'e2e', 'scripts'],
+      ['src', 'local', 'infra', 'node-testing', 'e2e', 'scripts'],
       'A Lambda deploys alone: it may use api/ and lambda/ only.',
     ),
   },
@@ -56,11 +56,11 @@ module.exports = defineConfig([
     files: ['lambda/**/*.test.ts', 'lambda/**/*.bench.ts'],
     rules: forbid(
       ['src', 'local', 'infra', 'e2e', 'scripts'],
-      "The Lambdas' tests reach the local cloud through testing/ only.",
+      "The Lambdas' tests reach the local cloud through node-testing/ only.",
     ),
   },
   {
-    files: ['{local,infra/lib,infra/bin,infra/scripts,scripts,testing,tools}/**/*.{ts,js,mjs}'],
+    files: ['{local,infra/lib,infra/bin,infra/scripts,scripts,node-testing}/**/*.{ts,js,mjs}'],
     ignores: ['**/*.test.ts', '**/*.bench.ts'],
     rules: forbid(
       ['lambda'],
@@ -71,7 +71,7 @@ module.exports = defineConfig([
   {
     files: ['src/**/*.ts'],
     rules: forbid(
-      ['lambda', 'local', 'infra', 'e2e', 'scripts'],
+      ['lambda', 'local', 'infra', 'node-testing', 'e2e', 'scripts'],
       'The app ships to browsers: it may use api/ and src/ only.',
     ),
   },

@@ -14,7 +14,7 @@ import { Gateway } from '../local/aws/gateway';
 import type { IncomingRequest } from '../local/aws/gateway-request';
 import { startAwsEdge } from '../local/aws/index';
 import { signRequest, type SignedRequest } from '../local/aws/sign';
-import { ACCOUNT, API_ID, REGION } from '../testing/edge';
+import { ACCOUNT, API_ID, REGION } from '../node-testing/edge';
 
 const N = Number(process.env['BENCH_N'] ?? 2000);
 const TARGET_MS = 2;

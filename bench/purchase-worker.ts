@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { typeStatusOf } from '../api/pet-table';
-import { apiEvent, loadHandlers, makePets, startBackend } from '../testing/backend';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../node-testing/backend';
 
 const size = Number(process.env['BENCH_SIZE']);
 const buyers = Number(process.env['BENCH_BUYERS']);

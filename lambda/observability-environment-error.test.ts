@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { lambdaEnv } from '../api/handlers';
-import { apiEvent, loadHandlers, startBackend } from '../testing/backend';
-import { capturableLogs, captureLogs } from '../testing/logs';
+import { apiEvent, loadHandlers, startBackend } from '../node-testing/backend';
+import { capturableLogs, captureLogs } from '../node-testing/logs';
 
 const backend = await startBackend({ env: { ...capturableLogs, [lambdaEnv.table]: '' } });
 const handlers = await loadHandlers();

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lambdaEnv } from '../api/handlers';
-import { apiEvent, loadHandlers, startBackend } from '../testing/backend';
-import { capturableLogs, captureLogs } from '../testing/logs';
+import { apiEvent, loadHandlers, startBackend } from '../node-testing/backend';
+import { capturableLogs, captureLogs } from '../node-testing/logs';
 
 const backend = await startBackend({ env: { ...capturableLogs, [lambdaEnv.logFormat]: 'short' } });
 const handlers = await loadHandlers();

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Context } from 'aws-lambda';
 import { observability } from '../api/handlers';
-import { apiEvent, loadHandlers, startBackend } from '../testing/backend';
-import { capturableLogs, captureLogs, type LogRecord } from '../testing/logs';
+import { apiEvent, loadHandlers, startBackend } from '../node-testing/backend';
+import { capturableLogs, captureLogs, type LogRecord } from '../node-testing/logs';
 
 // The Logger and Metrics read their settings once, when the handlers load: captured
 // logs need Powertools' dev mode from the start. Another environment (the local

@@ -10,7 +10,7 @@ import type { Pet } from '../api/pet';
 import { petItem, tableSchema } from '../api/pet-table';
 import { PetReads } from '../lambda/store/pet-reads';
 import { PetWrites } from '../lambda/store/pet-writes';
-import { type Backend, startBackend } from '../testing/backend';
+import { type Backend, startBackend } from '../node-testing/backend';
 import { ensureTable } from './ensure-table';
 
 let backend: Backend;

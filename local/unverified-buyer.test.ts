@@ -17,9 +17,9 @@ import {
   recordingRuns,
   makePets,
   startBackend,
-} from '../testing/backend';
-import { ACCOUNT, REGION, startTestEdge, webIdentityCredentials } from '../testing/edge';
-import { signInOverHttp, startTestIdp, type TestIdp } from '../testing/idp';
+} from '../node-testing/backend';
+import { ACCOUNT, REGION, startTestEdge, webIdentityCredentials } from '../node-testing/edge';
+import { signInOverHttp, startTestIdp, type TestIdp } from '../node-testing/idp';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;

@@ -7,7 +7,7 @@ import { sourceFiles } from './source-files.mjs';
 
 const selected = sourceFiles(
   // infra/'s tests need its own packages: `npm run test:infra` runs them.
-  ['api', 'lambda', 'local', 'scripts', 'testing'],
+  ['api', 'lambda', 'local', 'scripts', 'node-testing'],
   '.test.ts',
   process.argv.slice(2),
 );

@@ -8,8 +8,8 @@ export function suppressApiFindings(restApi: apigateway.RestApi, cloudWatchRole:
     {
       id: 'AwsSolutions-APIG2',
       reason:
-        'The Lambdas validate every body, path parameter and query (lambda/pets.ts, ' +
-        'lambda/cursor.ts) and answer `{ message }` with the reason the app shows; a gateway ' +
+        'The Lambdas validate every body, path parameter and query (lambda/http/request-parsing.ts, ' +
+        'lambda/http/cursor.ts) and answer `{ message }` with the reason the app shows; a gateway ' +
         "validator would answer its own `Invalid request body` first, which the local gateway's " +
         'contract (api/http-api.ts) does not have, so the two tiers would disagree.',
     },

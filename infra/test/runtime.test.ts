@@ -13,7 +13,7 @@ import {
   type LambdaHandler,
 } from '../../api/handlers';
 import { encodeCursor } from '../../lambda/http/cursor';
-import { apiEvent, startBackend, type Backend } from '../../testing/backend';
+import { apiEvent, startBackend, type Backend } from '../../node-testing/backend';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 
 /**

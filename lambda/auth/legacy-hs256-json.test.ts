@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { legacySecret, loadHandlers, startBackend } from '../../testing/backend';
-import { hs256, tokenPurchases } from '../../testing/token-purchases';
+import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
+import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-json';
 const backend = await startBackend({

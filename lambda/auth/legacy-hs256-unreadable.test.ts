@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { legacySecret, loadHandlers, startBackend } from '../../testing/backend';
-import { hs256, tokenPurchases } from '../../testing/token-purchases';
+import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
+import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-unreadable';
 const backend = await startBackend({ env: { [lambdaEnv.legacySecretId]: id } });

@@ -7,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { exportSPKI } from 'jose';
 import { lambdaEnv } from '../../api/handlers';
 import type { Pet } from '../../api/pet';
-import { legacySecret, loadHandlers, startBackend } from '../../testing/backend';
-import { hs256, tokenPurchases } from '../../testing/token-purchases';
+import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
+import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-plain';
 const backend = await startBackend({ env: { [lambdaEnv.legacySecretId]: id } });

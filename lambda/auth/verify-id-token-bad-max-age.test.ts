@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { loadHandlers, startBackend } from '../../testing/backend';
-import { tokenPurchases } from '../../testing/token-purchases';
+import { loadHandlers, startBackend } from '../../node-testing/backend';
+import { tokenPurchases } from '../../node-testing/token-purchases';
 
 const backend = await startBackend({ env: { [lambdaEnv.maxTokenAgeSeconds]: '1h' } });
 const handlers = await loadHandlers();

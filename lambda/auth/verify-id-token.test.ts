@@ -3,9 +3,15 @@ import { after, before, describe, it } from 'node:test';
 import { base64url, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { lambdaEnv } from '../../api/handlers';
 import { idTokenMaxAgeSeconds } from '../../api/id-token';
-import { audience, issuer, legacySecret, loadHandlers, startBackend } from '../../testing/backend';
-import { capturableLogs, captureLogs } from '../../testing/logs';
-import { hs256, tokenPurchases } from '../../testing/token-purchases';
+import {
+  audience,
+  issuer,
+  legacySecret,
+  loadHandlers,
+  startBackend,
+} from '../../node-testing/backend';
+import { capturableLogs, captureLogs } from '../../node-testing/logs';
+import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
 
 // The handlers read their environment once, as in a Lambda container: the checks that
 // need another one (MAX_TOKEN_AGE_SECONDS, a legacy HS256 secret) are in files of their

@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import type { Pet } from '../../api/pet';
 import { PayloadTooLargeError } from '../http/errors';
 import { PetReads } from '../store/pet-reads';
-import { apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../../node-testing/backend';
 
 // The tutorial's whole-list routes while the store fits one page (1000 pets), and
 // their bounds past it.

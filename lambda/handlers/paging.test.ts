@@ -10,8 +10,8 @@ import { encodeCursor, encodePosition, type PageQuery } from '../http/cursor';
 import { selfUrl } from '../http/responses';
 import { catalogueTag } from '../store/catalogue-tag';
 import { PetReads } from '../store/pet-reads';
-import { apiDomain, apiEvent, loadHandlers, startBackend } from '../../testing/backend';
-import { withoutTable } from '../../testing/without-table';
+import { apiDomain, apiEvent, loadHandlers, startBackend } from '../../node-testing/backend';
+import { withoutTable } from '../../node-testing/without-table';
 
 const backend = await startBackend();
 const handlers = await loadHandlers();

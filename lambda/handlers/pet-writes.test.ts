@@ -12,7 +12,7 @@ import { listingTag, type Pet } from '../../api/pet';
 import { petItem } from '../../api/pet-table';
 import { ConflictError } from '../http/errors';
 import { PetWrites } from '../store/pet-writes';
-import { apiEvent, loadHandlers, seedPets, startBackend } from '../../testing/backend';
+import { apiEvent, loadHandlers, seedPets, startBackend } from '../../node-testing/backend';
 
 const backend = await startBackend();
 const handlers = await loadHandlers();

@@ -13,11 +13,17 @@ import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { encodeCursor, encodePosition } from '../http/cursor';
 import { PetReads } from '../store/pet-reads';
-import { apiDomain, apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
-import { capturableLogs, captureLogs } from '../../testing/logs';
-import { withoutTable } from '../../testing/without-table';
+import {
+  apiDomain,
+  apiEvent,
+  loadHandlers,
+  makePets,
+  startBackend,
+} from '../../node-testing/backend';
+import { capturableLogs, captureLogs } from '../../node-testing/logs';
+import { withoutTable } from '../../node-testing/without-table';
 
-// Captured logs need Powertools' dev mode from the start (testing/logs.ts).
+// Captured logs need Powertools' dev mode from the start (node-testing/logs.ts).
 const backend = await startBackend({ env: capturableLogs });
 const handlers = await loadHandlers();
 after(() => backend.close());

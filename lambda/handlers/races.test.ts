@@ -9,7 +9,13 @@ import {
 import type { Pet } from '../../api/pet';
 import { PetWrites } from '../store/pet-writes';
 import { ConflictError } from '../http/errors';
-import { apiEvent, loadHandlers, seedIfEmpty, seedPets, startBackend } from '../../testing/backend';
+import {
+  apiEvent,
+  loadHandlers,
+  seedIfEmpty,
+  seedPets,
+  startBackend,
+} from '../../node-testing/backend';
 
 const backend = await startBackend();
 const handlers = await loadHandlers();

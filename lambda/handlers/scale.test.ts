@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { PetReads } from '../store/pet-reads';
-import { apiEvent, loadHandlers, makePets, startBackend } from '../../testing/backend';
-import { capturableLogs, captureLogs } from '../../testing/logs';
+import { apiEvent, loadHandlers, makePets, startBackend } from '../../node-testing/backend';
+import { capturableLogs, captureLogs } from '../../node-testing/logs';
 
-// Captured logs need Powertools' dev mode from the start (testing/logs.ts).
+// Captured logs need Powertools' dev mode from the start (node-testing/logs.ts).
 const backend = await startBackend({ env: capturableLogs });
 const handlers = await loadHandlers();
 after(() => backend.close());

@@ -4,8 +4,14 @@ import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib
 import { lambdaEnv } from '../../api/handlers';
 import { corsHeaders } from '../../api/http-api';
 import type { Pet } from '../../api/pet';
-import { apiEvent, loadHandlers, seedIfEmpty, seedPets, startBackend } from '../../testing/backend';
-import { withoutTable } from '../../testing/without-table';
+import {
+  apiEvent,
+  loadHandlers,
+  seedIfEmpty,
+  seedPets,
+  startBackend,
+} from '../../node-testing/backend';
+import { withoutTable } from '../../node-testing/without-table';
 
 // The environment first: the handlers read it once, as in a Lambda container. Each
 // test starts from a fresh store, which the purchase function's copy of the catalogue

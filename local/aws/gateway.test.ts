@@ -5,8 +5,14 @@ import { request as httpRequest } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { newApigClient } from './apig-client';
 import { signRequest, type SigningCredentials, type SignedRequest } from './sign';
-import { ACCOUNT, API_ID, REGION, startTestEdge, webIdentityCredentials } from '../../testing/edge';
-import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+import {
+  ACCOUNT,
+  API_ID,
+  REGION,
+  startTestEdge,
+  webIdentityCredentials,
+} from '../../node-testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;

@@ -19,8 +19,8 @@ import { negotiateEncoding } from './compression';
 import { gatewayLimits } from './gateway-limits';
 import { configuredTimeoutMs, inProcessInvoker } from './invoke';
 import { signRequest } from './sign';
-import { ACCOUNT, REGION, startTestEdge } from '../../testing/edge';
-import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+import { ACCOUNT, REGION, startTestEdge } from '../../node-testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

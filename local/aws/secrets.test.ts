@@ -15,8 +15,8 @@ import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { cursorSecretName, loadSecrets } from '../secrets-file';
 import { LocalSecrets } from './secrets';
-import { ACCOUNT, REGION, startTestEdge } from '../../testing/edge';
-import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+import { ACCOUNT, REGION, startTestEdge } from '../../node-testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const dummyKeys = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -10,8 +10,8 @@ import {
 import { generateKeyPair } from 'jose';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ACCOUNT, ADMIN_SUBS, CLIENT_ID, REGION, startTestEdge } from '../../testing/edge';
-import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+import { ACCOUNT, ADMIN_SUBS, CLIENT_ID, REGION, startTestEdge } from '../../node-testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 import { JWKS_COOLDOWN_MS } from './sts';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;

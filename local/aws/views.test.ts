@@ -16,9 +16,15 @@ import {
   recordingRuns,
   makePets,
   startBackend,
-} from '../../testing/backend';
-import { ACCOUNT, API_ID, REGION, startTestEdge, webIdentityCredentials } from '../../testing/edge';
-import { startTokenIssuer, type TokenIssuer } from '../../testing/token-issuer';
+} from '../../node-testing/backend';
+import {
+  ACCOUNT,
+  API_ID,
+  REGION,
+  startTestEdge,
+  webIdentityCredentials,
+} from '../../node-testing/edge';
+import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/pets-admin`;
 const BUYER = `arn:aws:iam::${ACCOUNT}:role/pets-buyer`;

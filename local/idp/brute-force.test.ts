@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdjustableClock } from '../clock';
-import { authorizeUrl, cookieClient, startTestIdp, type TestIdp } from '../../testing/idp';
+import { authorizeUrl, cookieClient, startTestIdp, type TestIdp } from '../../node-testing/idp';
 import { blockedMessage, bruteForceProtection } from './brute-force';
 import { seededAdmin, seededUsers } from './users';
 

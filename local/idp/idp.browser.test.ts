@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { roleArn } from '../../api/roles';
-import { account, startTestIdp, type TestIdp } from '../../testing/idp';
+import { account, startTestIdp, type TestIdp } from '../../node-testing/idp';
 import { seededAdmin } from './users';
 
 const chromiumPath = process.env['CHROME_BIN'] ?? '/usr/bin/chromium';

@@ -13,7 +13,7 @@ import {
   signInOverHttp,
   startTestIdp,
   type TestIdp,
-} from '../../testing/idp';
+} from '../../node-testing/idp';
 import { seededAdmin, seededUsers, socialSub } from './users';
 
 describe('identity provider over HTTP', () => {

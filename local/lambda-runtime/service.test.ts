@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { handlerNames, lambdaEnv, type HandlerName } from '../../api/handlers';
-import { audience, issuer, startBackend, type Backend } from '../../testing/backend';
-import { ADMIN_SUBS } from '../../testing/edge';
+import { audience, issuer, startBackend, type Backend } from '../../node-testing/backend';
+import { ADMIN_SUBS } from '../../node-testing/edge';
 import { CredentialStore, startAwsEdge } from '../aws/index';
 import { aws } from '../settings';
 import { bundleFunctions, LambdaFunction, processInvoker, startLambdaService } from './index';
