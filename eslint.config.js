@@ -38,6 +38,16 @@ module.exports = defineConfig([
     },
   },
   {
+    // One job per file: a file past 400 lines or a function past 100 is doing several.
+    // Tests and benches read top to bottom as lists of cases, so they are left out.
+    files: ['**/*.{ts,js,mjs}'],
+    ignores: ['**/*.test.ts', '**/*.spec.ts', '**/*.e2e.ts', '**/*.bench.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     files: ['api/**/*.ts'],
     rules: forbid(
       ['src', 'lambda', 'local', 'infra', 'node-testing', 'e2e', 'scripts'],
