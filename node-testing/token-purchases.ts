@@ -1,8 +1,25 @@
 import assert from 'node:assert/strict';
 import { SignJWT } from 'jose';
+import { after, before } from 'node:test';
 import type { HandlerName, LambdaHandler } from '../api/handlers';
 import type { Pet } from '../api/pet';
-import { apiEvent, audience, issuer } from './backend';
+import { apiEvent, audience, issuer, startBackend } from './backend';
+import { loadHandlers } from './lambdas';
+
+/**
+ * The purchase's token checks in one test file: a backend with the environment `env`
+ * (the handlers read it once, as a Lambda container does, so another environment
+ * needs another file), its handlers, and 40 unsold pets to buy, one per check.
+ */
+export async function startPurchaseChecks(env: Record<string, string> = {}) {
+  const backend = await startBackend({ env });
+  const handlers = await loadHandlers();
+  after(() => backend.close());
+  before(() =>
+    backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 }))),
+  );
+  return { backend, handlers, buyWith: tokenPurchases(handlers) };
+}
 
 /**
  * Purchases of fresh pets (ids 1, 2, … of a seeded store) with a given ID token, for

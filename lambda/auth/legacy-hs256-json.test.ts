@@ -3,22 +3,19 @@
 // environment once, as in a Lambda container, so it needs a process of its own
 // (node:test runs each file in one).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
-import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
+import { legacySecret } from '../../node-testing/backend';
+import { hs256, startPurchaseChecks } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-json';
-const backend = await startBackend({
-  env: { [lambdaEnv.legacySecretId]: id, [lambdaEnv.legacySecretJsonField]: 'clientSecret' },
+const { backend, buyWith } = await startPurchaseChecks({
+  [lambdaEnv.legacySecretId]: id,
+  [lambdaEnv.legacySecretJsonField]: 'clientSecret',
 });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
 
-before(async () => {
+before(() => {
   backend.secrets.set(id, JSON.stringify({ other: 'x', clientSecret: legacySecret }));
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
 });
 
 describe('purchase token checks', () => {

@@ -2,20 +2,13 @@
 // be used: missing, then too short. The handlers read their environment once, as in a
 // Lambda container, so it needs a process of its own (node:test runs each file in one).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
-import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
+import { legacySecret } from '../../node-testing/backend';
+import { hs256, startPurchaseChecks } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-unreadable';
-const backend = await startBackend({ env: { [lambdaEnv.legacySecretId]: id } });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
-
-before(async () => {
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
-});
+const { backend, buyWith } = await startPurchaseChecks({ [lambdaEnv.legacySecretId]: id });
 
 describe('purchase token checks', () => {
   describe('legacy HS256', () => {

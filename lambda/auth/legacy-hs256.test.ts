@@ -3,22 +3,18 @@
 // once, as in a Lambda container, so it needs a process of its own (node:test runs
 // each file in one); unset, HS256 is refused (verify-id-token.test.ts).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { exportSPKI } from 'jose';
 import { lambdaEnv } from '../../api/handlers';
 import type { Pet } from '../../api/pet';
-import { legacySecret, loadHandlers, startBackend } from '../../node-testing/backend';
-import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
+import { legacySecret } from '../../node-testing/backend';
+import { hs256, startPurchaseChecks } from '../../node-testing/token-purchases';
 
 const id = 'pets/legacy-plain';
-const backend = await startBackend({ env: { [lambdaEnv.legacySecretId]: id } });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
+const { backend, buyWith } = await startPurchaseChecks({ [lambdaEnv.legacySecretId]: id });
 
-before(async () => {
+before(() => {
   backend.secrets.set(id, legacySecret);
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
 });
 
 describe('purchase token checks', () => {

@@ -2,19 +2,11 @@
 // handlers read their environment once, as in a Lambda container, so it needs a
 // process of its own (node:test runs each file in one).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { loadHandlers, startBackend } from '../../node-testing/backend';
-import { tokenPurchases } from '../../node-testing/token-purchases';
+import { startPurchaseChecks } from '../../node-testing/token-purchases';
 
-const backend = await startBackend({ env: { [lambdaEnv.maxTokenAgeSeconds]: '1h' } });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
-
-before(async () => {
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
-});
+const { backend, buyWith } = await startPurchaseChecks({ [lambdaEnv.maxTokenAgeSeconds]: '1h' });
 
 describe('purchase token checks', () => {
   describe('token age', () => {

@@ -2,19 +2,11 @@
 // environment once, as in a Lambda container, so another value needs a process of its
 // own (node:test runs each file in one); the default is checked in verify-id-token.test.ts.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { lambdaEnv } from '../../api/handlers';
-import { loadHandlers, startBackend } from '../../node-testing/backend';
-import { tokenPurchases } from '../../node-testing/token-purchases';
+import { startPurchaseChecks } from '../../node-testing/token-purchases';
 
-const backend = await startBackend({ env: { [lambdaEnv.maxTokenAgeSeconds]: '300' } });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
-
-before(async () => {
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
-});
+const { backend, buyWith } = await startPurchaseChecks({ [lambdaEnv.maxTokenAgeSeconds]: '300' });
 
 describe('purchase token checks', () => {
   describe('token age', () => {

@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { base64url, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { lambdaEnv } from '../../api/handlers';
 import { idTokenMaxAgeSeconds } from '../../api/id-token';
-import {
-  audience,
-  issuer,
-  legacySecret,
-  loadHandlers,
-  startBackend,
-} from '../../node-testing/backend';
+import { audience, issuer, legacySecret } from '../../node-testing/backend';
 import { capturableLogs, captureLogs } from '../../node-testing/logs';
-import { hs256, tokenPurchases } from '../../node-testing/token-purchases';
+import { hs256, startPurchaseChecks } from '../../node-testing/token-purchases';
 
 // The handlers read their environment once, as in a Lambda container: the checks that
 // need another one (MAX_TOKEN_AGE_SECONDS, a legacy HS256 secret) are in files of their
 // own beside this one. Captured logs need Powertools' dev mode from the start.
-const backend = await startBackend({ env: capturableLogs });
-const handlers = await loadHandlers();
-after(() => backend.close());
-const buyWith = tokenPurchases(handlers);
-
-before(async () => {
-  await backend.seed(Array.from({ length: 40 }, (_, i) => ({ id: i + 1, type: 'dog', price: 10 })));
-});
+const { backend, buyWith } = await startPurchaseChecks(capturableLogs);
 
 describe('purchase token checks', () => {
   it('accepts a valid RS256 ID token from the JWKS', async () => {
