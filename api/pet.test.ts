@@ -19,6 +19,16 @@ describe('pet rules', () => {
     assert.equal(typeProblem(undefined), 'missing');
   });
 
+  it('wants a type of well-formed Unicode: every UTF-16 surrogate in a pair', () => {
+    assert.equal(typeProblem('\u{1F408} cat'), null, 'a pair (an emoji) is text');
+    assert.equal(typeProblem('caf\u00e9'), null);
+    for (const lone of ['cat\ud800', '\udc00cat', 'c\ud83da\udc08t', '\udc08\ud83d']) {
+      assert.equal(typeProblem(lone), 'notText', JSON.stringify(lone));
+    }
+    // The length is judged first, so an over-long type is "tooLong" whatever it holds.
+    assert.equal(typeProblem(`${'x'.repeat(petRules.maxTypeLength)}\ud800`), 'tooLong');
+  });
+
   it('takes prices from 0 to a billion dollars in whole cents', () => {
     for (const price of [0, 0.01, 0.99, 249.99, 1234.5, 19.99 * 3, petRules.maxPrice]) {
       assert.equal(priceProblem(price), null, String(price));

@@ -48,8 +48,9 @@ export function toPublicPet(source: object): PublicPet {
 }
 
 /**
- * The listing rules. A price of 0 is allowed: a free adoption is a real listing,
- * and the API has always accepted it, so stored catalogues may hold one that a
+ * The listing rules. A type is well-formed Unicode text (no lone surrogate). A
+ * price of 0 is allowed: a free adoption is a real listing, and the API has always
+ * accepted it, so stored catalogues may hold one that a
  * tutorial-style client sends back in `POST /pets`. Prices are US dollars, so at
  * most two decimals: 0.999 would be shown as $1.00 and charged as something else.
  */
@@ -60,12 +61,21 @@ export const petRules = {
   priceDecimals: 2,
 } as const;
 
-export type TypeProblem = 'missing' | 'empty' | 'tooLong';
+export type TypeProblem = 'missing' | 'empty' | 'tooLong' | 'notText';
 export type PriceProblem = 'missing' | 'notFinite' | 'negative' | 'tooHigh' | 'tooPrecise';
 
 export function isPetId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
+
+/**
+ * Well-formed UTF-16: every surrogate in a pair. JSON and query strings can carry a
+ * lone one (`"cat\ud800"`), which no page can show (it becomes U+FFFD) and which
+ * differs from what a UTF-8 store or client reads back. Written out rather than
+ * `String.prototype.isWellFormed` (ES2024), which the app's TypeScript lib (ES2022)
+ * and some of the browsers Angular builds for (Firefox before 119) lack.
+ */
+const wellFormed = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
 
 /** What is wrong with a type (after trimming), or null. */
 export function typeProblem(value: unknown): TypeProblem | null {
@@ -73,6 +83,7 @@ export function typeProblem(value: unknown): TypeProblem | null {
   const trimmed = value.trim();
   if (trimmed.length === 0) return 'empty';
   if (trimmed.length > petRules.maxTypeLength) return 'tooLong';
+  if (!wellFormed.test(trimmed)) return 'notText';
   return null;
 }
 

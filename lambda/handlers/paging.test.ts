@@ -162,6 +162,7 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
     ['sort +price', () => ({ sort: '+price' }), /sort must be one of/],
     ['an empty type', () => ({ type: ' ' }), /type must not be empty/],
     ['a type of 41 characters', () => ({ type: 'x'.repeat(41) }), /type must be at most 40/],
+    ['a type with a lone surrogate', () => ({ type: 'cat\ud800' }), /^type must be text/],
     ['an empty cursor', () => ({ cursor: '' }), /cursor is not valid/],
     ['a garbage cursor', () => ({ cursor: 'hello' }), /cursor is not valid/],
     [

@@ -151,6 +151,12 @@ describe('PUT /pets/{id}', () => {
     ['no type', { price: 1 }, /^type must be a string/],
     ['an empty type', { type: ' ', price: 1 }, /^type must not be empty/],
     ['a long type', { type: 'x'.repeat(41), price: 1 }, /^type must be at most 40/],
+    ['a type with a lone surrogate', { type: 'cat\ud800', price: 1 }, /^type must be text/],
+    [
+      'a type with a lone surrogate as JSON',
+      '{"type":"\\udc00cat","price":1}',
+      /^type must be text/,
+    ],
     ['no price', { type: 'dog' }, /^price must be a finite number/],
     ['a string price', { type: 'dog', price: '1' }, /^price must be a finite number/],
     ['a negative price', { type: 'dog', price: -1 }, /^price must be between/],

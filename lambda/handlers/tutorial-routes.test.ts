@@ -165,6 +165,11 @@ describe('POST /pets', () => {
     ['a missing type', { pets: [{ id: 1, price: 1 }] }, /type must be a string/],
     ['an empty type', { pets: [{ id: 1, type: '  ', price: 1 }] }, /must not be empty/],
     ['an over-long type', { pets: [{ id: 1, type: 'x'.repeat(41), price: 1 }] }, /at most 40/],
+    [
+      'a type with a lone surrogate',
+      { pets: [...seedPets, { id: 9, type: 'cat\ud800', price: 1 }] },
+      /pets\[3\]\.type must be text/,
+    ],
     ['a string price', { pets: [{ id: 1, type: 'dog', price: '1' }] }, /finite number/],
     ['a missing price', { pets: [{ id: 1, type: 'dog' }] }, /finite number/],
     ['a negative price', { pets: [{ id: 1, type: 'dog', price: -1 }] }, /between 0/],

@@ -70,6 +70,8 @@ function parseTypeAndPrice(value: Record<string, unknown>, at = ''): Omit<PetLis
       throw new BadRequestError(`${at}type must not be empty.`);
     case 'tooLong':
       throw new BadRequestError(`${at}type must be at most ${petRules.maxTypeLength} characters.`);
+    case 'notText':
+      throw new BadRequestError(`${at}type must be text (it holds a lone UTF-16 surrogate).`);
   }
   switch (priceProblem(price)) {
     case 'missing':
@@ -246,6 +248,8 @@ export function parsePetQuery(event: APIGatewayProxyEvent): PetPageRequest {
         throw new BadRequestError('type must not be empty.');
       case 'tooLong':
         throw new BadRequestError(`type must be at most ${petRules.maxTypeLength} characters.`);
+      case 'notText':
+        throw new BadRequestError('type must be text (it holds a lone UTF-16 surrogate).');
     }
     // Stored types are trimmed (the listing rules), so a filter is too.
     query.type = type.trim();

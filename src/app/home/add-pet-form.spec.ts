@@ -15,5 +15,7 @@ describe('add form validation', () => {
     expect(typeProblem(' ')).toBe('Enter the type of pet.');
     expect(typeProblem('x'.repeat(41))).toContain('40');
     expect(typeProblem('dog')).toBeNull();
+    expect(typeProblem('cat\ud800')).toContain('must be text');
+    expect(typeProblem('\ud83d\udc08 cat')).toBeNull();
   });
 });

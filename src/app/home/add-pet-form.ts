@@ -35,6 +35,8 @@ export function typeProblem(value: string): string | null {
       return null;
     case 'tooLong':
       return `Keep the type to at most ${petRules.maxTypeLength} characters.`;
+    case 'notText':
+      return 'The type must be text: it holds a broken character. Type it again.';
     default:
       return 'Enter the type of pet.';
   }

@@ -610,6 +610,22 @@ describe('HomePage', () => {
       expect(field(page, 'Price')).toBeUndefined();
     });
 
+    it('refuses a type that is not text (a lone surrogate) before sending it', async () => {
+      button(page, 'Add pet')!.click();
+      fixture.detectChanges();
+      const typeInput = field(page, 'Type')!;
+      type(typeInput, 'cat\ud800');
+      type(field(page, 'Price')!, '12');
+      button(page, 'Save')!.click();
+      fixture.detectChanges();
+      expect(typeInput.getAttribute('aria-invalid')).toBe('true');
+      expect(text(page.querySelector(`#${typeInput.getAttribute('aria-describedby')}`))).toBe(
+        'The type must be text: it holds a broken character. Type it again.',
+      );
+      expect(document.activeElement).toBe(typeInput);
+      expect(f.apig.callsOf('PUT').length).toBe(0);
+    });
+
     it('removes a pet if it is unchanged, and reloads the page to keep it full', async () => {
       f.apig.pets = manyPets(60);
       choose(select('Sort by'), 'id');
