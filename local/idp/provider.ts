@@ -1,4 +1,5 @@
 import Provider, { type Configuration, type JWK, type KoaContextWithOIDC } from 'oidc-provider';
+import { idTokenLifetimeSeconds } from '../../api/id-token';
 import { databaseUserId } from '../../api/roles';
 import type { MemoryStorage } from './adapter';
 import { messagePage } from './pages';
@@ -13,6 +14,7 @@ export interface ProviderSettings {
   allowedOrigins: Set<string>;
   signingKey: JWK;
   cookieKeys: string[];
+  /** May shorten the ID token's lifetime, never lengthen it past `idTokenLifetimeSeconds`. */
   idTokenTtlSeconds: number;
   users: UserStore;
   social: SocialDirectory;
@@ -61,7 +63,9 @@ export function createProvider(settings: ProviderSettings): Provider {
       token: '/oauth/token',
     },
     ttl: {
-      IdToken: settings.idTokenTtlSeconds,
+      // The Auth0 application's ID Token Expiration as the deploy guide sets it: STS
+      // trusts a token until its exp, so a longer one would be a longer-lived key.
+      IdToken: Math.min(settings.idTokenTtlSeconds, idTokenLifetimeSeconds),
       // Auth0's default lifetime of an access token issued from /authorize.
       AccessToken: 7200,
       Interaction: 3600,
