@@ -4,7 +4,8 @@
  * Either the account signs in, or its form is shown again with a status and why.
  */
 import { databaseSub } from '../../api/roles';
-import { blockedMessage, type LoginBrake } from './brute-force';
+import { blockedMessage, type LoginBrake, type Refusal } from './brute-force';
+import { throttledMessage } from './ip-throttle';
 import { emailProblem, maxEmailLength, type SocialDirectory, type UserStore } from './users';
 
 export type SignIn =
@@ -27,21 +28,27 @@ export async function databaseLogin(
 ): Promise<SignIn> {
   // Checked before the brake so that nothing is kept for an address no one can have.
   if (email.length > maxEmailLength) return { status: 400, error: emailProblem(email) };
-  const blocked = () => {
+  const refuse = (refusal: Refusal) => {
+    if (refusal === 'throttledIp') {
+      log(`login: database connection, ${ip} throttled (too many failed attempts from it)`);
+      return { status: 429, email, error: throttledMessage };
+    }
     log(`login: database connection, blocked for ${ip} (too many failed attempts)`);
     return { status: 429, email, error: blockedMessage };
   };
-  // A blocked pair's password is not even checked, the right one included.
-  if (brake.isBlocked(email, ip)) return blocked();
+  // A blocked pair's or throttled address's password is not even checked, the right one included.
+  const before = brake.refusal(email, ip);
+  if (before) return refuse(before);
   const user = await users.authenticate(email, password);
   // Guesses sent in parallel were all let in above; those that end after the block
   // began are refused too, so parallelism buys no extra guesses.
-  if (brake.isBlocked(email, ip)) return blocked();
+  const after = brake.refusal(email, ip);
+  if (after) return refuse(after);
   if (!user) {
-    if (brake.recordFailure(email, ip)) {
-      // Auth0 emails the user a link that unblocks; here the block times out.
-      log(`login: database connection, ${ip} blocked for this account`);
-    }
+    const { blocked, throttled } = brake.recordFailure(email, ip);
+    // Auth0 emails the user a link that unblocks; here the block times out.
+    if (blocked) log(`login: database connection, ${ip} blocked for this account`);
+    if (throttled) log(`login: database connection, ${ip} throttled for every account`);
     log('login: database connection, wrong email or password');
     // One message for an unknown email and a wrong password: no account enumeration.
     return { status: 401, email, error: 'Wrong email or password.' };
