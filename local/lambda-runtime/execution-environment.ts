@@ -182,7 +182,7 @@ export class ExecutionEnvironment {
       case 'error':
         return this.result(req, res, route.kind, route.requestId);
       case 'malformed':
-        // What Lambda's Go server answers a request line it cannot parse.
+        // What AWS's Runtime API, a Go server, answers a request line it cannot parse.
         res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
         return void res.end('400 Bad Request');
       case 'unknown':

@@ -5,7 +5,7 @@ export type RuntimeRoute =
   | { kind: 'next' }
   | { kind: 'response' | 'error'; requestId: string }
   | { kind: 'init-error' }
-  /** Not a URL at all (a broken %-escape): Lambda's Go server answers 400. */
+  /** Not a URL at all (a broken %-escape): AWS's Runtime API, a Go server, answers 400. */
   | { kind: 'malformed' }
   | { kind: 'unknown' };
 
