@@ -16,10 +16,17 @@ const api = process.env.AWS_LAMBDA_RUNTIME_API ?? '';
 const [hostname, port] = api.split(':');
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const base = '/2018-06-01/runtime';
+// The local Runtime API answers only the process it started, which it gave this secret
+// (runtime-api-guard.ts names the variable and the header). Out of the environment
+// before the handler loads: the handler sees Lambda's variables only.
+const secret = process.env.LOCAL_RUNTIME_API_SECRET;
+delete process.env.LOCAL_RUNTIME_API_SECRET;
+const secretHeader = secret ? { 'Local-Runtime-Secret': secret } : {};
 
 function call(method, path, body, headers = {}, via = agent) {
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method, agent: via, headers }, (res) => {
+    const options = { hostname, port, path, method, agent: via };
+    const req = request({ ...options, headers: { ...headers, ...secretHeader } }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () =>
@@ -146,6 +153,11 @@ inInit = false;
 
 for (;;) {
   const next = await call('GET', `${base}/invocation/next`);
+  // No event came (the API refused the poll): nothing to run, so the runtime exits.
+  if (next.status !== 200) {
+    console.error(`Runtime API answered GET next with ${next.status}: ${next.body}`);
+    process.exit(130);
+  }
   requestId = next.headers['lambda-runtime-aws-request-id'];
   const trace = next.headers['lambda-runtime-trace-id'];
   if (trace) process.env._X_AMZN_TRACE_ID = trace;

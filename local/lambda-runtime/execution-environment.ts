@@ -1,6 +1,7 @@
 // One execution environment: a Node 22 process (runtime-process.ts) and the Lambda
 // Runtime API it polls, served here on 127.0.0.1. It serves one invocation at a
-// time; a timeout or crash ends it, as AWS stops the sandbox.
+// time; a timeout or crash ends it, as AWS stops the sandbox. The API answers its own
+// process only (runtime-api-guard.ts).
 //
 // Hand-written: the npm packages that emulate Lambda (serverless-offline,
 // lambda-local, aws-lambda-runtime-interface-emulator in Docker) either run handlers
@@ -10,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FunctionConfig, LAMBDA_MAX_RESPONSE_BYTES } from './function-config';
+import { newRuntimeSecret, refuseStranger } from './runtime-api-guard';
+import { runtimeRoute } from './runtime-api-routes';
 import { howItExited, type InitType, spawnRuntime } from './runtime-process';
 
 /** On-demand init gets 10 s of its own before the first invocation's timeout starts. */
@@ -36,6 +39,9 @@ export class ExecutionEnvironment {
   readonly ready: Promise<Outcome | undefined>;
   alive = true;
   private readonly server: Server;
+  /** Given to the process alone; the Runtime API refuses a call without it. */
+  private readonly secret = newRuntimeSecret();
+  private port = 0;
   private child?: ChildProcess;
   private parked?: ServerResponse;
   private queued?: Pending;
@@ -48,7 +54,7 @@ export class ExecutionEnvironment {
     private readonly config: FunctionConfig,
     private readonly initType: InitType = 'on-demand',
   ) {
-    this.server = createServer((req, res) => this.route(req, res));
+    this.server = createServer((req, res) => this.serve(req, res));
     this.ready = new Promise((resolve) => (this.onInit = resolve));
     const limit = setTimeout(
       () =>
@@ -61,6 +67,11 @@ export class ExecutionEnvironment {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /** Where the Runtime API listens, and the secret its process sends (for tests). */
+  get runtimeApi(): { port: number; secret: string } {
+    return { port: this.port, secret: this.secret };
   }
 
   invoke(body: string): Promise<Outcome | 'not-delivered'> {
@@ -117,8 +128,8 @@ export class ExecutionEnvironment {
   }
 
   private start(): void {
-    const { port } = this.server.address() as AddressInfo;
-    const child = spawnRuntime(this.config, port, this.initType);
+    this.port = (this.server.address() as AddressInfo).port;
+    const child = spawnRuntime(this.config, this.port, this.initType, this.secret);
     this.child = child;
     this.exited = new Promise((resolve) => {
       child.once('exit', () => resolve());
@@ -149,51 +160,83 @@ export class ExecutionEnvironment {
     res.end(pending.body);
   }
 
+  /** Every request: a stranger's is refused, and none that throws takes the local cloud down. */
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      if (refuseStranger(req, res, this.port, this.secret)) return;
+      this.route(req, res);
+    } catch (error) {
+      this.internalError(res, error);
+    }
+  }
+
   /** The Runtime API: next invocation, its response or error, and init error. */
   private route(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '';
-    const reply = (status: number, doc: object) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
-    };
-    if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
-      // The first poll means the handler module loaded: init is over.
-      this.onInit?.();
-      this.onInit = undefined;
-      if (this.queued) return this.deliver(res, this.queued);
-      this.parked = res;
-      // The runtime dropped its poll: it is exiting, so no invocation goes to it.
-      res.on('close', () => {
-        if (this.parked === res) void this.fail('Runtime.ExitError', 'Error: Runtime exited');
-      });
-      return;
+    const route = runtimeRoute(req.method, req.url);
+    switch (route.kind) {
+      case 'next':
+        return this.next(res);
+      case 'init-error':
+        return this.initError(req, res);
+      case 'response':
+      case 'error':
+        return this.result(req, res, route.kind, route.requestId);
+      case 'malformed':
+        // What AWS's Runtime API, a Go server, answers a request line it cannot parse.
+        res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+        return void res.end('400 Bad Request');
+      case 'unknown':
+        return reply(res, 404, { errorType: 'InvalidRequest' });
     }
-    const match =
-      /^\/2018-06-01\/runtime\/(?:invocation\/([^/]+)\/(response|error)|init\/(error))$/.exec(url);
-    if (req.method !== 'POST' || !match) return reply(404, { errorType: 'InvalidRequest' });
-    const [, id, kind = 'error'] = match;
-    const max = this.config.maxResponseBytes ?? LAMBDA_MAX_RESPONSE_BYTES;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= max) chunks.push(chunk);
+  }
+
+  private next(res: ServerResponse): void {
+    // One runtime, one invocation at a time: a second poll is not another runtime's
+    // turn (only Lambda Managed Instances take concurrent polls).
+    if (this.parked || this.current) {
+      return reply(res, 403, {
+        errorType: 'InvalidStateTransition',
+        errorMessage: 'The runtime already has an outstanding GET next or invocation.',
+      });
+    }
+    // The first poll means the handler module loaded: init is over.
+    this.onInit?.();
+    this.onInit = undefined;
+    if (this.queued) return this.deliver(res, this.queued);
+    this.parked = res;
+    // The runtime dropped its poll: it is exiting, so no invocation goes to it.
+    res.on('close', () => {
+      if (this.parked === res) void this.fail('Runtime.ExitError', 'Error: Runtime exited');
     });
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (!id) {
-        // /init/error: the module did not load; AWS answers the invocation with it.
-        reply(202, { status: 'OK' });
-        this.onInit?.({ payload: body, failed: true });
-        this.onInit = undefined;
-        void this.stop();
-        return;
-      }
-      const current = this.current;
-      if (!current || current.id !== decodeURIComponent(id)) {
-        return reply(400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' });
-      }
+  }
+
+  /** /init/error, during init only: the module did not load; AWS answers the invocation with it. */
+  private initError(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.onInit) return reply(res, 403, notDuringInit);
+    this.readBody(req, res, (body) => {
+      if (!this.onInit) return reply(res, 403, notDuringInit);
+      reply(res, 202, { status: 'OK' });
+      this.onInit({ payload: body, failed: true });
+      this.onInit = undefined;
+      void this.stop();
+    });
+  }
+
+  /** The invocation's response or error, for the invocation in flight only. */
+  private result(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: 'response' | 'error',
+    requestId: string,
+  ): void {
+    const current = this.current;
+    if (!current || current.id !== requestId) return reply(res, 400, invalidRequestId);
+    const max = this.config.maxResponseBytes ?? LAMBDA_MAX_RESPONSE_BYTES;
+    this.readBody(req, res, (body, size) => {
+      // It timed out or crashed while the body came in.
+      if (this.current !== current) return reply(res, 400, invalidRequestId);
       if (kind === 'response' && size > max) {
-        reply(413, {
+        reply(res, 413, {
           errorMessage: `Exceeded maximum allowed payload size (${max} bytes).`,
           errorType: 'RequestEntityTooLarge',
         });
@@ -206,8 +249,49 @@ export class ExecutionEnvironment {
         });
         return;
       }
-      reply(202, { status: 'OK' });
+      reply(res, 202, { status: 'OK' });
       current.done({ payload: body, failed: kind === 'error' });
     });
   }
+
+  /** The body as text (kept up to the payload limit) and its full size, then `then`. */
+  private readBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    then: (body: string, size: number) => void,
+  ): void {
+    const max = this.config.maxResponseBytes ?? LAMBDA_MAX_RESPONSE_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        then(Buffer.concat(chunks).toString('utf8'), size);
+      } catch (error) {
+        this.internalError(res, error);
+      }
+    });
+  }
+
+  /** What Lambda's Runtime API answers when it fails itself; the cause goes to the log. */
+  private internalError(res: ServerResponse, error: unknown): void {
+    this.config.log?.(`${this.config.name}\tRuntime API error: ${String(error)}`);
+    if (res.headersSent) return void res.destroy();
+    reply(res, 500, { errorMessage: 'Internal Server Error', errorType: 'InternalServerError' });
+  }
+}
+
+const invalidRequestId = { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' };
+const notDuringInit = {
+  errorType: 'InvalidStateTransition',
+  errorMessage:
+    'State transition from Ready to InitError failed for runtime. Error: State transition is not allowed',
+};
+
+/** The Runtime API's JSON answer. */
+function reply(res: ServerResponse, status: number, doc: object): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(doc));
 }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdaRuntime } from '../../api/bundling';
 import type { FunctionConfig } from './function-config';
+import { RUNTIME_SECRET_VARIABLE } from './runtime-api-guard';
 
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap.mjs');
 
@@ -25,6 +26,7 @@ export function spawnRuntime(
   c: FunctionConfig,
   runtimeApiPort: number,
   initType: InitType,
+  runtimeApiSecret: string,
 ): ChildProcess {
   // The nodejs22.x runtime's own bootstrap sizes V8's heap from the function's memory:
   // a tenth for the young generation, the rest for the old.
@@ -56,6 +58,9 @@ export function spawnRuntime(
     AWS_DEFAULT_REGION: c.region,
     ...c.runtimeEnvironment,
     ...c.environment,
+    // Last, so that no variable of the function's replaces it; bootstrap.mjs removes it
+    // before the handler loads.
+    [RUNTIME_SECRET_VARIABLE]: runtimeApiSecret,
   };
   const child = spawn(c.node, args, { cwd: c.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = c.log ?? (() => undefined);

@@ -116,6 +116,22 @@ describe('the Lambda service behind the local gateway', () => {
       assert.match(((await res.json()) as { node: string }).node, /^v22\./);
     });
 
+    it('keeps serving every call when a stranger posts a broken escape to a Runtime API mid-invocation', async () => {
+      const first = await fetch(`${edge.url}/test/pets`);
+      const { env } = (await first.json()) as { env: Record<string, string> };
+      const runtimeApi = env['AWS_LAMBDA_RUNTIME_API'];
+      assert.ok(runtimeApi, 'the environment’s Runtime API, which the handler sees');
+      const calls = Array.from({ length: 10 }, () => fetch(`${edge.url}/test/pets?delayMs=300`));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stranger = await fetch(
+        `http://${runtimeApi}/2018-06-01/runtime/invocation/%E0%A4%A/response`,
+        { method: 'POST', body: '{}', signal: AbortSignal.timeout(2000) },
+      );
+      assert.equal(stranger.status, 403, 'not the environment’s own runtime');
+      for (const res of await Promise.all(calls)) assert.equal(res.status, 200);
+      assert.equal((await fetch(`${edge.url}/test/pets`)).status, 200);
+    });
+
     for (const [what, query] of [
       ['runs past its timeout', 'hang=1'],
       ['exits', 'exit=1'],
