@@ -20,7 +20,10 @@ const crossOriginEndpoints = new Set(['/userinfo', '/delegation', '/oauth/token'
 export function webOrigins(allowed: ReadonlySet<string>) {
   return async (ctx: KoaContextWithOIDC, next: Next) => {
     const origin = ctx.get('Origin');
-    if (!origin || origin === ctx.origin || allowed.has(origin)) {
+    // The IdP's own pages (the sign-in forms) post with its own origin. (Koa's
+    // `ctx.origin` is the Origin header itself, so it is spelled out here.)
+    const own = `${ctx.protocol}://${ctx.host}`;
+    if (!origin || origin === own || allowed.has(origin)) {
       await next();
       return;
     }
