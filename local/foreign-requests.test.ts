@@ -198,6 +198,28 @@ describe('the local cloud against a hostile web page', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('Secrets Manager, on the edge’s port, answers no web page, not even the app’s', async () => {
+    const secretsCall = {
+      method: 'POST',
+      path: '/',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'secretsmanager.GetSecretValue',
+      },
+      body: JSON.stringify({ SecretId: 'secure-pets/cursor-key' }),
+    };
+    // Refused by the edge before Secrets Manager sees them (the Lambdas may fetch
+    // their key meanwhile, so the log is counted, not searched).
+    const refusals = () => lines.filter((line) => line.includes('403 refused (foreign Origin)'));
+    const before = refusals().length;
+    for (const origin of [FOREIGN_ORIGIN, `http://localhost:${ports.site}`]) {
+      const answer = await send(ports.aws, secretsCall, { Host: own(ports.aws), Origin: origin });
+      assert.equal(answer.status, 403, origin);
+      assert.doesNotMatch(answer.body, /SecretString/);
+    }
+    assert.equal(refusals().length, before + 2);
+  });
+
   for (const listener of listeners) {
     describe(listener.name, () => {
       it('refuses a rebinding Host with 421 before any work', async () => {

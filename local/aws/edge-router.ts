@@ -42,14 +42,15 @@ export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices):
     const path = q < 0 ? target : target.slice(0, q);
     const query = q < 0 ? '' : target.slice(q + 1);
     const isRoot = path === '/';
-    const origin = req.headers.origin;
-    if (isRoot && origin !== undefined && !webOrigins.has(origin)) {
-      // AWS's STS answers CORS for every origin; locally only the app's page gets it,
-      // so another page open in the developer's browser reads nothing here.
+    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
+    // the X-Amz-Target header tells them apart, as it does for AWS's services.
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    const forSecrets = isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX);
+    if (isRoot && refusesPage(req.headers.origin, forSecrets, webOrigins)) {
       send(res, {
         statusCode: 403,
         headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' },
-        body: 'This local service answers web pages from the app only.\n',
+        body: 'This local service does not answer this web page.\n',
       });
       return '403 refused (foreign Origin)';
     }
@@ -67,10 +68,7 @@ export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices):
       return '413 refused (body too large)';
     }
 
-    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
-    // the X-Amz-Target header tells them apart, as it does for AWS's services.
-    const amzTarget = String(req.headers['x-amz-target'] ?? '');
-    if (isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX)) {
+    if (forSecrets) {
       return serveSecrets(secrets, amzTarget, body, res);
     }
     if (isRoot)
@@ -90,6 +88,21 @@ export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices):
     send(res, answer);
     return `${answer.statusCode} ${answer.outcome}`;
   };
+}
+
+/**
+ * Whether a request on `/` comes from a page it must not serve. AWS's STS answers CORS
+ * for every origin; locally only the app's page gets it, so another page open in the
+ * developer's browser reads nothing here. Secrets Manager, which only the Lambdas call
+ * (they send no Origin), answers no page at all.
+ */
+function refusesPage(
+  origin: string | undefined,
+  forSecrets: boolean,
+  webOrigins: ReadonlySet<string>,
+): boolean {
+  if (origin === undefined) return false;
+  return forSecrets || !webOrigins.has(origin);
 }
 
 function serveSecrets(
