@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
 
 /**
@@ -17,10 +18,18 @@ export class AdjustableClock {
 
   /**
    * `PUT /clock {"offsetMs": n}` moves the clock. Started only when the
-   * PETS_TEST_CLOCK_PORT variable asks for it, and on loopback like the rest.
+   * PETS_TEST_CLOCK_PORT variable asks for it, and on loopback like the rest. Only the
+   * test runner calls it, never a page: a foreign Host gets 421 and anything a
+   * browser sent (an `Origin` header) 403, before the body is read.
    */
-  async serve(port: number): Promise<Server> {
+  async serve(port: number, allowedHosts = configuredHosts()): Promise<Server> {
     const server = createServer((req, res) => {
+      if (refuseForeignHost(req, res, req.socket.localPort ?? port, allowedHosts)) return;
+      if (req.headers.origin !== undefined) {
+        res.writeHead(403, { 'Content-Type': 'application/json', Connection: 'close' });
+        res.end(JSON.stringify({ message: 'The test clock does not answer web pages.' }));
+        return;
+      }
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {

@@ -15,6 +15,7 @@ import { startAwsEdge } from './aws/index';
 import { LocalSecrets } from './aws/secrets';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
+import { configuredHosts } from './host-check';
 import { startIdp } from './idp/index';
 import { startLambdaService } from './lambda-runtime/index';
 import { cursorSecretName, loadSecrets } from './secrets-file';
@@ -46,6 +47,8 @@ export interface LocalCloud {
  * starts in the background once the rest is up; more start on demand.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  // Read once, before anything starts: a malformed PETS_ALLOWED_HOSTS stops the start.
+  const allowedHosts = configuredHosts();
   const log = options.log ?? (() => undefined);
   await mkdir(options.dataDir, { recursive: true });
   const closers: (() => Promise<void>)[] = [];
@@ -83,11 +86,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     const clock = new AdjustableClock();
     if (options.testClockPort !== undefined) {
-      const control = await clock.serve(options.testClockPort);
+      const control = await clock.serve(options.testClockPort, allowedHosts);
       closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
     }
     const credentials = new CredentialStore({ now: clock.now });
-    const idp = await startLocalIdp(options.dataDir, credentials, clock, log);
+    const idp = await startLocalIdp(options.dataDir, credentials, clock, allowedHosts, log);
     closers.push(() => idp.close());
 
     const edge = await startAwsEdge({
@@ -97,6 +100,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       secrets,
       invoke: lambdas.invoke,
       now: clock.now,
+      allowedHosts,
       identity: {
         issuer: idp.issuer,
         jwksUrl: idp.jwksUrl,
@@ -108,7 +112,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     closers.push(() => edge.close());
 
     const config = appConfig(idp.issuer, options);
-    const site: Server = await startSite({ root: options.siteRoot, port: ports.site, config });
+    const site: Server = await startSite({
+      root: options.siteRoot,
+      port: ports.site,
+      config,
+      allowedHosts,
+    });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
     // After start-up, not part of it: one warm environment per function, as provisioned
     // concurrency would keep, so that the first page does not wait for cold starts.
@@ -155,6 +164,7 @@ function startLocalIdp(
   dataDir: string,
   credentials: CredentialStore,
   clock: AdjustableClock,
+  allowedHosts: readonly string[],
   log: (line: string) => void,
 ) {
   return startIdp({
@@ -168,6 +178,7 @@ function startLocalIdp(
     admins: (seededAdminSub) => localAdmins(seededAdminSub),
     issueAwsCredentials: async (input) => credentials.issue(input),
     now: clock.now,
+    allowedHosts,
     log: (line) => log(`idp      ${line}`),
   });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startLocalCloud } from './cloud';
+import { HostListError } from './host-check';
 import { urls } from './settings';
 
 // `npm start`: the whole system on loopback. PETS_DATA_DIR moves the data (the e2e
@@ -33,6 +34,10 @@ const cloud = await startLocalCloud({
   credentialSeconds: optionalNumber('PETS_CREDENTIAL_SECONDS'),
   testClockPort: optionalNumber('PETS_TEST_CLOCK_PORT'),
   log: (line) => console.log(`${new Date().toISOString().slice(11, 23)} ${line}`),
+}).catch((error: unknown) => {
+  if (!(error instanceof HostListError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 
 console.log(`

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import sirv from 'sirv';
 import type { AppConfig } from '../api/app-config';
 import { pageHeaders } from '../api/csp';
+import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
 
 /** Angular's output hashing: `main-AB12CD34.js`. */
@@ -14,6 +15,8 @@ export interface SiteOptions {
   port: number;
   /** Served as `/config.json`, the app's runtime configuration. */
   config: AppConfig;
+  /** Names besides loopback that reach it (host:port); default PETS_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -29,8 +32,17 @@ export interface SiteOptions {
  * compressed bodies and HEAD, and streams. It compresses per request (Brotli quality 4),
  * which on loopback costs a few milliseconds; the build's files are not cached
  * compressed, so `npm run watch` output is served as soon as it is written.
+ *
+ * Like the distribution, it sends no CORS headers and allows GET and HEAD only: any
+ * other method, a preflight included, gets CloudFront's 403. A request whose Host is
+ * not the site's loopback name gets 421 (host-check.ts).
  */
-export async function startSite({ root, port, config }: SiteOptions): Promise<Server> {
+export async function startSite({
+  root,
+  port,
+  config,
+  allowedHosts = configuredHosts(),
+}: SiteOptions): Promise<Server> {
   const headers = pageHeaders(config);
   const files = sirv(root, {
     single: true,
@@ -53,6 +65,13 @@ export async function startSite({ root, port, config }: SiteOptions): Promise<Se
   ) => void;
   const configBody = JSON.stringify(config, null, 2);
   const server = createServer((req, res) => {
+    if (refuseForeignHost(req, res, req.socket.localPort ?? port, allowedHosts)) return;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      // The distribution allows GET and HEAD only (infra/lib/site.ts).
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('This distribution is not configured to allow the HTTP request method.\n');
+      return;
+    }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     compress(req, res, () => {
       if (req.url?.split('?')[0] === '/config.json') {

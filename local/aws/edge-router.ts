@@ -1,7 +1,8 @@
 /**
- * Which service answers a request on the edge's one port: past the body limit, API
- * Gateway's 413 whatever the path; on `POST /` with a Secrets Manager target,
- * Secrets Manager; elsewhere on `/`, STS; below the stage, API Gateway.
+ * Which service answers a request on the edge's one port: on `/` from a web page other
+ * than the app, nothing (403); past the body limit, API Gateway's 413 whatever the
+ * path; on `POST /` with a Secrets Manager target, Secrets Manager; elsewhere on `/`,
+ * STS; below the stage, API Gateway.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +16,8 @@ export interface EdgeServices {
   sts: Sts;
   gateway: Gateway;
   secrets: LocalSecrets;
+  /** The app's origins: the only web pages that may call STS (see README.md). */
+  webOrigins: ReadonlySet<string>;
 }
 
 /** Answers one request; resolves with its log line (`status outcome`). */
@@ -30,7 +33,7 @@ const STS_CORS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
+export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices): Serve {
   const maxBodyBytes = gateway.limits.maxRequestBytes;
   return async (req, res) => {
     const method = req.method ?? 'GET';
@@ -39,6 +42,18 @@ export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
     const path = q < 0 ? target : target.slice(0, q);
     const query = q < 0 ? '' : target.slice(q + 1);
     const isRoot = path === '/';
+    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
+    // the X-Amz-Target header tells them apart, as it does for AWS's services.
+    const amzTarget = String(req.headers['x-amz-target'] ?? '');
+    const forSecrets = isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX);
+    if (isRoot && refusesPage(req.headers.origin, forSecrets, webOrigins)) {
+      send(res, {
+        statusCode: 403,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' },
+        body: 'This local service does not answer this web page.\n',
+      });
+      return '403 refused (foreign Origin)';
+    }
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too large') {
       // API Gateway's wording. AWS sends it as plain text without CORS headers (observed
@@ -53,10 +68,7 @@ export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
       return '413 refused (body too large)';
     }
 
-    // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
-    // the X-Amz-Target header tells them apart, as it does for AWS's services.
-    const amzTarget = String(req.headers['x-amz-target'] ?? '');
-    if (isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX)) {
+    if (forSecrets) {
       return serveSecrets(secrets, amzTarget, body, res);
     }
     if (isRoot)
@@ -76,6 +88,21 @@ export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
     send(res, answer);
     return `${answer.statusCode} ${answer.outcome}`;
   };
+}
+
+/**
+ * Whether a request on `/` comes from a page it must not serve. AWS's STS answers CORS
+ * for every origin; locally only the app's page gets it, so another page open in the
+ * developer's browser reads nothing here. Secrets Manager, which only the Lambdas call
+ * (they send no Origin), answers no page at all.
+ */
+function refusesPage(
+  origin: string | undefined,
+  forSecrets: boolean,
+  webOrigins: ReadonlySet<string>,
+): boolean {
+  if (origin === undefined) return false;
+  return forSecrets || !webOrigins.has(origin);
 }
 
 function serveSecrets(

@@ -1,8 +1,9 @@
-// The edge's HTTP server on 127.0.0.1: one log line per request, and API Gateway's
-// 500 for an answer that failed before it was sent.
+// The edge's HTTP server on 127.0.0.1: the Host check before anything else, one log
+// line per request, and API Gateway's 500 for an answer that failed before it was sent.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from '../../api/http-api';
+import { configuredHosts, refuseForeignHost } from '../host-check';
 import type { Serve } from './edge-router';
 import { send } from './http-messages';
 
@@ -15,8 +16,13 @@ export async function listen(
   port: number,
   serve: Serve,
   log: (line: string) => void,
+  allowedHosts: readonly string[] = configuredHosts(),
 ): Promise<RunningEdge> {
   const server = createServer((req, res) => {
+    if (refuseForeignHost(req, res, req.socket.localPort ?? port, allowedHosts)) {
+      log(`${req.method} ${req.url?.split('?')[0]} -> 421 refused (foreign Host)`);
+      return;
+    }
     const started = performance.now();
     serve(req, res).then(
       (line) =>

@@ -4,6 +4,8 @@
  * in this folder.
  */
 import type { HandlerName, LambdaHandler } from '../../api/handlers';
+import { configuredHosts } from '../host-check';
+import { urls } from '../settings';
 import type { CredentialStore } from './credentials';
 import { edgeRouter } from './edge-router';
 import { listen, type RunningEdge } from './edge-server';
@@ -40,9 +42,14 @@ export interface AwsEdgeOptions {
   now?: () => number;
   /** One line per request: method path -> status, allowed/refused and why. */
   log?: (line: string) => void;
+  /** The web origins STS answers (CORS); default the local site's. */
+  webOrigins?: readonly string[];
+  /** Names besides loopback that reach the edge (host:port); default PETS_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[];
 }
 
 export async function startAwsEdge(options: AwsEdgeOptions): Promise<RunningEdge> {
+  const allowedHosts = options.allowedHosts ?? configuredHosts();
   const now = options.now ?? Date.now;
   const sts = new Sts({
     account: options.account,
@@ -61,6 +68,7 @@ export async function startAwsEdge(options: AwsEdgeOptions): Promise<RunningEdge
     now,
   });
   const secrets = options.secrets ?? new LocalSecrets(options.account, options.region);
-  const serve = edgeRouter({ sts, gateway, secrets });
-  return listen(options.port, serve, options.log ?? (() => undefined));
+  const webOrigins = new Set(options.webOrigins ?? [new URL(urls.site).origin]);
+  const serve = edgeRouter({ sts, gateway, secrets, webOrigins });
+  return listen(options.port, serve, options.log ?? (() => undefined), allowedHosts);
 }

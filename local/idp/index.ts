@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { configuredHosts, refuseForeignHost } from '../host-check';
 import { host } from '../settings';
 import { jwksUriOf } from '../../api/app-config';
 import { databaseSub } from '../../api/roles';
@@ -15,6 +16,7 @@ import { loadOrCreateCookieKeys, loadOrCreateSigningKey, publicJwk } from './key
 import { logout } from './logout';
 import { createProvider } from './provider';
 import { seededAdmin, SocialDirectory, UserStore } from './users';
+import { webOrigins } from './web-origins';
 
 export type { AwsCredentials, IssueAwsCredentials };
 export { seededAdmin, seededUsers } from './users';
@@ -52,6 +54,8 @@ export interface IdpOptions {
    * local cloud's adjustable one (local/clock.ts). Default `Date.now`.
    */
   now?: () => number;
+  /** Names besides loopback that reach it (host:port); default PETS_ALLOWED_HOSTS. */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningIdp {
@@ -65,6 +69,7 @@ export interface RunningIdp {
 /** Starts the Auth0-compatible identity provider on loopback. */
 export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
   const log = options.log ?? ignore;
+  const allowedHosts = options.allowedHosts ?? configuredHosts();
   const { signingKey, cookieKeys, users, social, admins } = await openData(options);
 
   // The provider needs the issuer, which needs the port: listen first, then attach
@@ -94,6 +99,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     storage,
   });
   logProviderEvents(provider, log);
+  provider.use(webOrigins(allowed.origins));
   provider.use(
     logout(provider, { clientId: options.clientId, allowedReturnTo: allowed.returnTo, log }),
   );
@@ -110,7 +116,14 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     }),
   );
   provider.use(interactions(provider, { appName: 'Secure Pets', users, social, brake, log }));
-  server.on('request', loggingRequests(provider.callback(), log));
+  const handle = loggingRequests(provider.callback(), log);
+  server.on('request', (req, res) => {
+    if (refuseForeignHost(req, res, port, allowedHosts)) {
+      log(`${req.method} ${(req.url ?? '').split('?')[0]} -> 421 refused (foreign Host)`);
+      return;
+    }
+    handle(req, res);
+  });
 
   return {
     issuer,
