@@ -96,7 +96,8 @@ function queryCandidates(
   query: Record<string, string | string[]>,
 ): Record<string, string | string[]>[] {
   if (claim.form !== 'query' || !('X-Amz-Security-Token' in query)) return [query];
-  const { ['X-Amz-Security-Token']: _token, ...unsigned } = query;
+  const unsigned = { ...query };
+  delete unsigned['X-Amz-Security-Token'];
   return [query, unsigned];
 }
 
