@@ -26,14 +26,12 @@
 //   403 with `x-amzn-ErrorType` (gateway.test.ts).
 import assert from 'node:assert/strict';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { AwsV4Signer } from 'aws4fetch';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { HandlerName } from '../../api/handlers';
 import type { Pet } from '../../api/pet';
 import { INVALID_SECURITY_TOKEN, SIGNATURE_MISMATCH } from './errors';
-import { signRequest, type SigningCredentials } from './sign';
+import { presignUrl, signRequest, type SigningCredentials } from './sign';
 import {
   type Backend,
   loadHandlers,
@@ -63,13 +61,6 @@ const soldNewestFirst = store.filter((p) => p.isSold).sort((a, b) => b.id - a.id
 interface Creds extends SigningCredentials {
   sessionToken: string;
 }
-
-/** A query object as a query string, each part percent-encoded (RFC 3986). */
-const queryString = (query: Record<string, string | string[] | null | undefined>) =>
-  Object.entries(query)
-    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v ?? '']).map((one) => [k, one] as const))
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-    .join('&');
 
 describe('presigned URLs at the gateway', () => {
   let backend: Backend;
@@ -108,34 +99,11 @@ describe('presigned URLs at the gateway', () => {
   });
 
   /** A URL presigned by @smithy/signature-v4, as the AWS SDKs presign. */
-  async function presign(
+  const presign = (
     url: string,
     credentials: SigningCredentials,
     options: { method?: string; expiresIn?: number; signingDate?: Date } = {},
-  ): Promise<string> {
-    const target = new URL(url);
-    const signer = new SignatureV4({
-      credentials,
-      region: REGION,
-      service: 'execute-api',
-      sha256: Sha256,
-    });
-    const query: Record<string, string> = {};
-    for (const [k, v] of target.searchParams) query[k] = v;
-    const signed = await signer.presign(
-      {
-        method: options.method ?? 'GET',
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: Number(target.port),
-        path: target.pathname,
-        query,
-        headers: { host: target.host },
-      },
-      { expiresIn: options.expiresIn ?? 300, signingDate: options.signingDate },
-    );
-    return `${target.origin}${target.pathname}?${queryString(signed.query ?? {})}`;
-  }
+  ) => presignUrl({ url, credentials, region: REGION, ...options });
 
   /** A URL presigned by aws4fetch (`signQuery`), with no X-Amz-Expires unless `url` has one. */
   async function presignWithAws4fetch(
