@@ -102,7 +102,13 @@ describe('presigned URLs at the gateway', () => {
   const presign = (
     url: string,
     credentials: SigningCredentials,
-    options: { method?: string; expiresIn?: number; signingDate?: Date } = {},
+    options: {
+      method?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      expiresIn?: number;
+      signingDate?: Date;
+    } = {},
   ) => presignUrl({ url, credentials, region: REGION, ...options });
 
   /** A URL presigned by aws4fetch (`signQuery`), with no X-Amz-Expires unless `url` has one. */
@@ -168,6 +174,44 @@ describe('presigned URLs at the gateway', () => {
         assert.deepEqual(await res.json(), soldNewestFirst.slice(0, 2));
       }
       assert.deepEqual(ran, ['listSales', 'listSales']);
+    });
+
+    it("signs the body by its hash: a buyer's presigned POST /pets/mine gets their purchases, another body or UNSIGNED-PAYLOAD is refused", async () => {
+      const body = JSON.stringify({
+        authToken: await backend.token({ email: 'buyer3@example.com' }),
+      });
+      const headers = { 'content-type': 'application/json' };
+      const url = await presign(`${api}/pets/mine`, buyer, { method: 'POST', body, headers });
+      assert.doesNotMatch(url, /UNSIGNED-PAYLOAD/);
+      const res = await fetch(url, { method: 'POST', headers, body });
+      assert.equal(res.status, 200, await res.clone().text());
+      assert.deepEqual(
+        await res.json(),
+        soldNewestFirst.filter((p) => p.id === 3),
+      );
+      assert.deepEqual(ran, ['listMine']);
+      ran.length = 0;
+
+      const other = JSON.stringify({
+        authToken: await backend.token({ email: 'buyer6@example.com' }),
+      });
+      await expectRefusal(
+        await fetch(url, { method: 'POST', headers, body: other }),
+        'InvalidSignatureException',
+        SIGNATURE_MISMATCH,
+      );
+      // S3's unsigned payload (X-Amz-Content-Sha256=UNSIGNED-PAYLOAD, hoisted into the query).
+      const unsigned = await presign(`${api}/pets/mine`, buyer, {
+        method: 'POST',
+        body,
+        headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      assert.match(unsigned, /X-Amz-Content-Sha256=UNSIGNED-PAYLOAD/i);
+      await expectRefusal(
+        await fetch(unsigned, { method: 'POST', headers, body }),
+        'InvalidSignatureException',
+        SIGNATURE_MISMATCH,
+      );
     });
 
     it('accepts a URL signed up to 5 minutes ago or ahead (the clock skew)', async () => {

@@ -61,6 +61,10 @@ export async function presignUrl(input: {
   method?: string;
   credentials: SigningCredentials;
   region: string;
+  /** Signed by its hash, as for the header form; send it with the URL. */
+  body?: string;
+  /** Headers to sign besides `host`; send them with the URL. */
+  headers?: Record<string, string>;
   /** X-Amz-Expires, seconds (default 300). */
   expiresIn?: number;
   signingDate?: Date;
@@ -82,7 +86,8 @@ export async function presignUrl(input: {
       port: Number(url.port) || undefined,
       path: url.pathname,
       query,
-      headers: { host: url.host },
+      headers: { host: url.host, ...(input.headers ?? {}) },
+      body: input.body,
     },
     { expiresIn: input.expiresIn ?? 300, signingDate: input.signingDate },
   );
