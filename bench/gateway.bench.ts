@@ -1,7 +1,8 @@
 // `npm run bench -- gateway`: the gateway's own overhead per request — SigV4
 // verification (recomputed with @smithy/signature-v4) plus the IAM policy
 // evaluation — measured two ways:
-//   1. in process: Gateway.authorize() over N distinct pre-signed requests;
+//   1. in process: Gateway.authorize() over N distinct signed requests, in the
+//      Authorization header (POST /pets) and presigned in the query string (GET /pets/sales);
 //   2. over HTTP: signed POST (auth + policy + no-op Lambda) minus an unsigned GET
 //      (routing + no-op Lambda) on the same keep-alive connection.
 // Target: p50 <= 2 ms.
@@ -13,7 +14,7 @@ import { CredentialStore } from '../local/aws/credentials';
 import { Gateway } from '../local/aws/gateway';
 import type { IncomingRequest } from '../local/aws/gateway-request';
 import { startAwsEdge } from '../local/aws/index';
-import { signRequest, type SignedRequest } from '../local/aws/sign';
+import { presignUrl, signRequest, type SignedRequest } from '../local/aws/sign';
 import { ACCOUNT, API_ID, REGION } from '../node-testing/edge';
 
 const N = Number(process.env['BENCH_N'] ?? 2000);
@@ -65,16 +66,16 @@ async function signedRequests(base: string, count: number): Promise<SignedReques
   return out;
 }
 
+const gateway = new Gateway({
+  region: REGION,
+  account: ACCOUNT,
+  apiId: API_ID,
+  credentials,
+  handlers,
+  now: Date.now,
+});
+
 async function inProcess() {
-  const gateway = new Gateway({
-    region: REGION,
-    account: ACCOUNT,
-    apiId: API_ID,
-    credentials,
-    handlers,
-    now: Date.now,
-  });
-  const route = gateway.route('POST', '/pets')!;
   const signed = await signedRequests('http://localhost:4566', N);
   const requests: IncomingRequest[] = signed.map((r) => ({
     method: 'POST',
@@ -83,6 +84,34 @@ async function inProcess() {
     headers: { ...r.headers, host: 'localhost:4566' },
     body: Buffer.from(r.body ?? ''),
   }));
+  return timeAuthorize('POST', '/pets', requests);
+}
+
+/** The same for presigned URLs (SigV4 in the query string): GET /pets/sales?limit=i. */
+async function presignedInProcess() {
+  const requests: IncomingRequest[] = [];
+  for (let i = 0; i < N; i++) {
+    const url = new URL(
+      await presignUrl({
+        url: `http://localhost:4566/${api.stage}/pets/sales?limit=${i + 1}`,
+        credentials: signing,
+        region: REGION,
+      }),
+    );
+    const body = Buffer.alloc(0);
+    requests.push({
+      method: 'GET',
+      path: url.pathname,
+      query: url.search.slice(1),
+      headers: { host: url.host },
+      body,
+    });
+  }
+  return timeAuthorize('GET', '/pets/sales', requests);
+}
+
+async function timeAuthorize(method: string, path: string, requests: IncomingRequest[]) {
+  const route = gateway.route(method, path)!;
   for (const r of requests.slice(0, 200)) await gateway.authorize(r, route); // warm-up
   const samples: number[] = [];
   for (const r of requests) {
@@ -139,10 +168,12 @@ async function overHttp() {
 }
 
 const direct = await inProcess();
+const presigned = await presignedInProcess();
 const http = await overHttp();
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 const rows = [
   ['authorize() in process (verify + policy)', direct],
+  ['authorize() in process, presigned GET (query-string SigV4)', presigned],
   ['HTTP unsigned GET /pets (baseline)', http.baseline],
   ['HTTP signed POST /pets (auth + policy)', http.authed],
   [

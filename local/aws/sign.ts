@@ -1,5 +1,6 @@
-// Signs requests for the gateway with the AWS signer, as the SDKs do. Used by the
-// tests and the bench; the app itself signs with aws-api-gateway-client.
+// Signs requests for the gateway with the AWS signer, as the SDKs do, in the
+// Authorization header or the query string (presigned URLs). Used by the tests and the
+// bench; the app itself signs with aws-api-gateway-client.
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -52,4 +53,46 @@ export async function signRequest(input: {
     if (name !== 'host') headers[name] = String(value);
   }
   return { method: input.method, url: input.url, headers, body: input.body };
+}
+
+/** A URL presigned by the AWS signer's `presign` (SigV4 in the query string). */
+export async function presignUrl(input: {
+  url: string;
+  method?: string;
+  credentials: SigningCredentials;
+  region: string;
+  /** Signed by its hash, as for the header form; send it with the URL. */
+  body?: string;
+  /** Headers to sign besides `host`; send them with the URL. */
+  headers?: Record<string, string>;
+  /** X-Amz-Expires, seconds (default 300). */
+  expiresIn?: number;
+  signingDate?: Date;
+}): Promise<string> {
+  const url = new URL(input.url);
+  const signer = new SignatureV4({
+    credentials: input.credentials,
+    region: input.region,
+    service: 'execute-api',
+    sha256: Sha256,
+  });
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = v;
+  const signed = await signer.presign(
+    {
+      method: input.method ?? 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port) || undefined,
+      path: url.pathname,
+      query,
+      headers: { host: url.host, ...(input.headers ?? {}) },
+      body: input.body,
+    },
+    { expiresIn: input.expiresIn ?? 300, signingDate: input.signingDate },
+  );
+  const search = Object.entries(signed.query ?? {})
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${url.origin}${url.pathname}?${search}`;
 }

@@ -2,7 +2,8 @@
  * What a SigV4 request claims, read from its `Authorization` and `X-Amz-Date`
  * headers: the access key, the credential scope, the signed headers, the
  * signature and the signing time. A missing or malformed claim is refused with
- * API Gateway's wording before any key is looked up.
+ * API Gateway's wording before any key is looked up. The same claim made in the
+ * query string (a presigned URL) is read by sigv4-query-claim.ts.
  */
 import { GatewayError, MISSING_AUTHENTICATION_TOKEN } from './errors';
 import type { RequestHeaders } from './gateway-request';
@@ -20,6 +21,12 @@ export interface SignatureClaim {
   signedHeaders: string[];
   signature: string;
   signingDate: Date;
+  /** Where the claim was made: the `Authorization` header (the default) or the query string. */
+  form?: 'header' | 'query';
+  /** A presigned URL's `X-Amz-Expires`, in seconds, when it has one. */
+  expiresSeconds?: number;
+  /** A presigned URL's `X-Amz-Security-Token` (the header form reads its header instead). */
+  securityToken?: string;
 }
 
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
@@ -47,14 +54,7 @@ export function readClaim(headers: RequestHeaders): SignatureClaim {
   }
   const amzDate = header(headers, 'x-amz-date');
   const auth = parseAuthorization(authorization, amzDate);
-  const signingDate = parseAmzDate(amzDate ?? '');
-  if (!signingDate) {
-    throw new GatewayError(
-      'IncompleteSignatureException',
-      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
-      'malformed X-Amz-Date',
-    );
-  }
+  const signingDate = readAmzDate(amzDate);
   if (!auth.signedHeaders.includes('host')) {
     throw new GatewayError(
       'IncompleteSignatureException',
@@ -110,6 +110,19 @@ function parseAuthorization(
     signedHeaders,
     signature: params.get('Signature') ?? '',
   };
+}
+
+/** The signing time of an `X-Amz-Date` (header or query parameter), or IncompleteSignature. */
+export function readAmzDate(amzDate: string | undefined): Date {
+  const signingDate = parseAmzDate(amzDate ?? '');
+  if (!signingDate) {
+    throw new GatewayError(
+      'IncompleteSignatureException',
+      `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      'malformed X-Amz-Date',
+    );
+  }
+  return signingDate;
 }
 
 function parseAmzDate(value: string): Date | undefined {

@@ -38,7 +38,8 @@ export function signingKeyOf(
     throw new GatewayError('UnrecognizedClientException', INVALID_SECURITY_TOKEN, 'unknown key');
   }
   if (key.sessionToken !== undefined) {
-    const token = header(headers, 'x-amz-security-token');
+    const token =
+      claim.form === 'query' ? claim.securityToken : header(headers, 'x-amz-security-token');
     if (token === undefined || !equalInConstantTime(token, key.sessionToken)) {
       throw new GatewayError(
         'UnrecognizedClientException',
@@ -57,8 +58,13 @@ export function signingKeyOf(
   return key;
 }
 
-/** The credential scope and the signing time, checked against this service and the clock. */
-export function checkScope({ scope, signingDate }: SignatureClaim, options: VerifyOptions): void {
+/**
+ * The credential scope and the signing time, checked against this service and the
+ * clock. A presigned URL lives its `X-Amz-Expires`, but no longer than the clock
+ * skew allows a signature: AWS honours a longer `X-Amz-Expires` for S3 alone.
+ */
+export function checkScope(claim: SignatureClaim, options: VerifyOptions): void {
+  const { scope, signingDate } = claim;
   if (scope.terminator !== 'aws4_request') {
     throw invalidSignature(
       `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`,
@@ -85,22 +91,29 @@ export function checkScope({ scope, signingDate }: SignatureClaim, options: Veri
     );
   }
   const maxSkew = options.maxSkewMs ?? 5 * 60_000;
+  const expires = claim.expiresSeconds === undefined ? Infinity : claim.expiresSeconds * 1000;
+  const lifetime = Math.min(maxSkew, expires);
   const skew = signingDate.getTime() - options.now;
-  if (skew < -maxSkew) {
-    const now = new Date(options.now);
+  const now = new Date(options.now);
+  if (skew < -lifetime) {
     throw invalidSignature(
-      `Signature expired: ${longDate} is now earlier than ${compact(new Date(options.now - maxSkew))} (${compact(now)} - 5 min.)`,
-      'stale date',
+      `Signature expired: ${longDate} is now earlier than ${compact(new Date(options.now - lifetime))} (${compact(now)} - ${span(lifetime)}.)`,
+      expires < maxSkew ? 'presigned URL past its X-Amz-Expires' : 'stale date',
     );
   }
   if (skew > maxSkew) {
-    const now = new Date(options.now);
     throw invalidSignature(
-      `Signature not yet current: ${longDate} is still later than ${compact(new Date(options.now + maxSkew))} (${compact(now)} + 5 min.)`,
+      `Signature not yet current: ${longDate} is still later than ${compact(new Date(options.now + maxSkew))} (${compact(now)} + ${span(maxSkew)}.)`,
       'date in the future',
     );
   }
 }
+
+/** A duration as AWS's skew messages write it: `5 min`, or `90 sec` when not whole minutes. */
+const span = (ms: number) => {
+  const seconds = Math.floor(ms / 1000);
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} sec`;
+};
 
 /** ISO-8601 basic format, as X-Amz-Date writes it: `20150830T123600Z`. */
 const compact = (date: Date) => date.toISOString().replace(/[-:]|\.\d{3}/g, '');

@@ -2,6 +2,9 @@
  * The signature itself: recomputed with the AWS signer (@smithy/signature-v4) over
  * exactly the headers the client signed, the path and query as sent and the body,
  * then compared in constant time. Only the body-hash rule and the host's port are ours.
+ * A presigned URL's canonical query holds its own X-Amz-* parameters (all but
+ * X-Amz-Signature, which the signer leaves out) and its payload hash is the body's,
+ * as for the header form: UNSIGNED-PAYLOAD is S3's alone.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -10,6 +13,7 @@ import { GatewayError, SIGNATURE_MISMATCH } from './errors';
 import type { IncomingRequest } from './gateway-request';
 import { header, type SignatureClaim } from './sigv4-claim';
 
+const QUERY_FORM_UNSIGNABLE = new Set(['x-amz-date']);
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export const invalidSignature = (message: string, reason: string) =>
@@ -43,7 +47,7 @@ export async function checkSignature(
     sha256: Sha256,
     applyChecksum: false,
   });
-  const query = parseQuery(request.query);
+  const queries = queryCandidates(claim, parseQuery(request.query));
   const candidates = hostCandidates(header(request.headers, 'host'));
   for (const host of candidates) {
     const headers: Record<string, string> = {};
@@ -54,22 +58,47 @@ export async function checkSignature(
       }
       headers[name] = value;
     }
-    const signed = await signer.sign(
-      {
-        method: request.method,
-        protocol: 'https:',
-        hostname: host,
-        path: request.path,
-        query,
-        headers,
-        body: request.body.length === 0 ? undefined : request.body,
-      },
-      { signingDate: claim.signingDate, signableHeaders: new Set(claim.signedHeaders) },
-    );
-    const expected = /Signature=([0-9a-f]+)/.exec(String(signed.headers['authorization']))?.[1];
-    if (expected !== undefined && equalInConstantTime(expected, claim.signature)) return;
+    for (const query of queries) {
+      const signed = await signer.sign(
+        {
+          method: request.method,
+          protocol: 'https:',
+          hostname: host,
+          path: request.path,
+          query,
+          headers,
+          body: request.body.length === 0 ? undefined : request.body,
+        },
+        {
+          signingDate: claim.signingDate,
+          signableHeaders: new Set(claim.signedHeaders),
+          // The signer adds an X-Amz-Date header; a presigned URL dates itself in the
+          // query, so that header is no part of what it signed.
+          unsignableHeaders: claim.form === 'query' ? QUERY_FORM_UNSIGNABLE : undefined,
+        },
+      );
+      const authorization = String(signed.headers['authorization']);
+      const expected = /Signature=([0-9a-f]+)/.exec(authorization)?.[1];
+      if (expected !== undefined && equalInConstantTime(expected, claim.signature)) return;
+    }
   }
   throw invalidSignature(SIGNATURE_MISMATCH, 'signature mismatch');
+}
+
+/**
+ * The query as sent, then, for a presigned URL with a security token, without it:
+ * some clients add the token after signing (STS's presigned requests, the suite's
+ * `post-sts-header-after`), as the header form may carry an unsigned token. The
+ * token must still be the one issued with the key (sigv4-credential.ts).
+ */
+function queryCandidates(
+  claim: SignatureClaim,
+  query: Record<string, string | string[]>,
+): Record<string, string | string[]>[] {
+  if (claim.form !== 'query' || !('X-Amz-Security-Token' in query)) return [query];
+  const unsigned = { ...query };
+  delete unsigned['X-Amz-Security-Token'];
+  return [query, unsigned];
 }
 
 /**
@@ -83,7 +112,8 @@ function hostCandidates(host: string | undefined): string[] {
   return withoutPort === host ? [host] : [host, withoutPort];
 }
 
-function parseQuery(raw: string): Record<string, string | string[]> {
+/** The raw query string as the signer takes it: decoded, repeated keys as arrays. */
+export function parseQuery(raw: string): Record<string, string | string[]> {
   const query: Record<string, string | string[]> = {};
   if (!raw) return query;
   for (const pair of raw.split('&')) {
