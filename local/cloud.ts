@@ -4,15 +4,18 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '../api/app-config';
 import { parseAppConfig } from '../api/app-config-parser';
-import { localObservabilityEnvironment } from '../api/handlers';
+import { localObservabilityEnvironment, type EnvironmentValues } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
 import { ensureTable } from './ensure-table';
 import { seedIfEmpty } from './seed-pets';
 import { CredentialStore } from './aws/credentials';
+import { functionCredentials, maxEnvironmentAgeMs } from './aws/function-credentials';
 import { startAwsEdge } from './aws/index';
+import { localRolePolicies } from './aws/role-policies';
 import { LocalSecrets } from './aws/secrets';
+import { serviceCredentials } from './aws/service-credentials';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
@@ -54,23 +57,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
+    const clock = new AdjustableClock();
+    // The local STS's store: the browsers' sessions and the Lambdas' role credentials.
+    const credentials = new CredentialStore({ now: clock.now });
+    const policies = localRolePolicies(aws, lambdaValues);
     const dynamodb = await startDynamoDB({
       path: join(options.dataDir, 'dynamodb'),
       port: ports.dynamodb,
+      access: { credentials, policies },
+      log: (line) => log(`dynamodb ${line}`),
     });
     closers.push(() => dynamodb.close());
 
     const secrets = new LocalSecrets(aws.account, aws.region, await loadSecrets(options.dataDir));
 
-    // The cloud's own client; the Lambdas get their endpoints from the Lambda service below.
-    const localKeys = {
-      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
-      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
-    };
+    // The cloud's own client signs with the local service credentials, never the developer's.
     const client = new DynamoDBClient({
       endpoint: dynamodb.endpoint,
       region: aws.region,
-      credentials: localKeys,
+      credentials: serviceCredentials,
     });
     // The same schema the stack deploys, indexes included; a store made before the
     // indexes is migrated in place (its pets kept), with progress in the log.
@@ -78,15 +83,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await seedIfEmpty(client, tableName);
     client.destroy();
 
-    const lambdas = await startLambdas(dynamodb.endpoint, localKeys, log);
+    const lambdas = await startLambdas(dynamodb.endpoint, credentials, log);
     closers.push(() => lambdas.close());
 
-    const clock = new AdjustableClock();
     if (options.testClockPort !== undefined) {
       const control = await clock.serve(options.testClockPort);
       closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
     }
-    const credentials = new CredentialStore({ now: clock.now });
     const idp = await startLocalIdp(options.dataDir, credentials, clock, log);
     closers.push(() => idp.close());
 
@@ -95,6 +98,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...aws,
       credentials,
       secrets,
+      policies,
       invoke: lambdas.invoke,
       now: clock.now,
       identity: {
@@ -120,29 +124,31 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   }
 }
 
+/** What the Lambdas' variables are filled with; their roles' policies follow from it. */
+const lambdaValues: EnvironmentValues = {
+  tableName,
+  cursorSecretId: cursorSecretName,
+  identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+};
+
 /**
  * Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
- * variables the stack gives it; Lambda's credentials are local keys, and the SDK's
- * endpoint variables point it at dynalite and at the edge (started later, on its
- * fixed port) for Secrets Manager.
+ * variables the stack gives it and its execution role's credentials from the local
+ * STS (function-credentials.ts); the SDK's endpoint variables point it at DynamoDB
+ * and at the edge (started later, on its fixed port) for Secrets Manager.
  */
 function startLambdas(
   dynamodbEndpoint: string,
-  localKeys: { accessKeyId: string; secretAccessKey: string },
+  credentials: CredentialStore,
   log: (line: string) => void,
 ) {
   return startLambdaService({
     region: aws.region,
     account: aws.account,
-    values: {
-      tableName,
-      cursorSecretId: cursorSecretName,
-      identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
-    },
+    values: lambdaValues,
+    roles: { credentials: functionCredentials(credentials, aws.account), maxEnvironmentAgeMs },
     runtimeEnvironment: {
       ...localObservabilityEnvironment,
-      AWS_ACCESS_KEY_ID: localKeys.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localKeys.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
     },

@@ -8,13 +8,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsHeaders } from '../../api/http-api';
 import type { Gateway } from './gateway';
 import { readBody, send } from './http-messages';
-import { type LocalSecrets, SECRETS_TARGET_PREFIX } from './secrets';
+import { type LocalSecrets, type SecretsAnswer, SECRETS_TARGET_PREFIX } from './secrets';
+import { serveSecretsCall } from './secrets-endpoint';
+import type { ServiceAuthorizer } from './service-auth';
 import type { Sts } from './sts';
 
 export interface EdgeServices {
   sts: Sts;
   gateway: Gateway;
   secrets: LocalSecrets;
+  /** Secrets Manager's SigV4 and IAM checks. */
+  secretsAuth: ServiceAuthorizer;
 }
 
 /** Answers one request; resolves with its log line (`status outcome`). */
@@ -30,7 +34,7 @@ const STS_CORS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
+export function edgeRouter({ sts, gateway, secrets, secretsAuth }: EdgeServices): Serve {
   const maxBodyBytes = gateway.limits.maxRequestBytes;
   return async (req, res) => {
     const method = req.method ?? 'GET';
@@ -57,7 +61,8 @@ export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
     // the X-Amz-Target header tells them apart, as it does for AWS's services.
     const amzTarget = String(req.headers['x-amz-target'] ?? '');
     if (isRoot && method === 'POST' && amzTarget.startsWith(SECRETS_TARGET_PREFIX)) {
-      return serveSecrets(secrets, amzTarget, body, res);
+      const request = { method, path, query, headers: req.headersDistinct, body };
+      return serveSecrets(await serveSecretsCall(secretsAuth, secrets, amzTarget, request), res);
     }
     if (isRoot)
       return serveSts(sts, method, method === 'POST' ? body.toString('utf8') : query, res);
@@ -78,14 +83,7 @@ export function edgeRouter({ sts, gateway, secrets }: EdgeServices): Serve {
   };
 }
 
-function serveSecrets(
-  secrets: LocalSecrets,
-  amzTarget: string,
-  body: Buffer,
-  res: ServerResponse,
-): string {
-  // The Lambdas' requests are signed with their (local, dummy) keys; not checked here.
-  const answer = secrets.handle(amzTarget, body.toString('utf8'));
+function serveSecrets(answer: SecretsAnswer, res: ServerResponse): string {
   const requestId = randomUUID();
   send(res, {
     statusCode: answer.statusCode,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdaRuntime } from '../../api/bundling';
-import type { FunctionConfig } from './function-config';
+import type { FunctionConfig, RoleCredentials } from './function-config';
 
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap.mjs');
 
@@ -56,6 +56,7 @@ export function spawnRuntime(
     AWS_DEFAULT_REGION: c.region,
     ...c.runtimeEnvironment,
     ...c.environment,
+    ...roleVariables(c.credentials?.()),
   };
   const child = spawn(c.node, args, { cwd: c.codeDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = c.log ?? (() => undefined);
@@ -68,6 +69,16 @@ export function spawnRuntime(
     });
   }
   return child;
+}
+
+/** The role's credentials as Lambda names them; set last, since a function cannot override them. */
+function roleVariables(credentials: RoleCredentials | undefined): Record<string, string> {
+  if (!credentials) return {};
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+  };
 }
 
 /** How the process ended, in Lambda's words: `signal: killed`, `exit status 1`. */
