@@ -4,14 +4,12 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '../api/app-config';
 import { parseAppConfig } from '../api/app-config-parser';
-import { localObservabilityEnvironment, type EnvironmentValues } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
 import { ensureTable } from './ensure-table';
 import { seedIfEmpty } from './seed-pets';
 import { CredentialStore } from './aws/credentials';
-import { functionCredentials, maxEnvironmentAgeMs } from './aws/function-credentials';
 import { startAwsEdge } from './aws/index';
 import { localRolePolicies } from './aws/role-policies';
 import { LocalSecrets } from './aws/secrets';
@@ -19,9 +17,9 @@ import { serviceCredentials } from './aws/service-credentials';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { startIdp } from './idp/index';
-import { startLambdaService } from './lambda-runtime/index';
-import { cursorSecretName, loadSecrets } from './secrets-file';
-import { aws, clientId, host, localAdmins, ports, tableName, urls } from './settings';
+import { lambdaValues, startCloudLambdas } from './cloud-lambdas';
+import { loadSecrets } from './secrets-file';
+import { aws, clientId, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -83,7 +81,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await seedIfEmpty(client, tableName);
     client.destroy();
 
-    const lambdas = await startLambdas(dynamodb.endpoint, credentials, log);
+    const lambdas = await startCloudLambdas({
+      dynamodbEndpoint: dynamodb.endpoint,
+      credentials,
+      log: (line) => log(`lambda   ${line}`),
+    });
     closers.push(() => lambdas.close());
 
     if (options.testClockPort !== undefined) {
@@ -122,38 +124,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await close();
     throw error;
   }
-}
-
-/** What the Lambdas' variables are filled with; their roles' policies follow from it. */
-const lambdaValues: EnvironmentValues = {
-  tableName,
-  cursorSecretId: cursorSecretName,
-  identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
-};
-
-/**
- * Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
- * variables the stack gives it and its execution role's credentials from the local
- * STS (function-credentials.ts); the SDK's endpoint variables point it at DynamoDB
- * and at the edge (started later, on its fixed port) for Secrets Manager.
- */
-function startLambdas(
-  dynamodbEndpoint: string,
-  credentials: CredentialStore,
-  log: (line: string) => void,
-) {
-  return startLambdaService({
-    region: aws.region,
-    account: aws.account,
-    values: lambdaValues,
-    roles: { credentials: functionCredentials(credentials, aws.account), maxEnvironmentAgeMs },
-    runtimeEnvironment: {
-      ...localObservabilityEnvironment,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
-    },
-    log: (line) => log(`lambda   ${line}`),
-  });
 }
 
 /** The identity provider for the app's callback and login pages, issuing through the local STS. */
