@@ -1,23 +1,30 @@
 /**
  * The front door of the local DynamoDB: dynalite answers anyone and never checks a
- * signature, so it listens on an internal port and every call comes through here,
- * checked as DynamoDB checks it before it is passed on unchanged.
+ * signature, so no port reaches it; every call comes through here, checked as
+ * DynamoDB checks it before it is handed to dynalite's request handler unchanged.
  *
  * In order: the Host (DNS rebinding), then no browser at all (an `Origin` header or a
- * preflight: DynamoDB is not a browser service here, and dynalite's CORS headers are
- * never passed on), then SigV4 and the caller's policy (service-auth.ts) on each
+ * preflight: DynamoDB is not a browser service here, and dynalite, which sends CORS
+ * headers to any request with an Origin, never sees one), then SigV4 and the caller's policy (service-auth.ts) on each
  * table the call touches (dynamodb-access.ts). Refusals use DynamoDB's JSON errors.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import { ServiceError, type ServiceAuthorizer } from './aws/service-auth';
 import { readBody } from './aws/http-messages';
 import { accessRequests } from './dynamodb-access';
 import { refuseForeignHost } from './host-check';
 
+/** dynalite's request handler: what it reads of a request, and the response to answer on. */
+export type DynamoHandler = (
+  req: Readable & Pick<IncomingMessage, 'headers' | 'method' | 'url'>,
+  res: ServerResponse,
+) => void;
+
 export interface DynamoProxyOptions {
-  /** dynalite's port on 127.0.0.1. */
-  upstreamPort: number;
+  /** Answers an allowed call: dynalite's own request handler, in this process. */
+  dynalite: DynamoHandler;
   auth: ServiceAuthorizer;
   tableArn: (tableName: string) => string;
   /** One line per refused call. */
@@ -31,22 +38,19 @@ const UNSIGNED_MESSAGE = 'Request is missing Authentication Token';
 
 /** The request listener of the proxy; it never throws (every failure is an answer). */
 export function dynamoProxy(options: DynamoProxyOptions) {
-  const agent = new Agent({ keepAlive: true });
-  const listener = (req: IncomingMessage, res: ServerResponse) => {
-    serve(req, res, options, agent).catch((error: unknown) => {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    serve(req, res, options).catch((error: unknown) => {
       options.log?.(`500 ${error instanceof Error ? error.message : String(error)}`);
       if (res.headersSent) res.destroy();
       else answerError(res, 500, 'InternalFailure', 'The request processing has failed.');
     });
   };
-  return { listener, close: () => agent.destroy() };
 }
 
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
   options: DynamoProxyOptions,
-  agent: Agent,
 ): Promise<void> {
   if (refuseForeignHost(req, res, req.socket.localPort ?? 0)) return;
   if (req.headers.origin !== undefined || req.method === 'OPTIONS') {
@@ -81,7 +85,14 @@ async function serve(
     answerError(res, 400, error.type, unsigned ? UNSIGNED_MESSAGE : error.message);
     return;
   }
-  await forward(req, res, body, options.upstreamPort, agent);
+  // The body is read already: dynalite reads a replay of it (which cannot fail
+  // mid-stream, unlike a client's socket) and answers on the same response.
+  const replay = Object.assign(Readable.from(body.length ? [body] : []), {
+    headers: req.headers,
+    method: req.method,
+    url: req.url,
+  });
+  options.dynalite(replay, res);
 }
 
 function parseJson(body: Buffer): unknown {
@@ -90,33 +101,6 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined; // dynalite answers SerializationException
   }
-}
-
-/** Passes the call to dynalite and its answer back, without dynalite's CORS headers. */
-function forward(
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-  port: number,
-  agent: Agent,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const upstream = request(
-      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
-      (answer) => {
-        const headers = { ...answer.headers };
-        for (const name of Object.keys(headers)) {
-          if (name.startsWith('access-control-')) delete headers[name];
-        }
-        res.writeHead(answer.statusCode ?? 502, headers);
-        answer.pipe(res);
-        answer.on('end', resolve);
-        answer.on('error', reject);
-      },
-    );
-    upstream.on('error', reject);
-    upstream.end(body);
-  });
 }
 
 function answerError(res: ServerResponse, status: number, type: string, message: string): void {

@@ -1,10 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CredentialStore } from './aws/credentials';
 import { browserRolePolicies, tableArn, type RolePolicies } from './aws/role-policies';
 import { ServiceAuthorizer } from './aws/service-auth';
-import { dynamoProxy } from './dynamodb-proxy';
+import { dynamoProxy, type DynamoHandler } from './dynamodb-proxy';
 import { aws, host } from './settings';
 
 // dynalite ships no types; this is the slice of its API we use.
@@ -37,9 +40,14 @@ export interface DynamoDBOptions {
 }
 
 /**
- * Starts DynamoDB on loopback: dynalite (a DynamoDB server in Node) on an internal
- * ephemeral port, behind the verifying proxy of dynamodb-proxy.ts on `port`, so that
- * every call is signed and allowed as DynamoDB requires.
+ * Starts DynamoDB on loopback: the verifying proxy of dynamodb-proxy.ts on `port`,
+ * which hands each allowed call to dynalite (a DynamoDB server in Node) in this
+ * process, so that every call is signed and allowed as DynamoDB requires.
+ *
+ * dynalite itself listens on no TCP port, which a web page could find by scanning:
+ * only on a Unix socket in a private (0700) temporary directory, which nothing uses
+ * and which exists because dynalite closes its LevelDB store only when its server
+ * closes.
  */
 export async function startDynamoDB(options: DynamoDBOptions): Promise<DynamoDBServer> {
   // Tables are ACTIVE at once: the 500 ms CREATING state only slows start-up and tests.
@@ -49,9 +57,10 @@ export async function startDynamoDB(options: DynamoDBOptions): Promise<DynamoDBS
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await listen(store, 0);
+  const socketDir = await mkdtemp(join(tmpdir(), 'pets-dynalite-'));
+  await listen(store, join(socketDir, 'socket'));
   const proxy = dynamoProxy({
-    upstreamPort: (store.address() as AddressInfo).port,
+    dynalite: store.listeners('request')[0] as DynamoHandler,
     auth: new ServiceAuthorizer({
       service: 'dynamodb',
       region: aws.region,
@@ -62,11 +71,15 @@ export async function startDynamoDB(options: DynamoDBOptions): Promise<DynamoDBS
     tableArn: (name) => tableArn(aws.region, aws.account, name),
     log: options.log,
   });
-  const front = createServer(proxy.listener);
+  const closeStore = async () => {
+    await close(store);
+    await rm(socketDir, { recursive: true, force: true });
+  };
+  const front = createServer(proxy);
   try {
     await listen(front, options.port);
   } catch (error) {
-    await close(store);
+    await closeStore();
     throw error;
   }
   const { port } = front.address() as AddressInfo;
@@ -74,19 +87,21 @@ export async function startDynamoDB(options: DynamoDBOptions): Promise<DynamoDBS
     endpoint: `http://${host}:${port}`,
     close: async () => {
       await close(front);
-      proxy.close();
-      await close(store);
+      await closeStore();
     },
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
+/** On `port` of the loopback host, or on a Unix socket at a path. */
+function listen(server: Server, where: number | string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    const ready = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (typeof where === 'string') server.listen(where, ready);
+    else server.listen(where, host, ready);
   });
 }
 
