@@ -368,6 +368,39 @@ describe('the local DynamoDB checks every call as DynamoDB does', () => {
     }
   });
 
+  it('survives a malformed Authorization and a client that hangs up mid-body', async () => {
+    const res = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.PutItem',
+        authorization: 'AWS4-HMAC-SHA256 garbage',
+        'x-amz-date': 'yesterday',
+      },
+      body: putBody(17),
+    });
+    const answer = await coralError(res);
+    assert.equal(answer.status, 400);
+    assert.equal(answer.__type, 'com.amazon.coral.service#IncompleteSignatureException');
+    const url = new URL(server.endpoint);
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/',
+        headers: { 'content-length': '1000', 'x-amz-target': 'DynamoDB_20120810.PutItem' },
+      });
+      req.on('error', () => resolve());
+      req.write('{"TableName":', () => {
+        req.destroy();
+        setTimeout(resolve, 50);
+      });
+    });
+    assert.equal(await stored(17), false);
+    await stillServing();
+  });
+
   it('logs each refusal with its reason', () => {
     assert.ok(refused.some((line) => line.includes('MissingAuthenticationTokenException')));
     assert.ok(refused.some((line) => line.includes('AccessDeniedException')));

@@ -218,10 +218,13 @@ async function startSecrets() {
         headers: req.headersDistinct,
         body: Buffer.concat(chunks),
       };
-      void serveSecretsCall(auth, store, target, request).then((answer) => {
-        res.writeHead(answer.statusCode, { 'Content-Type': 'application/x-amz-json-1.1' });
-        res.end(answer.body);
-      });
+      serveSecretsCall(auth, store, target, request).then(
+        (answer) => {
+          res.writeHead(answer.statusCode, { 'Content-Type': 'application/x-amz-json-1.1' });
+          res.end(answer.body);
+        },
+        () => res.writeHead(500).end(),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
