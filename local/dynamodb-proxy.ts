@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import { ServiceError, type ServiceAuthorizer } from './aws/service-auth';
 import { readBody } from './aws/http-messages';
 import { accessRequests } from './dynamodb-access';
@@ -18,7 +18,7 @@ import { refuseForeignHost } from './host-check';
 
 /** dynalite's request handler: what it reads of a request, and the response to answer on. */
 export type DynamoHandler = (
-  req: Readable & Pick<IncomingMessage, 'headers' | 'method' | 'url'>,
+  req: EventEmitter & Pick<IncomingMessage, 'headers' | 'method' | 'url'>,
   res: ServerResponse,
 ) => void;
 
@@ -90,12 +90,14 @@ async function serve(
   }
   // The body is read already: dynalite reads a replay of it (which cannot fail
   // mid-stream, unlike a client's socket) and answers on the same response.
-  const replay = Object.assign(Readable.from(body.length ? [body] : []), {
+  const replay = Object.assign(new EventEmitter(), {
     headers: req.headers,
     method: req.method,
     url: req.url,
   });
   options.dynalite(replay, res);
+  if (body.length) replay.emit('data', body);
+  replay.emit('end');
 }
 
 function parseJson(body: Buffer): unknown {
