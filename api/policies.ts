@@ -92,3 +92,40 @@ export function trustPolicy(
     ],
   };
 }
+
+/** A Lambda execution role's name; in AWS the stack generates one per function. */
+export function functionRoleName(functionName: string): string {
+  return `secure-pets-${functionName}-role`;
+}
+
+/**
+ * `arn:aws:secretsmanager:{region}:{account}:secret:{name}-??????`: a secret by name,
+ * whatever the six random characters Secrets Manager appends to its ARN.
+ */
+export function secretArnPattern(region: string, account: string, name: string): string {
+  return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-??????`;
+}
+
+/**
+ * A Lambda execution role's data-plane policy, as the stack grants it
+ * (infra/lib/functions.ts): the function's table actions (`tableActions` in
+ * api/handlers.ts) on the table and its indexes, and read access (CDK's `grantRead`:
+ * GetSecretValue, DescribeSecret) to the secrets it reads.
+ */
+export function functionPolicy(
+  tableActions: readonly string[],
+  tableArn: string,
+  secretArns: readonly string[],
+): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Effect: 'Allow', Action: [...tableActions], Resource: [tableArn, `${tableArn}/index/*`] },
+  ];
+  if (secretArns.length) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: [...secretArns],
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}

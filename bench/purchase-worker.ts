@@ -46,7 +46,7 @@ const dynamoProcess = spawn(
      const { DynamoDBClient, UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
      const { createInterface } = await import('node:readline');
      const s = await startDynamoDB({ port: 0 });
-     const db = new DynamoDBClient({ endpoint: s.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+     const db = new DynamoDBClient({ endpoint: s.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
      process.stdout.write(s.endpoint + '\\n');
      const lines = createInterface({ input: process.stdin });
      lines.on('line', async (line) => {

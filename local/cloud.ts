@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AppConfig } from '../api/app-config';
 import { parseAppConfig } from '../api/app-config-parser';
-import { localObservabilityEnvironment } from '../api/handlers';
 import { api } from '../api/http-api';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
@@ -12,14 +11,16 @@ import { ensureTable } from './ensure-table';
 import { seedIfEmpty } from './seed-pets';
 import { CredentialStore } from './aws/credentials';
 import { startAwsEdge } from './aws/index';
+import { localRolePolicies } from './aws/role-policies';
 import { LocalSecrets } from './aws/secrets';
+import { serviceCredentials } from './aws/service-credentials';
 import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { configuredHosts } from './host-check';
 import { startIdp } from './idp/index';
-import { startLambdaService } from './lambda-runtime/index';
-import { cursorSecretName, loadSecrets } from './secrets-file';
-import { aws, clientId, host, localAdmins, ports, tableName, urls } from './settings';
+import { lambdaValues, startCloudLambdas } from './cloud-lambdas';
+import { loadSecrets } from './secrets-file';
+import { aws, clientId, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -57,23 +58,25 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
+    const clock = new AdjustableClock();
+    // The local STS's store: the browsers' sessions and the Lambdas' role credentials.
+    const credentials = new CredentialStore({ now: clock.now });
+    const policies = localRolePolicies(aws, lambdaValues);
     const dynamodb = await startDynamoDB({
       path: join(options.dataDir, 'dynamodb'),
       port: ports.dynamodb,
+      access: { credentials, policies },
+      log: (line) => log(`dynamodb ${line}`),
     });
     closers.push(() => dynamodb.close());
 
     const secrets = new LocalSecrets(aws.account, aws.region, await loadSecrets(options.dataDir));
 
-    // The cloud's own client; the Lambdas get their endpoints from the Lambda service below.
-    const localKeys = {
-      accessKeyId: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
-      secretAccessKey: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
-    };
+    // The cloud's own client signs with the local service credentials, never the developer's.
     const client = new DynamoDBClient({
       endpoint: dynamodb.endpoint,
       region: aws.region,
-      credentials: localKeys,
+      credentials: serviceCredentials,
     });
     // The same schema the stack deploys, indexes included; a store made before the
     // indexes is migrated in place (its pets kept), with progress in the log.
@@ -81,15 +84,17 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await seedIfEmpty(client, tableName);
     client.destroy();
 
-    const lambdas = await startLambdas(dynamodb.endpoint, localKeys, log);
+    const lambdas = await startCloudLambdas({
+      dynamodbEndpoint: dynamodb.endpoint,
+      credentials,
+      log: (line) => log(`lambda   ${line}`),
+    });
     closers.push(() => lambdas.close());
 
-    const clock = new AdjustableClock();
     if (options.testClockPort !== undefined) {
       const control = await clock.serve(options.testClockPort, allowedHosts);
       closers.push(() => new Promise<void>((resolve) => control.close(() => resolve())));
     }
-    const credentials = new CredentialStore({ now: clock.now });
     const idp = await startLocalIdp(options.dataDir, credentials, clock, allowedHosts, log);
     closers.push(() => idp.close());
 
@@ -98,6 +103,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ...aws,
       credentials,
       secrets,
+      policies,
       invoke: lambdas.invoke,
       now: clock.now,
       allowedHosts,
@@ -127,36 +133,6 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await close();
     throw error;
   }
-}
-
-/**
- * Each Lambda from its deploy bundle, in Node 22 processes of its own, with the
- * variables the stack gives it; Lambda's credentials are local keys, and the SDK's
- * endpoint variables point it at dynalite and at the edge (started later, on its
- * fixed port) for Secrets Manager.
- */
-function startLambdas(
-  dynamodbEndpoint: string,
-  localKeys: { accessKeyId: string; secretAccessKey: string },
-  log: (line: string) => void,
-) {
-  return startLambdaService({
-    region: aws.region,
-    account: aws.account,
-    values: {
-      tableName,
-      cursorSecretId: cursorSecretName,
-      identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
-    },
-    runtimeEnvironment: {
-      ...localObservabilityEnvironment,
-      AWS_ACCESS_KEY_ID: localKeys.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localKeys.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://${host}:${ports.aws}`,
-    },
-    log: (line) => log(`lambda   ${line}`),
-  });
 }
 
 /** The identity provider for the app's callback and login pages, issuing through the local STS. */

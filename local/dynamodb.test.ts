@@ -10,13 +10,14 @@ import {
   PutItemCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { serviceCredentials } from './aws/service-credentials';
 import { startDynamoDB } from './dynamodb';
 
 function client(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: serviceCredentials,
   });
 }
 

@@ -20,7 +20,12 @@ import { api, matchRoute, type Method } from '../api/http-api';
 import type { Pet } from '../api/pet';
 import { petItem } from '../api/pet-table';
 import { ensureTable } from '../local/ensure-table';
+import { browserRolePolicies } from '../local/aws/role-policies';
 import { LocalSecrets, SECRETS_TARGET_PREFIX } from '../local/aws/secrets';
+import { serveSecretsCall } from '../local/aws/secrets-endpoint';
+import { ServiceAuthorizer } from '../local/aws/service-auth';
+import { serviceCredentials } from '../local/aws/service-credentials';
+import { aws } from '../local/settings';
 import { startDynamoDB } from '../local/dynamodb';
 export { seedIfEmpty, seedPets } from '../local/seed-pets';
 export { loadHandlers } from './lambdas';
@@ -98,10 +103,13 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: aws.region,
+    // The local service credentials: the handlers here stand for every function at once.
+    AWS_ACCESS_KEY_ID: serviceCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: serviceCredentials.secretAccessKey,
   });
+  delete process.env['AWS_SESSION_TOKEN'];
+  delete process.env['AWS_PROFILE'];
   // Every handler runs in this one process: the union of their environments.
   for (const name of handlerNames) {
     Object.assign(
@@ -120,7 +128,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     else process.env[name] = value;
   }
 
-  const client = new DynamoDBClient({ endpoint: dynamo.endpoint });
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: aws.region,
+    credentials: serviceCredentials,
+  });
   await ensureTable(client, tableName, () => undefined);
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
@@ -179,14 +191,19 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
 
 /**
  * Secrets Manager on loopback: local/aws/secrets.ts's GetSecretValue behind an HTTP
- * server, so the handlers' Powertools getSecret goes through the real SDK client,
- * endpoint override and JSON 1.1 protocol, as it does in AWS. Holds a fresh random
- * cursor key per run.
+ * server, signature checked as on the edge, so the handlers' Powertools getSecret
+ * goes through the real SDK client, endpoint override and JSON 1.1 protocol, as it
+ * does in AWS. Holds a fresh random cursor key per run.
  */
 async function startSecrets() {
   const cursorSecretId = 'pets/cursor-key';
   const key = randomBytes(32).toString('base64url');
-  const store = new LocalSecrets('000000000000', 'us-east-1', { [cursorSecretId]: key });
+  const store = new LocalSecrets(aws.account, aws.region, { [cursorSecretId]: key });
+  const auth = new ServiceAuthorizer({
+    service: 'secretsmanager',
+    ...aws,
+    policies: browserRolePolicies(aws),
+  });
   const state = { calls: 0 };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -194,9 +211,20 @@ async function startSecrets() {
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       if (target.startsWith(SECRETS_TARGET_PREFIX)) state.calls++;
-      const answer = store.handle(target, Buffer.concat(chunks).toString('utf8'));
-      res.writeHead(answer.statusCode, { 'Content-Type': 'application/x-amz-json-1.1' });
-      res.end(answer.body);
+      const request = {
+        method: req.method ?? 'POST',
+        path: req.url ?? '/',
+        query: '',
+        headers: req.headersDistinct,
+        body: Buffer.concat(chunks),
+      };
+      serveSecretsCall(auth, store, target, request).then(
+        (answer) => {
+          res.writeHead(answer.statusCode, { 'Content-Type': 'application/x-amz-json-1.1' });
+          res.end(answer.body);
+        },
+        () => res.writeHead(500).end(),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,6 +6,7 @@ import { handlerNames, type HandlerName, type LambdaHandler } from '../api/handl
 import { CredentialStore } from '../local/aws/credentials';
 import type { GatewayLimits } from '../local/aws/gateway-limits';
 import { startAwsEdge } from '../local/aws/index';
+import type { RolePolicies } from '../local/aws/role-policies';
 import type { LocalSecrets } from '../local/aws/secrets';
 import { aws, clientId } from '../local/settings';
 import type { TokenIssuer } from './token-issuer';
@@ -46,6 +47,8 @@ export async function startTestEdge(options: {
   /** Small limits and timeouts, so a test need not send 10 MB or wait 29 s. */
   limits?: Partial<GatewayLimits>;
   secrets?: LocalSecrets;
+  /** The roles' policies Secrets Manager evaluates (default the browser roles'). */
+  policies?: RolePolicies;
   /** The admin role's list (default {@link ADMIN_SUBS}). */
   admins?: readonly string[];
 }) {
@@ -66,6 +69,7 @@ export async function startTestEdge(options: {
     now: options.now,
     limits: options.limits,
     secrets: options.secrets,
+    policies: options.policies,
     log: (line) => lines.push(line),
   });
   return { edge, calls, credentials, lines };

@@ -15,7 +15,8 @@ import type { Pet } from '../api/pet';
 import { petItem } from '../api/pet-table';
 import { ensureTable } from '../local/ensure-table';
 import { startDynamoDB } from '../local/dynamodb';
-import { tableName, urls } from '../local/settings';
+import { serviceCredentials } from '../local/aws/service-credentials';
+import { aws, tableName, urls } from '../local/settings';
 
 /** Pet types of the synthetic store: enough that a type filter narrows it. */
 const types = [
@@ -79,8 +80,8 @@ export async function seedStore(
 ): Promise<{ before: number; written: number }> {
   const client = new DynamoDBClient({
     endpoint: options.endpoint,
-    region: process.env['AWS_REGION'] ?? 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    region: aws.region,
+    credentials: serviceCredentials,
   });
   const db = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
@@ -151,8 +152,8 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 async function answers(endpoint: string): Promise<boolean> {
   const client = new DynamoDBClient({
     endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    region: aws.region,
+    credentials: serviceCredentials,
     maxAttempts: 1,
   });
   try {

@@ -9,7 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsHeaders } from '../../api/http-api';
 import type { Gateway } from './gateway';
 import { readBody, send } from './http-messages';
-import { type LocalSecrets, SECRETS_TARGET_PREFIX } from './secrets';
+import { type LocalSecrets, type SecretsAnswer, SECRETS_TARGET_PREFIX } from './secrets';
+import { serveSecretsCall } from './secrets-endpoint';
+import type { ServiceAuthorizer } from './service-auth';
 import type { Sts } from './sts';
 
 export interface EdgeServices {
@@ -18,6 +20,8 @@ export interface EdgeServices {
   secrets: LocalSecrets;
   /** The app's origins: the only web pages that may call STS (see README.md). */
   webOrigins: ReadonlySet<string>;
+  /** Secrets Manager's SigV4 and IAM checks. */
+  secretsAuth: ServiceAuthorizer;
 }
 
 /** Answers one request; resolves with its log line (`status outcome`). */
@@ -33,7 +37,7 @@ const STS_CORS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices): Serve {
+export function edgeRouter({ sts, gateway, secrets, secretsAuth, webOrigins }: EdgeServices): Serve {
   const maxBodyBytes = gateway.limits.maxRequestBytes;
   return async (req, res) => {
     const method = req.method ?? 'GET';
@@ -69,7 +73,8 @@ export function edgeRouter({ sts, gateway, secrets, webOrigins }: EdgeServices):
     }
 
     if (forSecrets) {
-      return serveSecrets(secrets, amzTarget, body, res);
+      const request = { method, path, query, headers: req.headersDistinct, body };
+      return serveSecrets(await serveSecretsCall(secretsAuth, secrets, amzTarget, request), res);
     }
     if (isRoot)
       return serveSts(sts, method, method === 'POST' ? body.toString('utf8') : query, res);
@@ -105,14 +110,7 @@ function refusesPage(
   return forSecrets || !webOrigins.has(origin);
 }
 
-function serveSecrets(
-  secrets: LocalSecrets,
-  amzTarget: string,
-  body: Buffer,
-  res: ServerResponse,
-): string {
-  // The Lambdas' requests are signed with their (local, dummy) keys; not checked here.
-  const answer = secrets.handle(amzTarget, body.toString('utf8'));
+function serveSecrets(answer: SecretsAnswer, res: ServerResponse): string {
   const requestId = randomUUID();
   send(res, {
     statusCode: answer.statusCode,

@@ -12,7 +12,9 @@ import { listen, type RunningEdge } from './edge-server';
 import { Gateway } from './gateway';
 import type { GatewayLimits } from './gateway-limits';
 import type { Invoke } from './invoke';
+import { browserRolePolicies, type RolePolicies } from './role-policies';
 import { LocalSecrets } from './secrets';
+import { ServiceAuthorizer } from './service-auth';
 import { Sts } from './sts';
 
 export { CredentialStore } from './credentials';
@@ -34,6 +36,11 @@ export interface AwsEdgeOptions {
   limits?: Partial<GatewayLimits>;
   /** The secrets Secrets Manager serves (GetSecretValue); default none. */
   secrets?: LocalSecrets;
+  /**
+   * The roles' identity policies, which Secrets Manager evaluates for a caller with
+   * temporary credentials (role-policies.ts); default the browser roles' only.
+   */
+  policies?: RolePolicies;
   /**
    * The one OIDC provider STS trusts (the IdP): issuer, JWKS url and client id
    * (audience); and the database users (`sub`s) the admin role trusts.
@@ -69,6 +76,13 @@ export async function startAwsEdge(options: AwsEdgeOptions): Promise<RunningEdge
   });
   const secrets = options.secrets ?? new LocalSecrets(options.account, options.region);
   const webOrigins = new Set(options.webOrigins ?? [new URL(urls.site).origin]);
-  const serve = edgeRouter({ sts, gateway, secrets, webOrigins });
+  const secretsAuth = new ServiceAuthorizer({
+    service: 'secretsmanager',
+    region: options.region,
+    account: options.account,
+    credentials: options.credentials,
+    policies: options.policies ?? browserRolePolicies(options),
+  });
+  const serve = edgeRouter({ sts, gateway, secrets, secretsAuth, webOrigins });
   return listen(options.port, serve, options.log ?? (() => undefined), allowedHosts);
 }

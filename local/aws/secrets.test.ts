@@ -19,7 +19,7 @@ import { ACCOUNT, REGION, startTestEdge } from '../../node-testing/edge';
 import { startTokenIssuer, type TokenIssuer } from '../../node-testing/token-issuer';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
-const dummyKeys = { accessKeyId: 'local', secretAccessKey: 'local' };
+const dummyKeys = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 describe('Secrets Manager on the edge', () => {
   let idp: TokenIssuer;
@@ -88,8 +88,8 @@ describe('Secrets Manager on the edge', () => {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: edge.edge.url,
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
     });
     try {
       const value = await getSecret(cursorSecretName, { forceFetch: true });

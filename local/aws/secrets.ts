@@ -36,8 +36,16 @@ export class LocalSecrets {
     this.#values.set(name, value);
   }
 
-  /** One JSON 1.1 call: `target` is the X-Amz-Target header, `body` the request's JSON. */
-  handle(target: string, body: string): SecretsAnswer {
+  /**
+   * One JSON 1.1 call: `target` is the X-Amz-Target header, `body` the request's JSON.
+   * `authorize(action, resource)` throws when the caller may not read the secret; it
+   * runs before the secret is looked up, so a refused caller cannot tell which exist.
+   */
+  handle(
+    target: string,
+    body: string,
+    authorize: (action: string, resource: string) => void = () => undefined,
+  ): SecretsAnswer {
     const operation = target.slice(SECRETS_TARGET_PREFIX.length);
     if (operation !== 'GetSecretValue') {
       return error(400, 'UnknownOperationException', '', `${operation}: not served locally`);
@@ -62,6 +70,14 @@ export class LocalSecrets {
       );
     }
     const name = [...this.#values.keys()].find((n) => n === secretId || this.arnOf(n) === secretId);
+    authorize(
+      'secretsmanager:GetSecretValue',
+      name !== undefined
+        ? this.arnOf(name)
+        : secretId.startsWith('arn:')
+          ? secretId
+          : this.arnOf(secretId),
+    );
     if (name === undefined) {
       return error(
         400,

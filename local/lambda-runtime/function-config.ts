@@ -14,6 +14,17 @@ export interface FunctionConfig {
    * credentials, and the SDK's endpoint variables pointing at the local services.
    */
   runtimeEnvironment?: Record<string, string>;
+  /**
+   * The execution role's credentials, asked for at each environment's start: Lambda
+   * hands a function its role's temporary credentials in AWS_ACCESS_KEY_ID,
+   * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, which the function cannot override.
+   */
+  credentials?: () => RoleCredentials;
+  /**
+   * An idle environment older than this is retired, as Lambda recycles environments
+   * after some hours; set below the credentials' lifetime, so none outlives them.
+   */
+  maxEnvironmentAgeMs?: number;
   memoryMb: number;
   timeoutSeconds: number;
   region: string;
@@ -26,4 +37,11 @@ export interface FunctionConfig {
   maxEnvironments?: number;
   /** Every line the function writes (stdout and stderr), prefixed with its name. */
   log?: (line: string) => void;
+}
+
+/** Temporary credentials of an execution role. */
+export interface RoleCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
 }

@@ -15,7 +15,7 @@ import {
 import { api } from '../../api/http-api';
 import type { Invoke, InvokeResult } from '../aws/invoke';
 import { bundleFunctions } from './bundle';
-import { LambdaFunction } from './lambda-function';
+import { LambdaFunction, type RoleCredentials } from './lambda-function';
 import { lambdaNodeBinary } from './node';
 
 export { LambdaFunction, LAMBDA_MAX_RESPONSE_BYTES } from './lambda-function';
@@ -28,10 +28,19 @@ export interface LambdaServiceOptions {
   /** What the manifest's variables are filled with (lambdaEnvironment). */
   values: EnvironmentValues;
   /**
-   * Added to every function's environment, as Lambda adds the execution role's
-   * credentials: keys, and the SDK's endpoint variables for the local services.
+   * Added to every function's environment: the SDK's endpoint variables for the
+   * local services (and, in tests without a credential store, fixed keys).
    */
   runtimeEnvironment: Record<string, string>;
+  /**
+   * Each function's execution-role credentials, asked for at each environment's start
+   * (local/aws/function-credentials.ts), and how old an environment may grow before it
+   * is retired, under the credentials' lifetime.
+   */
+  roles?: {
+    credentials: (name: HandlerName) => RoleCredentials;
+    maxEnvironmentAgeMs: number;
+  };
   /** Lambda's payload limit both ways; default the API definition's (api.limits). */
   maxPayloadBytes?: number;
   log?: (line: string) => void;
@@ -90,6 +99,7 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
     Object.fromEntries(handlerNames.map((name) => [name, handlers[name].entry])),
   );
   const maxPayloadBytes = options.maxPayloadBytes ?? api.limits.maxLambdaResponseBytes;
+  const { roles } = options;
   const functions = Object.fromEntries(
     handlerNames.map((name) => [
       name,
@@ -98,6 +108,12 @@ export async function startLambdaService(options: LambdaServiceOptions): Promise
         codeDir: bundles.codeDir(name),
         environment: lambdaEnvironment(name, options.values),
         runtimeEnvironment: options.runtimeEnvironment,
+        ...(roles
+          ? {
+              credentials: () => roles.credentials(name),
+              maxEnvironmentAgeMs: roles.maxEnvironmentAgeMs,
+            }
+          : {}),
         memoryMb: handlers[name].memoryMb,
         timeoutSeconds: handlers[name].timeoutSeconds,
         region: options.region,

@@ -107,6 +107,59 @@ describe('a Lambda function in Node 22 processes', () => {
     );
   });
 
+  it('gives the function its role’s credentials, never the developer’s AWS variables', async () => {
+    const developer = {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      AWS_SESSION_TOKEN: 'the-developer-session',
+      AWS_PROFILE: 'production',
+      AWS_CONFIG_FILE: '/home/dev/.aws/config',
+      AWS_SHARED_CREDENTIALS_FILE: '/home/dev/.aws/credentials',
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, developer);
+    try {
+      let issued = 0;
+      const fn = make({
+        // A function's configuration cannot set the role's variables.
+        environment: { PETS_TABLE: 'Pets', AWS_ACCESS_KEY_ID: 'from-the-config' },
+        credentials: () => ({
+          accessKeyId: `ASIAROLE${++issued}`,
+          secretAccessKey: 'role-secret',
+          sessionToken: 'role-token',
+        }),
+      });
+      const { env } = answerOf((await fn.invoke({})).payload);
+      assert.equal(env['AWS_ACCESS_KEY_ID'], 'ASIAROLE1');
+      assert.equal(env['AWS_SECRET_ACCESS_KEY'], 'role-secret');
+      assert.equal(env['AWS_SESSION_TOKEN'], 'role-token');
+      for (const name of ['AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) {
+        assert.equal(env[name], undefined, name);
+      }
+      assert.ok(!JSON.stringify(env).includes('AKIAIOSFODNN7EXAMPLE'));
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('retires an environment past its age limit, and the next one gets fresh credentials', async () => {
+    let issued = 0;
+    const fn = make({
+      maxEnvironmentAgeMs: 50,
+      credentials: () => ({
+        accessKeyId: `ASIAROLE${++issued}`,
+        secretAccessKey: 'role-secret',
+        sessionToken: 'role-token',
+      }),
+    });
+    const first = answerOf((await fn.invoke({})).payload);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = answerOf((await fn.invoke({})).payload);
+    assert.notEqual(second.pid, first.pid, 'a new environment');
+    assert.equal(first.env['AWS_ACCESS_KEY_ID'], 'ASIAROLE1');
+    assert.equal(second.env['AWS_ACCESS_KEY_ID'], 'ASIAROLE2');
+  });
+
   it('stops the process at the timeout and answers Sandbox.Timedout', async () => {
     const fn = make({ timeoutSeconds: 1 });
     const { pid } = answerOf((await fn.invoke({})).payload);

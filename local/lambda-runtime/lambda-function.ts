@@ -5,7 +5,11 @@
 import { ExecutionEnvironment, errorPayload } from './execution-environment';
 import type { FunctionConfig } from './function-config';
 
-export { LAMBDA_MAX_RESPONSE_BYTES, type FunctionConfig } from './function-config';
+export {
+  LAMBDA_MAX_RESPONSE_BYTES,
+  type FunctionConfig,
+  type RoleCredentials,
+} from './function-config';
 
 /** What Lambda's Invoke answers: the payload, and FunctionError when the function failed. */
 export interface FunctionResult {
@@ -18,6 +22,8 @@ export interface FunctionResult {
 export class LambdaFunction {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly all = new Set<ExecutionEnvironment>();
+  /** When each environment started (its credentials were issued then). */
+  private readonly started = new Map<ExecutionEnvironment, number>();
   /** Invocations waiting for an environment; undefined hands them a free slot instead. */
   private readonly waiting: ((env?: ExecutionEnvironment) => void)[] = [];
   private closed = false;
@@ -40,8 +46,7 @@ export class LambdaFunction {
       let env = await this.acquire();
       if (!env) {
         const started = performance.now();
-        env = new ExecutionEnvironment(this.config);
-        this.all.add(env);
+        env = this.start();
         const initError = await env.ready;
         initDurationMs = performance.now() - started;
         if (initError) {
@@ -79,8 +84,7 @@ export class LambdaFunction {
   }
 
   private async startWarm(): Promise<string | undefined> {
-    const env = new ExecutionEnvironment(this.config, 'provisioned-concurrency');
-    this.all.add(env);
+    const env = this.start('provisioned-concurrency');
     const initError = await env.ready;
     if (initError || this.closed) {
       this.discard(env);
@@ -99,6 +103,7 @@ export class LambdaFunction {
       [...this.all].map((env) => env.fail('Runtime.ExitError', 'Error: Runtime exited: stopped')),
     );
     this.all.clear();
+    this.started.clear();
     this.idle.length = 0;
   }
 
@@ -107,12 +112,27 @@ export class LambdaFunction {
     return [...this.all].flatMap((env) => (env.pid === undefined ? [] : [env.pid]));
   }
 
+  private start(initType?: 'provisioned-concurrency'): ExecutionEnvironment {
+    const env = new ExecutionEnvironment(this.config, initType);
+    this.all.add(env);
+    this.started.set(env, Date.now());
+    return env;
+  }
+
+  /** Past its age limit: retired before its role credentials could expire. */
+  private tooOld(env: ExecutionEnvironment): boolean {
+    const limit = this.config.maxEnvironmentAgeMs;
+    return limit !== undefined && Date.now() - (this.started.get(env) ?? 0) > limit;
+  }
+
   /** An idle environment, or undefined when the caller may start one. */
   private async acquire(): Promise<ExecutionEnvironment | undefined> {
     let env = this.idle.pop();
-    // One that died while idle (a crash in a background task) is dropped.
-    while (env && !env.alive) {
+    // One that died while idle (a crash in a background task) or grew too old is dropped.
+    while (env && (!env.alive || this.tooOld(env))) {
       this.all.delete(env);
+      this.started.delete(env);
+      if (env.alive) void env.stop();
       env = this.idle.pop();
     }
     if (!env && this.all.size >= (this.config.maxEnvironments ?? 10)) {
@@ -131,6 +151,7 @@ export class LambdaFunction {
 
   private discard(env: ExecutionEnvironment): void {
     this.all.delete(env);
+    this.started.delete(env);
     void env.stop();
     // A slot freed: a waiting invocation starts an environment of its own.
     this.waiting.shift()?.(undefined);

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdaRuntime } from '../../api/bundling';
-import type { FunctionConfig } from './function-config';
+import type { FunctionConfig, RoleCredentials } from './function-config';
 import { RUNTIME_SECRET_VARIABLE } from './runtime-api-guard';
 
 const bootstrap = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap.mjs');
@@ -58,6 +58,7 @@ export function spawnRuntime(
     AWS_DEFAULT_REGION: c.region,
     ...c.runtimeEnvironment,
     ...c.environment,
+    ...roleVariables(c.credentials?.()),
     // Last, so that no variable of the function's replaces it; bootstrap.mjs removes it
     // before the handler loads.
     [RUNTIME_SECRET_VARIABLE]: runtimeApiSecret,
@@ -73,6 +74,16 @@ export function spawnRuntime(
     });
   }
   return child;
+}
+
+/** The role's credentials as Lambda names them; set last, since a function cannot override them. */
+function roleVariables(credentials: RoleCredentials | undefined): Record<string, string> {
+  if (!credentials) return {};
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+  };
 }
 
 /** How the process ended, in Lambda's words: `signal: killed`, `exit status 1`. */

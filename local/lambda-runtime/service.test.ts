@@ -35,8 +35,8 @@ describe('the Lambda service behind the local gateway', () => {
           identity: { issuer, audience, jwksUrl },
         },
         runtimeEnvironment: {
-          AWS_ACCESS_KEY_ID: 'local',
-          AWS_SECRET_ACCESS_KEY: 'local',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
           AWS_ENDPOINT_URL_DYNAMODB: process.env['AWS_ENDPOINT_URL_DYNAMODB'] ?? '',
           AWS_ENDPOINT_URL_SECRETS_MANAGER: process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] ?? '',
         },

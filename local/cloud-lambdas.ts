@@ -1,0 +1,49 @@
+/**
+ * The local cloud's Lambdas: each function of the manifest from its deploy bundle,
+ * in Node 22 processes of its own (lambda-runtime/), with the variables the stack
+ * gives it and its execution role's credentials from the local STS's store
+ * (aws/function-credentials.ts), never the developer's: nothing of the local cloud's
+ * own environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, …) reaches them.
+ */
+import { localObservabilityEnvironment, type EnvironmentValues } from '../api/handlers';
+import type { CredentialStore } from './aws/credentials';
+import { functionCredentials, maxEnvironmentAgeMs } from './aws/function-credentials';
+import { startLambdaService } from './lambda-runtime/index';
+import { cursorSecretName } from './secrets-file';
+import { aws, clientId, host, ports, tableName, urls } from './settings';
+
+/** What the Lambdas' variables are filled with; their roles' policies follow from it. */
+export const lambdaValues: EnvironmentValues = {
+  tableName,
+  cursorSecretId: cursorSecretName,
+  identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+};
+
+export interface CloudLambdaOptions {
+  /** The SDK's AWS_ENDPOINT_URL_DYNAMODB in every function. */
+  dynamodbEndpoint: string;
+  /** AWS_ENDPOINT_URL_SECRETS_MANAGER; default the edge, started later on its fixed port. */
+  secretsEndpoint?: string;
+  /** The local STS's store, which issues each function's role credentials. */
+  credentials: CredentialStore;
+  values?: EnvironmentValues;
+  log?: (line: string) => void;
+}
+
+export function startCloudLambdas(options: CloudLambdaOptions) {
+  return startLambdaService({
+    region: aws.region,
+    account: aws.account,
+    values: options.values ?? lambdaValues,
+    roles: {
+      credentials: functionCredentials(options.credentials, aws.account),
+      maxEnvironmentAgeMs,
+    },
+    runtimeEnvironment: {
+      ...localObservabilityEnvironment,
+      AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: options.secretsEndpoint ?? `http://${host}:${ports.aws}`,
+    },
+    log: options.log,
+  });
+}
