@@ -37,7 +37,13 @@ const STS_CORS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function edgeRouter({ sts, gateway, secrets, secretsAuth, webOrigins }: EdgeServices): Serve {
+export function edgeRouter({
+  sts,
+  gateway,
+  secrets,
+  secretsAuth,
+  webOrigins,
+}: EdgeServices): Serve {
   const maxBodyBytes = gateway.limits.maxRequestBytes;
   return async (req, res) => {
     const method = req.method ?? 'GET';
