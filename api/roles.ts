@@ -18,7 +18,11 @@ export type Connection = 'database' | 'social';
 const databaseSubPrefix = 'auth0|';
 
 export interface RoleDefinition {
-  /** IAM role name; the ARN is arn:aws:iam::{account}:role/{roleName}. */
+  /**
+   * IAM role name in the local cloud; the ARN is arn:aws:iam::{account}:role/{roleName}.
+   * A deployed stack names its roles after itself (infra/lib/parameters.ts
+   * `roleNameFor`), and the app takes the ARNs from config.json either way.
+   */
   roleName: string;
   /** The connection whose users this role trusts (and delegation gives it to). */
   connection: Connection;

@@ -5,11 +5,9 @@ export {};
  */
 process.env['PETS_EXAMPLE'] ??= '1';
 process.env['CDK_DISABLE_VERSION_CHECK'] ??= '1';
-const { stackName } = await import('../lib/parameters');
 const { assembly } = await import('./app');
 const { nagFindings } = await import('../lib/checks');
-const { api } = await import('../../api/http-api');
-console.log(`Wrote cdk.out/${stackName(process.env['PETS_STAGE'] ?? api.stage)}.template.json`);
+for (const stack of assembly.stacks) console.log(`Wrote cdk.out/${stack.templateFile}`);
 // The CDK CLI prints cdk-nag's findings itself; run by node, the app has to.
 const findings = nagFindings(assembly);
 for (const f of findings) console.error(`[${f.level}] ${f.path}\n  ${f.message}`);

@@ -5,7 +5,7 @@ import type { Construct } from 'constructs';
 
 /**
  * One JSON object per request in the access log: who called (`userArn`: the assumed
- * role's session, `arn:aws:sts::…:assumed-role/pets-buyer/{session}`, for the signed
+ * role's session, `arn:aws:sts::…:assumed-role/SecurePets-{stage}-buyer/{session}`, for the signed
  * methods; `-` for the public GET), what, and how it went. `requestId` is the
  * `requestId` of the Lambda's own request log line; `lambdaRequestId` its
  * `function_request_id`. Never a header, body or token.

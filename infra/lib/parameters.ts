@@ -1,5 +1,11 @@
 import { api } from '../../api/http-api';
-import { AdminListError, databaseSub, parseAdmins } from '../../api/roles';
+import {
+  AdminListError,
+  databaseSub,
+  parseAdmins,
+  roleNames,
+  type RoleName,
+} from '../../api/roles';
 
 /**
  * What a deployment varies by. These are synth-time values (CDK context or
@@ -41,6 +47,11 @@ export interface DeployParameters {
   apiGatewayCloudWatchRole: boolean;
   /** SNS topic ARN the alarms notify, or undefined for alarms without actions. */
   alarmTopicArn?: string;
+  /**
+   * The site's own host name on CloudFront, with its ACM certificate (us-east-1), or
+   * undefined for the distribution's `*.cloudfront.net` name.
+   */
+  siteDomain?: { name: string; certificateArn: string };
 }
 
 export class ParameterError extends Error {
@@ -69,6 +80,8 @@ export const parameterSources = {
   throttleBurstLimit: 'PETS_THROTTLE_BURST_LIMIT',
   apiGatewayCloudWatchRole: 'PETS_APIGATEWAY_CLOUDWATCH_ROLE',
   alarmTopicArn: 'PETS_ALARM_TOPIC_ARN',
+  siteDomain: 'PETS_SITE_DOMAIN',
+  siteCertificateArn: 'PETS_SITE_CERTIFICATE_ARN',
   example: 'PETS_EXAMPLE',
 } as const;
 
@@ -124,6 +137,7 @@ export function readParameters(lookup: Lookup): DeployParameters {
   if (!stagePattern.test(stage)) {
     throw new ParameterError(`stage must be letters, digits or underscores, got ${stage}`);
   }
+  checkRoleNameLength(stage);
   const region = lookup('region');
   if (region !== undefined && !regionPattern.test(region)) {
     throw new ParameterError(`region must be an AWS region like us-east-1, got ${region}`);
@@ -148,6 +162,8 @@ export function readParameters(lookup: Lookup): DeployParameters {
   ) {
     throw new ParameterError(`alarmTopicArn is not an SNS topic ARN: ${alarmTopicArn}`);
   }
+  const siteDomain = readSiteDomain(lookup('siteDomain'), lookup('siteCertificateArn'));
+  if (!oidcProviderArn) checkProviderStackName(auth0Domain);
   return {
     auth0Domain,
     auth0ClientId: clientId,
@@ -161,7 +177,88 @@ export function readParameters(lookup: Lookup): DeployParameters {
     throttle,
     apiGatewayCloudWatchRole: cloudWatchRole === undefined ? true : truthy(cloudWatchRole),
     alarmTopicArn,
+    siteDomain,
   };
+}
+
+/**
+ * The site's custom domain: a host name and the ARN of its certificate, both or
+ * neither. CloudFront takes certificates from ACM in us-east-1 only, whatever the
+ * stack's region, so another region's ARN is refused here rather than by CloudFormation.
+ */
+function readSiteDomain(
+  name: string | undefined,
+  certificateArn: string | undefined,
+): DeployParameters['siteDomain'] {
+  if (name === undefined && certificateArn === undefined) return undefined;
+  if (name === undefined || certificateArn === undefined) {
+    throw new ParameterError(
+      'A custom site domain needs both -c siteDomain=<host> and -c siteCertificateArn=<ACM certificate ARN in us-east-1>.',
+    );
+  }
+  const host = name.toLowerCase();
+  if (!hostPattern.test(host)) {
+    throw new ParameterError(`siteDomain must be a host name like pets.example.com, got ${name}`);
+  }
+  const arn = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/.exec(
+    certificateArn,
+  );
+  if (!arn) {
+    throw new ParameterError(`siteCertificateArn is not an ACM certificate ARN: ${certificateArn}`);
+  }
+  if (arn[1] !== 'us-east-1') {
+    throw new ParameterError(
+      `siteCertificateArn must be a certificate in us-east-1 (CloudFront reads ACM there only), got one in ${arn[1]}`,
+    );
+  }
+  return { name: host, certificateArn };
+}
+
+/** IAM's limit on a role name. */
+export const maxRoleNameLength = 64;
+
+/**
+ * A deployed role's name: its stack's, then the role, so stages never collide with
+ * each other or with the account's other roles. (The local cloud keeps the
+ * definition's names, api/roles.ts, as its own account.) Role names are global to the
+ * account while stacks are regional: one stage name per account.
+ */
+export function roleNameFor(role: RoleName, stage: string): string {
+  return `${stackName(stage)}-${role}`;
+}
+
+/** Refuses a stage whose role names IAM would refuse, before anything is deployed. */
+function checkRoleNameLength(stage: string): void {
+  const longest = roleNames
+    .map((role) => roleNameFor(role, stage))
+    .reduce((a, b) => (b.length > a.length ? b : a));
+  if (longest.length > maxRoleNameLength) {
+    const room = maxRoleNameLength - (longest.length - stage.length);
+    throw new ParameterError(
+      `stage is too long: the role ${longest} would have ${longest.length} characters and IAM allows ${maxRoleNameLength}; use a stage of at most ${room} characters.`,
+    );
+  }
+}
+
+/** CloudFormation's limit on a stack name. */
+const maxStackNameLength = 128;
+
+/**
+ * The stack that holds the tenant's IAM OIDC provider. IAM allows one provider per
+ * issuer in an account, so every stage that trusts the tenant shares it, and it lives
+ * in a stack of its own that no stage's destroy takes down.
+ */
+export function providerStackName(auth0Domain: string): string {
+  return `${api.name}-Oidc-${auth0Domain.replaceAll('.', '-')}`;
+}
+
+function checkProviderStackName(auth0Domain: string): void {
+  const name = providerStackName(auth0Domain);
+  if (name.length > maxStackNameLength) {
+    throw new ParameterError(
+      `auth0Domain is too long for the OIDC provider's stack name (${name.length} of ${maxStackNameLength} characters); create the provider yourself and pass -c oidcProviderArn=…`,
+    );
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export interface PetsStackProps extends StackProps {
   parameters: DeployParameters;
   /** api/pet-table.ts's `tableSchema`: the keys the handlers were written against. */
   tableSchema: TableSchema;
+  /** The tenant's IAM OIDC provider, which this stage's roles trust. */
+  providerArn: string;
 }
 
 /** Everything Secure Pets runs on in AWS, in one stack per stage. */
@@ -60,6 +62,7 @@ export class PetsStack extends Stack {
     const roles = new PetsRoles(this, 'Roles', {
       restApiId: petsApi.restApi.restApiId,
       parameters,
+      providerArn: props.providerArn,
     });
     // What publish will write into config.json, as tokens here.
     const configValues: ConfigValues = {
@@ -71,13 +74,16 @@ export class PetsStack extends Stack {
       adminRoleArn: roles.byRole.admin.roleArn,
       buyerRoleArn: roles.byRole.buyer.roleArn,
     };
-    const site = new PetsSite(this, 'Site', { config: deployedConfig(configValues) });
+    const site = new PetsSite(this, 'Site', {
+      config: deployedConfig(configValues),
+      domain: parameters.siteDomain,
+    });
 
     const outputs: Record<OutputKey, string> = {
       ...configValues,
       siteBucket: site.bucket.bucketName,
       distributionId: site.distribution.distributionId,
-      siteUrl: `https://${site.distribution.distributionDomainName}`,
+      siteUrl: site.url,
     };
     for (const [key, value] of Object.entries(outputs) as [OutputKey, string][]) {
       new CfnOutput(this, outputNames[key], { value });

@@ -2,46 +2,34 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { api } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
-import { maxSessionDuration, roleNames, roles, type RoleName } from '../../api/roles';
-import type { DeployParameters } from './parameters';
+import { maxSessionDuration, roleNames, type RoleName } from '../../api/roles';
+import { roleNameFor, type DeployParameters } from './parameters';
 
 export interface PetsRolesProps {
   restApiId: string;
   parameters: DeployParameters;
+  /**
+   * The tenant's IAM OIDC provider, shared by the account's stages: the provider
+   * stack's (auth0-provider-stack.ts) or one that already exists (`oidcProviderArn`).
+   */
+  providerArn: string;
 }
 
 /**
- * The tenant's IAM OIDC provider and the admin and buyer roles. Trust and identity
+ * The admin and buyer roles, trusting the tenant's OIDC provider. Trust and identity
  * policies are api/policies.ts's, unchanged, so STS in AWS decides exactly what the
  * local STS decides.
  */
 export class PetsRoles extends Construct {
-  readonly provider: iam.IOidcProvider;
   readonly byRole: Record<RoleName, iam.Role>;
 
   constructor(scope: Construct, id: string, props: PetsRolesProps) {
     super(scope, id);
-    const { auth0Domain, auth0ClientId, admins, stage, oidcProviderArn } = props.parameters;
-    // The native AWS::IAM::OIDCProvider rather than iam.OpenIdConnectProvider: no
-    // custom-resource Lambda, and no thumbprint (IAM trusts Auth0's public CA chain).
-    // An account holds one provider per issuer, so a second stage reuses the first's.
-    this.provider = oidcProviderArn
-      ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Auth0Provider', oidcProviderArn)
-      : new iam.OidcProviderNative(this, 'Auth0Provider', {
-          url: `https://${auth0Domain}`,
-          clientIds: [auth0ClientId],
-        });
+    const { auth0Domain, auth0ClientId, admins, stage } = props.parameters;
     const apiArnPrefix = apiArn(Aws.REGION, Aws.ACCOUNT_ID, props.restApiId);
     const make = (role: RoleName): iam.Role => {
-      const trust = trustPolicy(
-        role,
-        this.provider.oidcProviderArn,
-        auth0Domain,
-        auth0ClientId,
-        admins,
-      );
+      const trust = trustPolicy(role, props.providerArn, auth0Domain, auth0ClientId, admins);
       const [statement] = trust.Statement;
       if (trust.Statement.length !== 1 || !statement?.Principal?.['Federated']) {
         throw new Error(`trustPolicy(${role}) must be one statement with a federated principal`);
@@ -89,13 +77,4 @@ function suppressInvokeWildcards(role: iam.Role, name: RoleName): iam.Role {
     },
   ]);
   return role;
-}
-
-/**
- * The definition's role name for the definition's stage (the names the local cloud
- * uses); other stages get a suffix, because IAM role names are unique per account.
- */
-export function roleNameFor(role: RoleName, stage: string): string {
-  const name = roles[role].roleName;
-  return stage === api.stage ? name : `${name}-${stage}`;
 }

@@ -1,9 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../../api/app-config';
+import type { DeployParameters } from './parameters';
 import { prerenderedPages } from './prerendered-pages';
 import { securityHeaders } from './security-headers';
 import { suppressSiteFindings } from './site-findings';
@@ -15,6 +17,8 @@ export interface PetsSiteProps {
    * Content-Security-Policy is built from it, as the local site builds it from its own.
    */
   config: AppConfig;
+  /** The site's own host name and its us-east-1 certificate, or the `*.cloudfront.net` name. */
+  domain?: DeployParameters['siteDomain'];
 }
 
 /**
@@ -27,6 +31,8 @@ export interface PetsSiteProps {
 export class PetsSite extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** The origin people open: `https://` and the custom domain, else the distribution's. */
+  readonly url: string;
 
   constructor(scope: Construct, id: string, props: PetsSiteProps) {
     super(scope, id);
@@ -50,8 +56,16 @@ export class PetsSite extends Construct {
     });
     const pages = prerenderedPages(this);
     const headers = securityHeaders(this, props.config);
+    const { domain } = props;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Secure Pets app',
+      // An alternate domain name needs its certificate; with one, CloudFront applies the
+      // minimum TLS version given (the default certificate pins TLSv1 whatever is asked).
+      ...(domain && {
+        domainNames: [domain.name],
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+        minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      }),
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -76,6 +90,7 @@ export class PetsSite extends Construct {
         ttl: Duration.seconds(0),
       })),
     });
-    suppressSiteFindings(this.bucket, this.distribution);
+    this.url = `https://${domain?.name ?? this.distribution.distributionDomainName}`;
+    suppressSiteFindings(this.bucket, this.distribution, { customCertificate: !!domain });
   }
 }

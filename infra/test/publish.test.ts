@@ -23,8 +23,8 @@ const outputs = {
   [outputNames.auth0ClientId]: 'abcDEF123',
   [outputNames.apiInvokeUrl]: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
   [outputNames.region]: 'eu-west-1',
-  [outputNames.adminRoleArn]: 'arn:aws:iam::123456789012:role/pets-admin',
-  [outputNames.buyerRoleArn]: 'arn:aws:iam::123456789012:role/pets-buyer',
+  [outputNames.adminRoleArn]: 'arn:aws:iam::123456789012:role/SecurePets-test-admin',
+  [outputNames.buyerRoleArn]: 'arn:aws:iam::123456789012:role/SecurePets-test-buyer',
   [outputNames.siteBucket]: 'securepets-test-sitebucket-abc',
   [outputNames.distributionId]: 'E2EXAMPLE12345',
   [outputNames.siteUrl]: 'https://d111111abcdef8.cloudfront.net',
@@ -72,8 +72,8 @@ describe('publish plan', () => {
         credentials: {
           mode: 'web-identity',
           roles: {
-            admin: 'arn:aws:iam::123456789012:role/pets-admin',
-            buyer: 'arn:aws:iam::123456789012:role/pets-buyer',
+            admin: 'arn:aws:iam::123456789012:role/SecurePets-test-admin',
+            buyer: 'arn:aws:iam::123456789012:role/SecurePets-test-buyer',
           },
         },
       },

@@ -40,10 +40,10 @@ import { parseAppConfig } from '../../api/app-config-parser';
 import { contentSecurityPolicy } from '../../api/csp';
 import { api, corsHeaders, type Route } from '../../api/http-api';
 import type { PolicyDocument } from '../../api/policies';
-import { roleNames, roles, type RoleName } from '../../api/roles';
+import { roleNames, type RoleName } from '../../api/roles';
 import { evaluate } from '../../local/aws/iam';
 import { outputNames } from '../lib/outputs';
-import { exampleParameters } from '../lib/parameters';
+import { exampleParameters, roleNameFor } from '../lib/parameters';
 import { publish } from '../lib/publish';
 import { configFromOutputs } from '../lib/publish-plan';
 import { fakeBuild } from './build-fixture';
@@ -212,7 +212,7 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
         ]),
     );
     return Object.fromEntries(
-      roleNames.map((role) => [role, byName.get(roles[role].roleName) ?? []]),
+      roleNames.map((role) => [role, byName.get(roleNameFor(role, api.stage)) ?? []]),
     ) as Record<RoleName, PolicyDocument[]>;
   };
 
@@ -356,8 +356,8 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
       credentials: {
         mode: 'web-identity',
         roles: {
-          admin: `arn:aws:iam::${account}:role/${roles.admin.roleName}`,
-          buyer: `arn:aws:iam::${account}:role/${roles.buyer.roleName}`,
+          admin: `arn:aws:iam::${account}:role/${roleNameFor('admin', api.stage)}`,
+          buyer: `arn:aws:iam::${account}:role/${roleNameFor('buyer', api.stage)}`,
         },
       },
     };
@@ -372,7 +372,11 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
   it('names roles in config.json whose trust admits their own users only: the named admins, the social buyers', () => {
     const config = configFromOutputs(outputMap);
     const domain = exampleParameters.auth0Domain;
-    const [, provider] = deployment.ofType('AWS::IAM::OIDCProvider')[0]!;
+    // The provider is the provider stack's, deployed in the same account; the roles
+    // name it by the ARN IAM gives it, without a cross-stack export.
+    assert.deepEqual(deployment.ofType('AWS::IAM::OIDCProvider'), []);
+    const providers = new PaperDeployment(s.providerTemplate!.toJSON() as Json);
+    const [, provider] = providers.ofType('AWS::IAM::OIDCProvider')[0]!;
     const providerArn = `arn:aws:iam::${account}:oidc-provider/${(provider['Url'] as string).replace('https://', '')}`;
     const trustOf = (arn: string) => {
       const [, role] = deployment

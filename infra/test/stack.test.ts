@@ -23,11 +23,18 @@ import {
 } from '../../api/csp';
 import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
-import { maxSessionDuration, roleNames, roles } from '../../api/roles';
+import { maxSessionDuration, roleNames } from '../../api/roles';
 import { tableSchema } from '../../api/pet-table';
 import { addChecks, nagFindings } from '../lib/checks';
 import { outputNames } from '../lib/outputs';
-import { exampleParameters, ParameterError, readParameters } from '../lib/parameters';
+import { clientIdsParameter } from '../lib/auth0-provider-stack';
+import {
+  exampleParameters,
+  maxRoleNameLength,
+  ParameterError,
+  readParameters,
+  roleNameFor,
+} from '../lib/parameters';
 import { accessLogFields } from '../lib/api-logs';
 import { petsTable, TableSchemaError, type TableSchema } from '../lib/table';
 import { resourcesOf, synthesize, type Resource, type Synthesized } from './synth';
@@ -129,8 +136,8 @@ describe('the Secure Pets stack (example tenant)', () => {
   });
 
   it('lets the admin role invoke the per-pet writes on any pet, and the buyer none', () => {
-    const [, admin] = only(s, 'AWS::IAM::Role', { RoleName: roles.admin.roleName });
-    const [, buyer] = only(s, 'AWS::IAM::Role', { RoleName: roles.buyer.roleName });
+    const [, admin] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor('admin', api.stage) });
+    const [, buyer] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor('buyer', api.stage) });
     const resources = (role: Resource) =>
       JSON.stringify((role.Properties['Policies'] as { PolicyDocument: Json }[])[0]);
     for (const method of ['PUT', 'DELETE']) {
@@ -141,7 +148,7 @@ describe('the Secure Pets stack (example tenant)', () => {
 
   it('caps each role’s sessions at the definition’s MaxSessionDuration (1 hour)', () => {
     for (const role of roleNames) {
-      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
+      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor(role, api.stage) });
       assert.equal(resource.Properties['MaxSessionDuration'], maxSessionDuration[role]);
       assert.equal(resource.Properties['MaxSessionDuration'], 3600);
     }
@@ -193,25 +200,60 @@ describe('the Secure Pets stack (example tenant)', () => {
   });
 
   it('creates the Auth0 tenant’s OIDC provider for the app’s client id', () => {
-    only(s, 'AWS::IAM::OIDCProvider', {
+    // In a stack of its own, shared by the stages: the stage's stack has none.
+    assert.deepEqual(resourcesOf(s.template, 'AWS::IAM::OIDCProvider'), {});
+    const providerTemplate = s.providerTemplate;
+    assert.ok(providerTemplate);
+    const providers = Object.values(resourcesOf(providerTemplate, 'AWS::IAM::OIDCProvider'));
+    assert.equal(providers.length, 1);
+    assert.deepEqual(providers[0]?.Properties, {
       Url: `https://${exampleParameters.auth0Domain}`,
-      ClientIdList: [exampleParameters.auth0ClientId],
+      ClientIdList: { Ref: clientIdsParameter },
     });
+    // The client ids are a parameter that starts as this app's and that later deploys
+    // keep (the CLI's previous value), so one stage never drops another's.
+    const parameter = providerTemplate.toJSON()['Parameters'][clientIdsParameter] as Json;
+    assert.equal(parameter['Type'], 'CommaDelimitedList');
+    assert.equal(parameter['Default'], exampleParameters.auth0ClientId);
+  });
+
+  it('keeps the provider when a stage goes: deployed first, protected from deletion', () => {
+    const providerStack = s.providerStack;
+    assert.ok(providerStack);
+    assert.ok(s.stack.dependencies.includes(providerStack), 'the stage deploys after it');
+    assert.equal(providerStack.terminationProtection, true);
+    assert.equal(s.stack.terminationProtection, false, 'a stage may be destroyed');
   });
 
   for (const role of roleNames) {
     it(`gives the ${role} role the definition’s trust and identity policies, and nothing else`, () => {
-      const [providerId] = only(s, 'AWS::IAM::OIDCProvider');
+      // The provider's ARN as IAM makes it from its URL, in the deploying account.
+      const [provider] = Object.values(resourcesOf(s.providerTemplate!, 'AWS::IAM::OIDCProvider'));
+      const providerArn = `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${(provider?.Properties['Url'] as string).replace('https://', '')}`;
       const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
-      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
+      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor(role, api.stage) });
       const domain = exampleParameters.auth0Domain;
       const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId, [
         exampleParameters.admins,
       ]);
       const expectedTrust = JSON.parse(
-        JSON.stringify(trust).replace('"${provider}"', JSON.stringify(ref(providerId))),
+        JSON.stringify(trust).replace('${provider}', providerArn),
       ) as Json;
-      assert.deepEqual(resource.Properties['AssumeRolePolicyDocument'], expectedTrust);
+      const actualTrust = resource.Properties['AssumeRolePolicyDocument'] as {
+        Statement: Json[];
+      };
+      const principal = (document: Json) => (document['Statement'] as Json[])[0]?.['Principal'];
+      assert.equal(
+        flatten(principal(actualTrust as unknown as Json)),
+        flatten(principal(expectedTrust)),
+      );
+      const withoutPrincipal = (document: unknown): unknown =>
+        JSON.parse(
+          JSON.stringify(document, (key, value: unknown) =>
+            key === 'Principal' ? undefined : value,
+          ),
+        );
+      assert.deepEqual(withoutPrincipal(actualTrust), withoutPrincipal(expectedTrust));
       // The conditions the server relies on, spelled out rather than only compared.
       const condition = (expectedTrust['Statement'] as Json[])[0]?.['Condition'] as Json;
       if (role === 'admin') {
@@ -245,7 +287,7 @@ describe('the Secure Pets stack (example tenant)', () => {
       assert.equal(resource.Properties['ManagedPolicyArns'], undefined);
       const attached = Object.values(resourcesOf(s.template, 'AWS::IAM::Policy')).filter((p) =>
         JSON.stringify(p.Properties['Roles']).includes(
-          `"${only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName })[0]}"`,
+          `"${only(s, 'AWS::IAM::Role', { RoleName: roleNameFor(role, api.stage) })[0]}"`,
         ),
       );
       assert.deepEqual(attached, []);
@@ -565,6 +607,9 @@ describe('the Secure Pets stack (example tenant)', () => {
     const annotations = Annotations.fromStack(s.stack);
     assert.deepEqual(annotations.findError('*', nag), []);
     assert.deepEqual(annotations.findWarning('*', nag), []);
+    const providerAnnotations = Annotations.fromStack(s.providerStack!);
+    assert.deepEqual(providerAnnotations.findError('*', nag), []);
+    assert.deepEqual(providerAnnotations.findWarning('*', nag), []);
     assert.deepEqual(suppressions(s), {
       'AWS::ApiGateway::Method': ['AwsSolutions-APIG4', 'AwsSolutions-COG4'],
       'AWS::ApiGateway::RestApi': ['AwsSolutions-APIG2'],
@@ -685,7 +730,7 @@ describe('the admins', () => {
   it('are the only subjects the admin role trusts, as named at deploy time', () => {
     const s = synthesize({ ...tenant, admins: ` ${admins[0]}, ${admins[1]},${admins[0]}` });
     try {
-      const [, role] = only(s, 'AWS::IAM::Role', { RoleName: roles.admin.roleName });
+      const [, role] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor('admin', api.stage) });
       const document = role.Properties['AssumeRolePolicyDocument'] as { Statement: Json[] };
       assert.equal(document.Statement.length, 1);
       assert.deepEqual(document.Statement[0]?.['Condition'], {
@@ -722,6 +767,9 @@ describe('the admins', () => {
 });
 
 const alarmTopicArn = 'arn:aws:sns:eu-west-1:123456789012:pets-alarms';
+const existingProviderArn = 'arn:aws:iam::123456789012:oidc-provider/example-tenant.us.auth0.com';
+const siteCertificateArn =
+  'arn:aws:acm:us-east-1:123456789012:certificate/12345678-90ab-cdef-1234-567890abcdef';
 
 describe('the stack with a legacy HS256 secret, another stage and the deployer’s settings', () => {
   let s: Synthesized;
@@ -735,6 +783,9 @@ describe('the stack with a legacy HS256 secret, another stage and the deployer�
       throttleBurstLimit: '10',
       apiGatewayCloudWatchRole: 'false',
       alarmTopicArn,
+      oidcProviderArn: existingProviderArn,
+      siteDomain: 'Pets.Example.com',
+      siteCertificateArn,
     });
   });
   after(() => s.dispose());
@@ -800,11 +851,95 @@ describe('the stack with a legacy HS256 secret, another stage and the deployer�
     assert.deepEqual(annotations.findWarning('*', nag), []);
   });
 
-  it('names the stage and suffixes the role names, and lets the table go with the stack', () => {
+  it('names the stage and the role names after the stack, and lets the table go with the stack', () => {
     only(s, 'AWS::ApiGateway::Stage', { StageName: 'prod' });
-    only(s, 'AWS::IAM::Role', { RoleName: `${roles.admin.roleName}-prod` });
-    only(s, 'AWS::IAM::Role', { RoleName: `${roles.buyer.roleName}-prod` });
+    // Named after the stack, so no stage takes another's roles, nor an account's own
+    // `pets-admin`.
+    only(s, 'AWS::IAM::Role', { RoleName: 'SecurePets-prod-admin' });
+    only(s, 'AWS::IAM::Role', { RoleName: 'SecurePets-prod-buyer' });
     assert.equal(only(s, 'AWS::DynamoDB::Table')[1].DeletionPolicy, 'Delete');
+  });
+
+  it('trusts an existing OIDC provider when named, and makes none', () => {
+    assert.equal(s.providerStack, undefined);
+    assert.deepEqual(resourcesOf(s.template, 'AWS::IAM::OIDCProvider'), {});
+    for (const role of roleNames) {
+      const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor(role, 'prod') });
+      const document = resource.Properties['AssumeRolePolicyDocument'] as { Statement: Json[] };
+      assert.deepEqual(document.Statement[0]?.['Principal'], { Federated: existingProviderArn });
+    }
+  });
+
+  it('serves the site on its custom domain with its us-east-1 certificate, TLS 1.2 at least', () => {
+    const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties['DistributionConfig'] as Json;
+    assert.deepEqual(config['Aliases'], ['pets.example.com']);
+    assert.deepEqual(config['ViewerCertificate'], {
+      AcmCertificateArn: siteCertificateArn,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    // The site's origin is the custom domain: publish prints it, and Auth0's URLs use it.
+    // CORS (`*`) and the CSP (`'self'`) name no site origin, so they follow as they are.
+    const outputs = s.template.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    assert.equal(outputs[outputNames.siteUrl]?.Value, 'https://pets.example.com');
+    assert.equal(corsHeaders()['Access-Control-Allow-Origin'], '*');
+    // With its own certificate the distribution meets CFR4 unsuppressed (the nag test
+    // above finds no finding in this stack).
+    assert.deepEqual(suppressions(s)['AWS::CloudFront::Distribution'], [
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR3',
+    ]);
+  });
+});
+
+describe('names that must fit AWS’s limits', () => {
+  const read = (context: Record<string, string>) => () =>
+    readParameters((key) => (({ example: 'true', ...context }) as Record<string, string>)[key]);
+
+  it('refuses at synth a stage whose role names IAM would refuse (64 characters)', () => {
+    const room = maxRoleNameLength - roleNameFor('admin', '').length;
+    const longest = 'x'.repeat(room);
+    assert.equal(read({ stage: longest })().stage, longest);
+    for (const role of roleNames) {
+      assert.ok(roleNameFor(role, longest).length <= maxRoleNameLength, role);
+    }
+    assert.throws(read({ stage: `${longest}x` }), {
+      name: 'ParameterError',
+      message: new RegExp(
+        `^stage is too long: the role SecurePets-x+-(admin|buyer) would have 65 characters and IAM allows 64; use a stage of at most ${room} characters\\.$`,
+      ),
+    });
+  });
+
+  it('takes a custom site domain only with its certificate, and only one in us-east-1', () => {
+    const certificate = { siteCertificateArn };
+    assert.deepEqual(read({ siteDomain: 'pets.example.com', ...certificate })().siteDomain, {
+      name: 'pets.example.com',
+      certificateArn: siteCertificateArn,
+    });
+    assert.equal(read({})().siteDomain, undefined);
+    assert.throws(read({ siteDomain: 'pets.example.com' }), {
+      name: 'ParameterError',
+      message: /needs both -c siteDomain=.* and -c siteCertificateArn=/,
+    });
+    assert.throws(read(certificate), { name: 'ParameterError', message: /needs both/ });
+    assert.throws(read({ siteDomain: 'https://pets.example.com/', ...certificate }), {
+      name: 'ParameterError',
+      message: /siteDomain must be a host name/,
+    });
+    assert.throws(
+      read({
+        siteDomain: 'pets.example.com',
+        siteCertificateArn: siteCertificateArn.replace('us-east-1', 'eu-west-1'),
+      }),
+      { name: 'ParameterError', message: /must be a certificate in us-east-1.*eu-west-1/ },
+    );
+    assert.throws(read({ siteDomain: 'pets.example.com', siteCertificateArn: 'arn:aws:acm:x' }), {
+      name: 'ParameterError',
+      message: /not an ACM certificate ARN/,
+    });
   });
 });
 

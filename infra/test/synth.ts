@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
 import { addPetsStack } from '../lib/app';
 import { addChecks } from '../lib/checks';
 import { parameterSources, readParameters, type DeployParameters } from '../lib/parameters';
+import type { Auth0ProviderStack } from '../lib/auth0-provider-stack';
 import type { PetsStack } from '../lib/pets-stack';
 
 export interface Synthesized {
   parameters: DeployParameters;
   stack: PetsStack;
   template: Template;
+  /** The stack of the tenant's OIDC provider, unless an existing provider was named. */
+  providerStack?: Auth0ProviderStack;
+  providerTemplate?: Template;
   /** The cloud assembly directory (holds the bundled Lambdas); removed by dispose(). */
   outdir: string;
   dispose(): void;
@@ -35,7 +39,7 @@ export function synthesize(
   const outdir = mkdtempSync(join(parent, 'pets-infra-'));
   const app = new App({ outdir });
   const parameters = readParameters((key) => context[key]);
-  const stack = addPetsStack(app, parameters);
+  const { stack, providerStack } = addPetsStack(app, parameters);
   // The same checks as bin/app.ts; Annotations.fromStack(stack) shows their findings.
   addChecks(app);
   const template = Template.fromStack(stack);
@@ -43,6 +47,8 @@ export function synthesize(
     parameters,
     stack,
     template,
+    providerStack,
+    providerTemplate: providerStack && Template.fromStack(providerStack),
     outdir,
     dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
