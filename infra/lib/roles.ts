@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { api } from '../../api/http-api';
-import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
+import { auth0Endpoints } from '../../api/app-config';
+import { apiArn, issuerKey, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames, roles, type RoleName } from '../../api/roles';
 import type { DeployParameters } from './parameters';
 
@@ -27,10 +28,13 @@ export class PetsRoles extends Construct {
     // The native AWS::IAM::OIDCProvider rather than iam.OpenIdConnectProvider: no
     // custom-resource Lambda, and no thumbprint (IAM trusts Auth0's public CA chain).
     // An account holds one provider per issuer, so a second stage reuses the first's.
+    // Its URL is the tenant's issuer exactly, trailing slash included: STS finds the
+    // provider by the token's `iss`, character for character.
+    const { issuer } = auth0Endpoints(auth0Domain);
     this.provider = oidcProviderArn
       ? iam.OidcProviderNative.fromOidcProviderArn(this, 'Auth0Provider', oidcProviderArn)
       : new iam.OidcProviderNative(this, 'Auth0Provider', {
-          url: `https://${auth0Domain}`,
+          url: issuer,
           clientIds: [auth0ClientId],
         });
     const apiArnPrefix = apiArn(Aws.REGION, Aws.ACCOUNT_ID, props.restApiId);
@@ -38,7 +42,7 @@ export class PetsRoles extends Construct {
       const trust = trustPolicy(
         role,
         this.provider.oidcProviderArn,
-        auth0Domain,
+        issuerKey(issuer),
         auth0ClientId,
         admins,
       );

@@ -192,9 +192,14 @@ describe('the Secure Pets stack (example tenant)', () => {
     }
   });
 
-  it('creates the Auth0 tenant’s OIDC provider for the app’s client id', () => {
+  // IAM finds the provider by the token's `iss` exactly, and Auth0 writes it with a
+  // trailing slash; without it STS answers every sign-in InvalidIdentityToken "No
+  // OpenIDConnect provider found in your account for https://TENANT/". AWS's Auth0
+  // sample: `Url: !Sub 'https://${Auth0Domain}/'` (aws-solutions-library-samples/
+  // guidance-for-claude-code-with-amazon-bedrock, deployment/infrastructure/bedrock-auth-auth0.yaml).
+  it('creates the Auth0 tenant’s OIDC provider at its exact issuer, for the app’s client id', () => {
     only(s, 'AWS::IAM::OIDCProvider', {
-      Url: `https://${exampleParameters.auth0Domain}`,
+      Url: `https://${exampleParameters.auth0Domain}/`,
       ClientIdList: [exampleParameters.auth0ClientId],
     });
   });
@@ -204,7 +209,7 @@ describe('the Secure Pets stack (example tenant)', () => {
       const [providerId] = only(s, 'AWS::IAM::OIDCProvider');
       const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
       const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roles[role].roleName });
-      const domain = exampleParameters.auth0Domain;
+      const domain = `${exampleParameters.auth0Domain}/`;
       const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId, [
         exampleParameters.admins,
       ]);
@@ -689,7 +694,7 @@ describe('the admins', () => {
       const document = role.Properties['AssumeRolePolicyDocument'] as { Statement: Json[] };
       assert.equal(document.Statement.length, 1);
       assert.deepEqual(document.Statement[0]?.['Condition'], {
-        StringEquals: { 'pets.eu.auth0.com:aud': 'AbC123', 'pets.eu.auth0.com:sub': admins },
+        StringEquals: { 'pets.eu.auth0.com/:aud': 'AbC123', 'pets.eu.auth0.com/:sub': admins },
       });
     } finally {
       s.dispose();
