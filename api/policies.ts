@@ -45,9 +45,15 @@ export function rolePolicy(role: RoleName, apiArnPrefix: string): PolicyDocument
   };
 }
 
-/** `https://tenant.auth0.com/` -> `tenant.auth0.com`: how IAM names the provider and its condition keys. */
+/**
+ * `https://tenant.auth0.com/` -> `tenant.auth0.com/`: how IAM names an OIDC provider
+ * (its ARN) and its condition keys (`tenant.auth0.com/:aud`, `…/:sub`). IAM finds the
+ * provider by the token's `iss` character for character, so the provider's URL is the
+ * issuer exactly and only the scheme goes: Auth0 writes `iss` with a trailing slash,
+ * which stays in the ARN and the keys.
+ */
 export function issuerKey(issuer: string): string {
-  return issuer.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  return issuer.replace(/^https?:\/\//, '');
 }
 
 /** The IAM OIDC provider of an issuer in an account. */
@@ -62,7 +68,7 @@ export function oidcProviderArn(account: string, issuer: string): string {
  * makes the server, not the browser, decide the role.
  *
  * @param providerArn arn:aws:iam::{account}:oidc-provider/{issuerKey}
- * @param issuerKey   see {@link issuerKey}: `tenant.auth0.com` gives `tenant.auth0.com:sub`
+ * @param issuerKey   see {@link issuerKey}: `tenant.auth0.com/` gives `tenant.auth0.com/:sub`
  * @param admins      the admins' `sub`s (roles.ts checkAdmins: at least one, database users)
  */
 export function trustPolicy(

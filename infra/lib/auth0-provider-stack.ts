@@ -1,11 +1,16 @@
 import { Aws, CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { auth0Endpoints } from '../../api/app-config';
 import { oidcProviderArn } from '../../api/policies';
 
-/** The URL IAM knows the tenant's OIDC provider by; its ARN is derived from it. */
+/**
+ * The URL IAM knows the tenant's OIDC provider by, and its ARN is derived from: the
+ * tenant's issuer exactly, trailing slash included, since STS finds the provider by
+ * the token's `iss` character for character.
+ */
 export function auth0ProviderUrl(auth0Domain: string): string {
-  return `https://${auth0Domain}`;
+  return auth0Endpoints(auth0Domain).issuer;
 }
 
 /** The ARN of the tenant's provider in the deploying account, known without a lookup. */

@@ -2,7 +2,8 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
+import { auth0Endpoints } from '../../api/app-config';
+import { apiArn, issuerKey, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames, type RoleName } from '../../api/roles';
 import { roleNameFor, type DeployParameters } from './parameters';
 
@@ -29,7 +30,9 @@ export class PetsRoles extends Construct {
     const { auth0Domain, auth0ClientId, admins, stage } = props.parameters;
     const apiArnPrefix = apiArn(Aws.REGION, Aws.ACCOUNT_ID, props.restApiId);
     const make = (role: RoleName): iam.Role => {
-      const trust = trustPolicy(role, props.providerArn, auth0Domain, auth0ClientId, admins);
+      // The condition keys are the issuer without its scheme, trailing slash included.
+      const key = issuerKey(auth0Endpoints(auth0Domain).issuer);
+      const trust = trustPolicy(role, props.providerArn, key, auth0ClientId, admins);
       const [statement] = trust.Statement;
       if (trust.Statement.length !== 1 || !statement?.Principal?.['Federated']) {
         throw new Error(`trustPolicy(${role}) must be one statement with a federated principal`);

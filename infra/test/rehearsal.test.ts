@@ -38,6 +38,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parseAppConfig } from '../../api/app-config-parser';
 import { contentSecurityPolicy } from '../../api/csp';
+import { lambdaEnv } from '../../api/handlers';
 import { api, corsHeaders, type Route } from '../../api/http-api';
 import type { PolicyDocument } from '../../api/policies';
 import { roleNames, type RoleName } from '../../api/roles';
@@ -371,13 +372,27 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
 
   it('names roles in config.json whose trust admits their own users only: the named admins, the social buyers', () => {
     const config = configFromOutputs(outputMap);
-    const domain = exampleParameters.auth0Domain;
+    // What STS does with an Auth0 ID token: it finds the provider whose URL is the
+    // token's `iss` exactly (Auth0's is `https://TENANT/`, as its discovery document
+    // says) and keys the trust conditions by that URL without its scheme.
+    const iss = `https://${exampleParameters.auth0Domain}/`;
     // The provider is the provider stack's, deployed in the same account; the roles
     // name it by the ARN IAM gives it, without a cross-stack export.
     assert.deepEqual(deployment.ofType('AWS::IAM::OIDCProvider'), []);
     const providers = new PaperDeployment(s.providerTemplate!.toJSON() as Json);
     const [, provider] = providers.ofType('AWS::IAM::OIDCProvider')[0]!;
-    const providerArn = `arn:aws:iam::${account}:oidc-provider/${(provider['Url'] as string).replace('https://', '')}`;
+    assert.equal(provider['Url'], iss, 'the provider URL is the issuer Auth0 writes in iss');
+    const tokenIssuers = deployment
+      .ofType('AWS::Lambda::Function')
+      .map(([, fn]) => fn['Environment'] as { Variables: Record<string, unknown> } | undefined)
+      .map((e) => e?.Variables[lambdaEnv.tokenIssuer])
+      .filter((v) => v !== undefined);
+    assert.ok(tokenIssuers.length > 0);
+    for (const checked of tokenIssuers) {
+      assert.equal(checked, provider['Url'], 'the Lambdas and IAM trust one issuer');
+    }
+    const key = iss.replace('https://', '');
+    const providerArn = `arn:aws:iam::${account}:oidc-provider/${key}`;
     const trustOf = (arn: string) => {
       const [, role] = deployment
         .ofType('AWS::IAM::Role')
@@ -389,7 +404,7 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
         action: 'sts:AssumeRoleWithWebIdentity',
         resource: arn,
         principal: { type: 'Federated', id: providerArn },
-        context: { [`${domain}:sub`]: sub, [`${domain}:aud`]: aud },
+        context: { [`${key}:sub`]: sub, [`${key}:aud`]: aud },
       });
     const { admin, buyer } = config.credentials.roles;
     const named = exampleParameters.admins;

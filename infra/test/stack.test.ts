@@ -199,7 +199,12 @@ describe('the Secure Pets stack (example tenant)', () => {
     }
   });
 
-  it('creates the Auth0 tenant’s OIDC provider for the app’s client id', () => {
+  // IAM finds the provider by the token's `iss` exactly, and Auth0 writes it with a
+  // trailing slash; without it STS answers every sign-in InvalidIdentityToken "No
+  // OpenIDConnect provider found in your account for https://TENANT/". AWS's Auth0
+  // sample: `Url: !Sub 'https://${Auth0Domain}/'` (aws-solutions-library-samples/
+  // guidance-for-claude-code-with-amazon-bedrock, deployment/infrastructure/bedrock-auth-auth0.yaml).
+  it('creates the Auth0 tenant’s OIDC provider at its exact issuer, for the app’s client id', () => {
     // In a stack of its own, shared by the stages: the stage's stack has none.
     assert.deepEqual(resourcesOf(s.template, 'AWS::IAM::OIDCProvider'), {});
     const providerTemplate = s.providerTemplate;
@@ -207,7 +212,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     const providers = Object.values(resourcesOf(providerTemplate, 'AWS::IAM::OIDCProvider'));
     assert.equal(providers.length, 1);
     assert.deepEqual(providers[0]?.Properties, {
-      Url: `https://${exampleParameters.auth0Domain}`,
+      Url: `https://${exampleParameters.auth0Domain}/`,
       ClientIdList: { Ref: clientIdsParameter },
     });
     // The client ids are a parameter that starts as this app's and that later deploys
@@ -232,7 +237,7 @@ describe('the Secure Pets stack (example tenant)', () => {
       const providerArn = `arn:aws:iam::\${AWS::AccountId}:oidc-provider/${(provider?.Properties['Url'] as string).replace('https://', '')}`;
       const [apiId] = only(s, 'AWS::ApiGateway::RestApi');
       const [, resource] = only(s, 'AWS::IAM::Role', { RoleName: roleNameFor(role, api.stage) });
-      const domain = exampleParameters.auth0Domain;
+      const domain = `${exampleParameters.auth0Domain}/`;
       const trust = trustPolicy(role, '${provider}', domain, exampleParameters.auth0ClientId, [
         exampleParameters.admins,
       ]);
@@ -734,7 +739,7 @@ describe('the admins', () => {
       const document = role.Properties['AssumeRolePolicyDocument'] as { Statement: Json[] };
       assert.equal(document.Statement.length, 1);
       assert.deepEqual(document.Statement[0]?.['Condition'], {
-        StringEquals: { 'pets.eu.auth0.com:aud': 'AbC123', 'pets.eu.auth0.com:sub': admins },
+        StringEquals: { 'pets.eu.auth0.com/:aud': 'AbC123', 'pets.eu.auth0.com/:sub': admins },
       });
     } finally {
       s.dispose();

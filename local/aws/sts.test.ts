@@ -65,7 +65,7 @@ describe('STS AssumeRoleWithWebIdentity', () => {
       `arn:aws:sts::${ACCOUNT}:assumed-role/pets-admin/session-1`,
     );
     assert.match(out.AssumedRoleUser?.AssumedRoleId ?? '', /^AROA\w+:session-1$/);
-    assert.match(out.Provider ?? '', /oidc-provider\/127\.0\.0\.1:\d+$/);
+    assert.match(out.Provider ?? '', /oidc-provider\/127\.0\.0\.1:\d+\/$/);
     assert.ok(out.$metadata.requestId);
     const stored = edge.credentials.lookup(creds.AccessKeyId!);
     assert.equal(stored?.roleArn, ADMIN);
@@ -132,6 +132,53 @@ describe('STS AssumeRoleWithWebIdentity', () => {
       );
       return true;
     });
+  });
+
+  // IAM finds the OIDC provider by the token's `iss`, character for character: Auth0
+  // writes `https://TENANT/`, and a provider registered as `https://TENANT` is another
+  // provider, so STS answers InvalidIdentityToken "No OpenIDConnect provider found in
+  // your account for https://TENANT/" (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html,
+  // InvalidIdentityToken; AWS's Auth0 sample registers `Url: https://${Auth0Domain}/`).
+  it('finds the provider by the token’s exact issuer: with and without the slash are two issuers', async () => {
+    const withSlash = idp.issuer.replace(/\/?$/, '/');
+    const without = withSlash.replace(/\/$/, '');
+    for (const [provider, iss] of [
+      [without, withSlash],
+      [withSlash, without],
+    ]) {
+      const spelled = await startTestEdge({ idp: { issuer: provider!, jwksUrl: idp.jwksUrl } });
+      const client = new STSClient({ region: REGION, endpoint: spelled.edge.url, maxAttempts: 1 });
+      try {
+        const token = await idp.token({ sub: 'auth0|admin1' }, { issuer: iss });
+        await assert.rejects(
+          client.send(
+            new AssumeRoleWithWebIdentityCommand({
+              RoleArn: ADMIN,
+              RoleSessionName: 'session-1',
+              WebIdentityToken: token,
+            }),
+          ),
+          (e: Error) => {
+            assert.ok(e instanceof InvalidIdentityTokenException, e.name);
+            assert.equal(e.message, `No OpenIDConnect provider found in your account for ${iss}`);
+            return true;
+          },
+        );
+        // Spelled as the token spells it, the same provider and trust admit the admin.
+        const same = await idp.token({ sub: 'auth0|admin1' }, { issuer: provider });
+        const out = await client.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: ADMIN,
+            RoleSessionName: 'session-1',
+            WebIdentityToken: same,
+          }),
+        );
+        assert.ok(out.Credentials?.AccessKeyId);
+      } finally {
+        client.destroy();
+        await spelled.edge.close();
+      }
+    }
   });
 
   it('refuses a token from another issuer, for another audience, or with a bad signature', async () => {
