@@ -64,8 +64,11 @@ describe('the bundled Lambdas, run with their template environment', () => {
       req.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    process.env['AWS_ENDPOINT_URL_DYNAMODB'] =
-      `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const recorder = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    process.env['AWS_ENDPOINT_URL_DYNAMODB'] = `http://${recorder}`;
+    // The Lambdas sign for the recorder's Host, which the local DynamoDB answers only
+    // when the developer names it, as for any proxy in front of the local cloud.
+    process.env['PETS_ALLOWED_HOSTS'] = recorder;
 
     [tableId] = Object.keys(resourcesOf(s.template, 'AWS::DynamoDB::Table')) as [string];
     [secretId] = Object.keys(resourcesOf(s.template, 'AWS::SecretsManager::Secret')) as [string];
