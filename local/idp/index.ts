@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { configuredHosts, refuseForeignHost } from '../host-check';
 import { host } from '../settings';
 import { jwksUriOf } from '../../api/app-config';
+import { idTokenLifetimeSeconds } from '../../api/id-token';
 import { databaseSub } from '../../api/roles';
 import { MemoryStorage } from './adapter';
 import { allowedUrls } from './allowed-urls';
@@ -35,7 +36,7 @@ export interface IdpOptions {
    * and `http://localhost:4200/` are the same URL), no wildcards.
    */
   redirectUris: string[];
-  /** Default 36000 (Auth0's default ID token lifetime, 10 hours). */
+  /** At most, and by default, `idTokenLifetimeSeconds` (3600): what the deploy guide sets in Auth0. */
   idTokenTtlSeconds?: number;
   /** /delegation asks the local STS for the role's credentials through this. */
   issueAwsCredentials: IssueAwsCredentials;
@@ -93,7 +94,7 @@ export async function startIdp(options: IdpOptions): Promise<RunningIdp> {
     allowedOrigins: allowed.origins,
     signingKey,
     cookieKeys,
-    idTokenTtlSeconds: options.idTokenTtlSeconds ?? 36000,
+    idTokenTtlSeconds: options.idTokenTtlSeconds ?? idTokenLifetimeSeconds,
     users,
     social,
     storage,
