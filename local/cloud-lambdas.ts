@@ -1,6 +1,6 @@
 /**
  * The local cloud's Lambdas: each function of the manifest from its deploy bundle,
- * in Node 22 processes of its own (lambda-runtime/), with the variables the stack
+ * in Node 24 processes of its own (lambda-runtime/), with the variables the stack
  * gives it and its execution role's credentials from the local STS's store
  * (aws/function-credentials.ts), never the developer's: nothing of the local cloud's
  * own environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, …) reaches them.

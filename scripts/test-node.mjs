@@ -1,5 +1,5 @@
 // `npm run test:node`: every Node-side test (`*.test.ts` under the Node folders) with
-// node:test and tsx, on the Node that npm's scripts run on (the project's Node 22, the
+// node:test and tsx, on the Node that npm's scripts run on (the project's Node 24, the
 // Lambdas' runtime major). `npm run test:node -- local/aws` runs the files whose path
 // contains `local/aws`.
 import { spawnSync } from 'node:child_process';

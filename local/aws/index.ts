@@ -30,7 +30,7 @@ export interface AwsEdgeOptions {
   credentials: CredentialStore;
   /** Handlers to invoke in this process (tests' stand-ins) unless `invoke` is given. */
   handlers?: Record<HandlerName, LambdaHandler>;
-  /** How the gateway invokes a function (see invoke.ts); the local cloud's runs Node 22 processes. */
+  /** How the gateway invokes a function (see invoke.ts); the local cloud's runs Node 24 processes. */
   invoke?: Invoke;
   /** Overrides of API Gateway's and Lambda's limits (default: the API definition's). */
   limits?: Partial<GatewayLimits>;

@@ -14,7 +14,7 @@
  * gateway's, not the invoker's: see gateway-limits.ts.
  *
  * Two invokers have this signature: `processInvoker` (local/lambda-runtime/), which
- * `npm start` and the e2e run use, runs each function's deploy bundle in Node 22
+ * `npm start` and the e2e run use, runs each function's deploy bundle in Node 24
  * processes of its own and kills the process at a timeout, as Lambda stops the
  * sandbox; `inProcessInvoker` below runs handlers in this process, for the gateway's
  * tests, which give it stand-in handlers.

@@ -1,5 +1,5 @@
-// The inside of one Lambda execution environment, run by Node 22 as its own process:
-// what /var/runtime does in the nodejs22.x runtime, reduced to the parts the local cloud
+// The inside of one Lambda execution environment, run by Node 24 as its own process:
+// what /var/runtime does in the nodejs24.x runtime, reduced to the parts the local cloud
 // uses. It imports the handler named by _HANDLER from LAMBDA_TASK_ROOT, then loops on
 // the Runtime API at AWS_LAMBDA_RUNTIME_API: GET next, call the handler, POST the result.
 // Plain JavaScript with no dependency: it runs from the repo as it is.
@@ -93,7 +93,7 @@ async function loadHandler() {
       name: 'Runtime.HandlerNotFound',
     });
   }
-  // Callback-style handlers, which nodejs22.x still accepts.
+  // Callback-style handlers, which nodejs24.x still accepts.
   if (fn.length >= 3) {
     return (event, context) =>
       new Promise((resolve, reject) => {

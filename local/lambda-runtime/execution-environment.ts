@@ -1,4 +1,4 @@
-// One execution environment: a Node 22 process (runtime-process.ts) and the Lambda
+// One execution environment: a Node 24 process (runtime-process.ts) and the Lambda
 // Runtime API it polls, served here on 127.0.0.1. It serves one invocation at a
 // time; a timeout or crash ends it, as AWS stops the sandbox. The API answers its own
 // process only (runtime-api-guard.ts).

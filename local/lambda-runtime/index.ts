@@ -1,6 +1,6 @@
 /**
  * The local cloud's Lambda service: each function of the manifest (api/handlers.ts)
- * built into its deploy bundle (bundle.ts, api/bundling.ts) and run in Node 22
+ * built into its deploy bundle (bundle.ts, api/bundling.ts) and run in Node 24
  * processes of its own (lambda-function.ts) with its manifest environment, memory and
  * timeout. `invoke` is the gateway's seam (local/aws/invoke.ts).
  */

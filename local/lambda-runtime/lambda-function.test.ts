@@ -1,4 +1,4 @@
-// The execution environments, with real Node 22 processes running a deploy-style
+// The execution environments, with real Node 24 processes running a deploy-style
 // bundle of fixtures/probe.ts: what a function sees, and how its failures come out.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,7 @@ interface ProbeAnswer {
   env: Record<string, string>;
 }
 
-describe('a Lambda function in Node 22 processes', () => {
+describe('a Lambda function in Node 24 processes', () => {
   let bundles: Bundles;
   let node: string;
   const opened: LambdaFunction[] = [];
@@ -50,13 +50,13 @@ describe('a Lambda function in Node 22 processes', () => {
   const answerOf = (payload: string) =>
     JSON.parse((JSON.parse(payload) as { body: string }).body) as ProbeAnswer;
 
-  it('runs the handler on Node 22, in a process of its own that later calls reuse', async () => {
+  it('runs the handler on Node 24, in a process of its own that later calls reuse', async () => {
     const fn = make();
     const cold = await fn.invoke({});
     assert.equal(cold.functionError, undefined, cold.payload);
     assert.ok(cold.initDurationMs !== undefined, 'the first call starts an environment');
     const first = answerOf(cold.payload);
-    assert.match(first.node, /^v22\./);
+    assert.match(first.node, /^v24\./);
     assert.notEqual(first.pid, process.pid);
     const warm = await fn.invoke({});
     assert.equal(warm.initDurationMs, undefined, 'the second call finds it warm');
@@ -89,7 +89,7 @@ describe('a Lambda function in Node 22 processes', () => {
     assert.equal(answer.env['PETS_TABLE'], 'Pets');
     assert.equal(answer.env['AWS_ACCESS_KEY_ID'], 'local');
     assert.equal(answer.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'], '384');
-    assert.equal(answer.env['AWS_EXECUTION_ENV'], 'AWS_Lambda_nodejs22.x');
+    assert.equal(answer.env['AWS_EXECUTION_ENV'], 'AWS_Lambda_nodejs24.x');
     assert.equal(answer.env['AWS_REGION'], 'us-east-1');
     assert.equal(answer.env['SECRET_OF_THE_CLOUD'], undefined);
     assert.equal(answer.env['NODE_OPTIONS'], undefined);

@@ -1,5 +1,5 @@
 // One Lambda function run as AWS runs it: a pool of execution environments
-// (execution-environment.ts), each a Node 22 process of its own with the function's
+// (execution-environment.ts), each a Node 24 process of its own with the function's
 // environment, memory and timeout. An environment serves one invocation at a time;
 // concurrent invocations get more of them, up to the function's concurrency.
 import { ExecutionEnvironment, errorPayload } from './execution-environment';

@@ -1,4 +1,4 @@
-// The Node 22 process of one execution environment, started as the nodejs22.x
+// The Node 24 process of one execution environment, started as the nodejs24.x
 // runtime starts it: its bootstrap (bootstrap.mjs), V8's heap sized from the
 // function's memory, and only the variables Lambda defines.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,7 +28,7 @@ export function spawnRuntime(
   initType: InitType,
   runtimeApiSecret: string,
 ): ChildProcess {
-  // The nodejs22.x runtime's own bootstrap sizes V8's heap from the function's memory:
+  // The nodejs24.x runtime's own bootstrap sizes V8's heap from the function's memory:
   // a tenth for the young generation, the rest for the old.
   const newSpace = Math.floor(c.memoryMb / 10);
   const args = [

@@ -1,5 +1,5 @@
 // The Lambda service behind the local gateway: the manifest's real bundles answering
-// through API Gateway, and a function's failures in Node 22 becoming API Gateway's
+// through API Gateway, and a function's failures in Node 24 becoming API Gateway's
 // answers for a failed Lambda proxy integration.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -110,10 +110,10 @@ describe('the Lambda service behind the local gateway', () => {
       await remove?.();
     });
 
-    it('passes on the answer of a function running on Node 22', async () => {
+    it('passes on the answer of a function running on Node 24', async () => {
       const res = await fetch(`${edge.url}/test/pets`);
       assert.equal(res.status, 200);
-      assert.match(((await res.json()) as { node: string }).node, /^v22\./);
+      assert.match(((await res.json()) as { node: string }).node, /^v24\./);
     });
 
     it('keeps serving every call when a stranger posts a broken escape to a Runtime API mid-invocation', async () => {
