@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { fakes, settle, signIn } from '../../testing/fakes';
 import { idToken, jwt } from '../../testing/tokens';
-import { Auth, FRESH_TOKEN_MAX_AGE_MS, RENEW_MARGIN_MS } from './auth';
+import { Auth, FRESH_TOKEN_MAX_AGE_MS, RENEW_MARGIN_MS, SESSION_ENDED } from './auth';
 import { CREDENTIALS_KEY } from '../credentials/credentials-store';
 import { SESSION_KEY } from './session';
 
@@ -39,11 +39,25 @@ describe('Auth', () => {
     expect(auth.notice()).toBeNull();
   });
 
+  it('carries the path to come back to through auth0-js appState', async () => {
+    const auth = setup();
+    await auth.login('/?type=cat');
+    expect(f.webAuth.authorized).toEqual([
+      jasmine.objectContaining({ appState: { returnTo: '/?type=cat' } }),
+    ]);
+    f.webAuth.hashResult = {
+      error: null,
+      result: { idToken: idToken(), appState: { returnTo: '/?type=cat' } },
+    };
+    expect((await auth.handleCallback('#id_token=...')).returnTo).toBe('/?type=cat');
+  });
+
   it('completes the callback and stores the token', async () => {
     const auth = setup();
     const token = idToken('auth0|1', 'admin@example.com');
     f.webAuth.hashResult = { error: null, result: { idToken: token, accessToken: 'at' } };
-    const session = await auth.handleCallback('#id_token=...');
+    const { session, returnTo } = await auth.handleCallback('#id_token=...');
+    expect(returnTo).toBeUndefined();
     expect(session.role).toBe('admin');
     expect(auth.userName()).toBe('admin@example.com');
     expect(JSON.parse(f.storage.getItem(SESSION_KEY)!).idToken).toBe(token);
@@ -130,17 +144,18 @@ describe('Auth', () => {
       expect(f.webAuth.checkSessionOptions.length).toBe(0);
     });
 
-    it('gives no token when the renewal fails: the user is sent to log in', async () => {
+    it('gives no token when the renewal fails: the page says the session ended', async () => {
       signIn(f.storage, issuedAgo(FRESH_TOKEN_MAX_AGE_MS / 1000 + 1));
       const auth = setup();
-      spyOn(TestBed.inject(Router), 'navigateByUrl').and.resolveTo(true);
+      const navigate = spyOn(TestBed.inject(Router), 'navigateByUrl').and.resolveTo(true);
       f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
       expect(await auth.freshSession()).toBeNull();
-      expect(auth.notice()).toContain('session has expired');
+      expect(auth.notice()).toBe(SESSION_ENDED);
+      expect(navigate).not.toHaveBeenCalled();
     });
   });
 
-  it('sends the user to login with a message when silent renewal fails', async () => {
+  it('ends the session where the user is, with a message, when silent renewal fails', async () => {
     signIn(f.storage, idToken('auth0|1'));
     const auth = setup();
     const router = TestBed.inject(Router);
@@ -149,8 +164,9 @@ describe('Auth', () => {
     f.webAuth.sessionResult = { error: { error: 'login_required' }, result: null };
     await auth.renew();
     expect(auth.signedIn()).toBeFalse();
-    expect(auth.notice()).toContain('session has expired');
-    expect(router.navigateByUrl).toHaveBeenCalledWith('/login');
+    expect(auth.notice()).toBe(SESSION_ENDED);
+    // The page stays: it offers Log in back to itself (shell/top-bar.ts).
+    expect(router.navigateByUrl).not.toHaveBeenCalled();
     expect(f.storage.length).toBe(0);
   });
 

@@ -1,5 +1,4 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { Router } from '@angular/router';
 import { idTokenMaxAgeSeconds } from '../../../api/id-token';
 import { CredentialsStore } from '../credentials/credentials-store';
 import { Auth0Client } from './auth0-client';
@@ -23,6 +22,9 @@ export const RENEW_MARGIN_MS = 60_000;
  */
 export const FRESH_TOKEN_MAX_AGE_MS = idTokenMaxAgeSeconds * 1000 - 5 * 60_000;
 
+/** What the page says when silent renewal fails. */
+export const SESSION_ENDED = 'Your session has ended. Log in again to continue.';
+
 /**
  * The signed-in user: the one place that owns the session, restores it on reload,
  * renews it silently before the ID token expires and ends it (and asks the role
@@ -33,12 +35,14 @@ export class Auth {
   private readonly auth0 = inject(Auth0Client);
   private readonly storage = inject(SESSION_STORAGE);
   private readonly credentials = inject(CredentialsStore);
-  private readonly router = inject(Router);
   private renewTimer?: ReturnType<typeof setTimeout>;
   private renewing?: Promise<void>;
 
   private readonly state = signal<Session | null>(readSession(this.storage));
-  /** A message for the login page (why the user is there again). */
+  /**
+   * Why the user must log in (again): shown by the login page, and by the signed-in
+   * page the user is on when silent renewal fails.
+   */
   readonly notice = signal<string | null>(null);
 
   readonly session = this.state.asReadonly();
@@ -60,25 +64,32 @@ export class Auth {
     return session && session.expiresAt > Date.now() ? session.idToken : null;
   }
 
-  async login(): Promise<void> {
+  /**
+   * Redirects to Auth0. `returnTo` is the app path to come back to, which the
+   * callback page checks (auth/return-path.ts) before it goes there.
+   */
+  async login(returnTo?: string): Promise<void> {
     this.notice.set(null);
-    await this.auth0.authorize();
+    await this.auth0.authorize(returnTo);
   }
 
-  /** Completes the redirect from Auth0: verifies the hash and starts the session. */
-  async handleCallback(hash: string): Promise<Session> {
+  /**
+   * Completes the redirect from Auth0: verifies the hash and starts the session.
+   * `returnTo` is what the login carried, unchecked.
+   */
+  async handleCallback(hash: string): Promise<{ session: Session; returnTo: unknown }> {
     const result = await this.auth0.parseHash(hash);
     const session = result?.idToken ? sessionFromTokens(result.idToken, result.accessToken) : null;
     if (!session) throw new Error('The sign-in answer carried no usable ID token.');
     this.start(session);
-    return session;
+    return { session, returnTo: (result?.appState as { returnTo?: unknown } | null)?.returnTo };
   }
 
   /**
    * The session for a call where its ID token stands for the buyer (a purchase, their
    * own purchases): renewed silently first when the Lambdas would find the token too
-   * old. Null when there is no session, or renewal failed (the user is then sent to
-   * log in). The caller reads it once and uses it for the whole call.
+   * old. Null when there is no session, or renewal failed (the page then says so and
+   * offers to log in again). The caller reads it once and uses it for the whole call.
    */
   async freshSession(): Promise<Session | null> {
     const current = this.state();
@@ -88,8 +99,10 @@ export class Auth {
   }
 
   /**
-   * Silent re-authentication; on failure the user goes back to the login page with a
-   * message. Calls made while one is under way share it.
+   * Silent re-authentication. On failure (`login_required` where the browser blocks
+   * the IdP's third-party cookies) the session ends but the user stays on the page,
+   * which shows SESSION_ENDED and `Log in` back to it. Calls made while one is under
+   * way share it.
    */
   renew(): Promise<void> {
     this.renewing ??= this.renewNow().finally(() => (this.renewing = undefined));
@@ -106,8 +119,7 @@ export class Auth {
       this.start(session);
     } catch {
       this.end();
-      this.notice.set('Your session has expired. Please log in again.');
-      await this.router.navigateByUrl('/login');
+      this.notice.set(SESSION_ENDED);
     }
   }
 

@@ -97,9 +97,17 @@ export class Auth0Client {
     return this.webAuth;
   }
 
-  /** Redirects to the login page of Auth0. */
-  async authorize(): Promise<void> {
-    (await this.load()).authorize({ responseType: RESPONSE_TYPE, scope: SCOPE });
+  /**
+   * Redirects to the login page of Auth0. auth0-js keeps `appState` with the
+   * transaction in this origin's storage (it is never sent to Auth0) and parseHash
+   * gives it back.
+   */
+  async authorize(returnTo?: string): Promise<void> {
+    (await this.load()).authorize({
+      responseType: RESPONSE_TYPE,
+      scope: SCOPE,
+      ...(returnTo && { appState: { returnTo } }),
+    });
   }
 
   /** Parses and verifies the callback's hash; null when it carries nothing. */

@@ -26,6 +26,25 @@ describe('CallbackPage', () => {
     expect(navigate).toHaveBeenCalledWith('/', { replaceUrl: true });
   });
 
+  it('goes back to the app path the login carried', async () => {
+    const { navigate } = render({
+      error: null,
+      result: { idToken: idToken(), appState: { returnTo: '/?type=cat&sort=price' } },
+    });
+    await settle();
+    expect(navigate).toHaveBeenCalledWith('/?type=cat&sort=price', { replaceUrl: true });
+  });
+
+  it("goes home instead of to a path that is not the app's", async () => {
+    const { navigate } = render({
+      error: null,
+      result: { idToken: idToken(), appState: { returnTo: '//evil.example/' } },
+    });
+    await settle();
+    expect(TestBed.inject(Auth).signedIn()).toBeTrue();
+    expect(navigate).toHaveBeenCalledWith('/', { replaceUrl: true });
+  });
+
   it('goes back to the login page with the reason when verification fails', async () => {
     const { navigate } = render({
       error: { error: 'invalid_token', errorDescription: 'Invalid token signature.' },

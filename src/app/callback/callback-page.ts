@@ -2,8 +2,13 @@ import { isPlatformBrowser } from '@angular/common';
 import { ChangeDetectionStrategy, Component, PLATFORM_ID, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { Auth } from '../auth/auth';
+import { returnPath } from '../auth/return-path';
 
-/** Where Auth0 sends the browser back: verifies the answer, then goes home or to login. */
+/**
+ * Where Auth0 sends the browser back: verifies the answer, then goes to the app path
+ * the login carried (home when none, or when it is not one of the app's), or back
+ * to login.
+ */
 @Component({
   selector: 'app-callback-page',
   template: `
@@ -25,8 +30,8 @@ export class CallbackPage {
 
   private async complete(hash: string): Promise<void> {
     try {
-      await this.auth.handleCallback(hash);
-      await this.router.navigateByUrl('/', { replaceUrl: true });
+      const { returnTo } = await this.auth.handleCallback(hash);
+      await this.router.navigateByUrl(returnPath(returnTo), { replaceUrl: true });
     } catch (error) {
       const reason = error instanceof Error ? error.message.replace(/\.$/, '') : 'unknown error';
       this.auth.notice.set(`Sign-in failed: ${reason}. Please try again.`);

@@ -4,7 +4,8 @@ import { listingTag } from '../../../api/pet';
 import { button, buttons, byRole, choose, field, submit, text, type } from '../../testing/dom';
 import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, settle, signIn } from '../../testing/fakes';
-import { idToken } from '../../testing/tokens';
+import { idToken, jwt } from '../../testing/tokens';
+import { SESSION_ENDED } from '../auth/auth';
 import { CREDENTIALS_KEY } from '../credentials/credentials-store';
 import { PAGE_SIZE } from '../pet-list/cursor-pages';
 import { ADD_ATTEMPTS } from './home-state';
@@ -45,6 +46,29 @@ describe('HomePage', () => {
   const pageNumber = () => text(page.querySelector('.page-number'));
 
   beforeEach(() => (f = fakes()));
+
+  describe('for a buyer whose silent renewal fails', () => {
+    beforeEach(async () => {
+      // Older than the app sends to the Lambdas, so Buy renews first; the fake's
+      // checkSession answers login_required, as where third-party cookies are blocked.
+      const now = Math.floor(Date.now() / 1000);
+      const claims = { sub: 'amazon|b', email: 'buyer@example.com', aud: 'pets-spa' };
+      await render(jwt({ ...claims, iat: now - 56 * 60, exp: now + 4 * 60 }));
+    });
+
+    it('stays on the page, says the session ended once and offers Log in', async () => {
+      button(page, 'Buy dog for $249.99')!.click();
+      await stable();
+      expect(f.webAuth.checkSessionOptions.length).toBe(1);
+      expect(f.apig.callsOf('POST', '/test/pets/purchase')).toEqual([]);
+      expect(byRole(page, 'alert').map(text)).toEqual([SESSION_ENDED]);
+      expect(button(page, 'Log in')).toBeDefined();
+      expect(button(page, 'Log out')).toBeUndefined();
+      // The greeting and the rows stay; without a session nothing can be bought.
+      expect(text(page.querySelector('h1'))).toBe('Welcome, buyer@example.com');
+      expect(items()).toEqual(['fish $0.99 Sold', 'cat $124.99', 'dog $249.99']);
+    });
+  });
 
   describe('for a buyer', () => {
     beforeEach(buyer);

@@ -36,12 +36,19 @@ export class HomePage {
   protected readonly pages = this.state.pages;
   protected readonly purchases = inject(MyPurchases);
 
-  protected readonly userName = this.auth.userName;
+  /** Read once: the user stays the same on this page, and the greeting stays if the session ends. */
+  protected readonly userName = this.auth.userName();
   protected readonly role = this.auth.role;
   protected readonly isAdmin = computed(() => this.role() === 'admin');
-  /** The failures to show: the last action's, and the buyer's purchases' while they last. */
+  /**
+   * The failures to show: the last action's, and the buyer's purchases' while they
+   * last. Once the session has ended the top bar's alert says why and what to do, and
+   * nothing here could succeed without one.
+   */
   protected readonly alert = computed(() =>
-    [this.state.error(), this.purchases.error()].filter((m) => m !== null).join(' '),
+    this.auth.signedIn()
+      ? [this.state.error(), this.purchases.error()].filter((m) => m !== null).join(' ')
+      : '',
   );
   /** What is in progress, for the progress bar's name (null: nothing). */
   protected readonly progress = computed(() => {

@@ -1,15 +1,21 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { Router, provideRouter } from '@angular/router';
 import { button, text } from '../../testing/dom';
 import { fakes, settle } from '../../testing/fakes';
 import { Auth } from '../auth/auth';
 import { WEB_AUTH_FACTORY } from '../auth/auth0-client';
 import { LoginPage } from './login-page';
 
+@Component({ template: '', changeDetection: ChangeDetectionStrategy.OnPush })
+class Blank {}
+
 describe('LoginPage', () => {
   function render(extra: unknown[] = []) {
     const f = fakes();
-    TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([]), ...extra] });
+    TestBed.configureTestingModule({
+      providers: [...f.providers, provideRouter([{ path: '**', component: Blank }]), ...extra],
+    });
     const fixture = TestBed.createComponent(LoginPage);
     fixture.detectChanges();
     return { f, fixture, page: fixture.nativeElement as HTMLElement };
@@ -24,6 +30,26 @@ describe('LoginPage', () => {
     expect(page.querySelector('progress')).not.toBeNull();
     await settle();
     expect(f.webAuth.authorized.length).toBe(1);
+  });
+
+  it('comes back to the checked returnTo path after sign-in', async () => {
+    const { f, page } = render();
+    await TestBed.inject(Router).navigateByUrl('/login?returnTo=%2Fsales%3Fpage%3D2');
+    button(page, 'Log in')!.click();
+    await settle();
+    expect(f.webAuth.authorized).toEqual([
+      jasmine.objectContaining({ appState: { returnTo: '/sales?page=2' } }),
+    ]);
+  });
+
+  it('goes home after sign-in when returnTo is not an app path', async () => {
+    const { f, page } = render();
+    await TestBed.inject(Router).navigateByUrl('/login?returnTo=https%3A%2F%2Fevil.example%2F');
+    button(page, 'Log in')!.click();
+    await settle();
+    expect(f.webAuth.authorized).toEqual([
+      jasmine.objectContaining({ appState: { returnTo: '/' } }),
+    ]);
   });
 
   it('shows why the user is back on the login page', () => {

@@ -1,6 +1,12 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { Router } from '@angular/router';
 import { Auth } from '../auth/auth';
+import { returnPath } from '../auth/return-path';
 
+/**
+ * The login page. `/login?returnTo=/some/path` signs in and comes back to that app
+ * path (checked by returnPath); without it, home.
+ */
 @Component({
   selector: 'app-login-page',
   template: `
@@ -27,6 +33,7 @@ import { Auth } from '../auth/auth';
 })
 export class LoginPage {
   protected readonly auth = inject(Auth);
+  private readonly router = inject(Router);
   protected readonly busy = signal(false);
   protected readonly failed = signal(false);
 
@@ -34,7 +41,8 @@ export class LoginPage {
     this.busy.set(true);
     this.failed.set(false);
     try {
-      await this.auth.login();
+      const query = this.router.parseUrl(this.router.url).queryParamMap;
+      await this.auth.login(returnPath(query.get('returnTo')));
     } catch {
       this.failed.set(true);
       this.busy.set(false);

@@ -1,6 +1,6 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Auth } from '../auth/auth';
+import { Auth, SESSION_ENDED } from '../auth/auth';
 
 /** The signed-in pages, as the bar names and links them. */
 export type AppPage = 'pets' | 'sales';
@@ -9,6 +9,10 @@ export type AppPage = 'pets' | 'sales';
  * The bar on top of every signed-in page: the brand, an admin's two pages (the pets
  * and the sales, the current one marked with `aria-current="page"`) and `Log out`.
  * A buyer has one page, so no navigation.
+ *
+ * When the session ends under the page (silent renewal failed: the browser blocks the
+ * IdP's cookies, or the IdP's session is gone), the page stays and the bar says so in
+ * an alert, with `Log in` that comes back to this page: its route and query.
  *
  * Plain anchors with static hrefs that the router follows, the current one marked by
  * aria-current alone (the stylesheet keys on it): RouterLink/RouterLinkActive, a bound
@@ -37,7 +41,16 @@ export type AppPage = 'pets' | 'sales';
           >
         </nav>
       }
-      <button type="button" class="secondary" (click)="logout()">Log out</button>
+      @if (signedIn()) {
+        <button type="button" class="secondary" (click)="logout()">Log out</button>
+      } @else {
+        <p role="alert" class="message error">
+          {{ failed() ? 'The sign-in page could not be opened. Try again.' : notice() }}
+        </p>
+        <button type="button" class="secondary" [disabled]="busy()" (click)="login()">
+          Log in
+        </button>
+      }
     </header>
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,6 +61,10 @@ export class TopBar {
   /** The page the bar is on. */
   readonly current = input.required<AppPage>();
   protected readonly isAdmin = computed(() => this.auth.role() === 'admin');
+  protected readonly signedIn = this.auth.signedIn;
+  protected readonly notice = computed(() => this.auth.notice() ?? SESSION_ENDED);
+  protected readonly busy = signal(false);
+  protected readonly failed = signal(false);
 
   /** A plain click moves inside the app; a modified one (new tab) is the browser's. */
   protected follow(event: MouseEvent, path: string): void {
@@ -60,5 +77,17 @@ export class TopBar {
 
   protected logout(): void {
     void this.auth.logout();
+  }
+
+  /** Signs in again and comes back here: the router's URL is this page's route and query. */
+  protected async login(): Promise<void> {
+    this.busy.set(true);
+    this.failed.set(false);
+    try {
+      await this.auth.login(this.router.url);
+    } catch {
+      this.failed.set(true);
+      this.busy.set(false);
+    }
   }
 }
