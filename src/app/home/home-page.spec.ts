@@ -4,7 +4,7 @@ import { listingTag } from '../../../api/pet';
 import { button, buttons, byRole, choose, field, submit, text, type } from '../../testing/dom';
 import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, settle, signIn } from '../../testing/fakes';
-import { idToken, jwt } from '../../testing/tokens';
+import { idToken } from '../../testing/tokens';
 import { SESSION_ENDED } from '../auth/auth';
 import { CREDENTIALS_KEY } from '../credentials/credentials-store';
 import { PAGE_SIZE } from '../pet-list/cursor-pages';
@@ -49,11 +49,12 @@ describe('HomePage', () => {
 
   describe('for a buyer whose silent renewal fails', () => {
     beforeEach(async () => {
-      // Older than the app sends to the Lambdas, so Buy renews first; the fake's
-      // checkSession answers login_required, as where third-party cookies are blocked.
-      const now = Math.floor(Date.now() / 1000);
-      const claims = { sub: 'amazon|b', email: 'buyer@example.com', aud: 'pets-spa' };
-      await render(jwt({ ...claims, iat: now - 56 * 60, exp: now + 4 * 60 }));
+      await buyer();
+      // 56 minutes later the token is older than the app sends to the Lambdas, so Buy
+      // renews first; the fake's checkSession answers login_required, as where the
+      // browser blocks the IdP's third-party cookies.
+      const later = Date.now() + 56 * 60_000;
+      spyOn(Date, 'now').and.returnValue(later);
     });
 
     it('stays on the page, says the session ended once and offers Log in', async () => {

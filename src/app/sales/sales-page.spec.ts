@@ -5,6 +5,7 @@ import { button, byRole, text } from '../../testing/dom';
 import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, settle, signIn } from '../../testing/fakes';
 import { idToken } from '../../testing/tokens';
+import { Auth, SESSION_ENDED } from '../auth/auth';
 import { routes } from '../app.routes';
 import { PAGE_SIZE } from '../pet-list/cursor-pages';
 import { SalesPage } from './sales-page';
@@ -40,6 +41,17 @@ describe('SalesPage', () => {
     f.apig.pets = manyPets(120).map((p) =>
       p.id % 2 ? p : { ...p, isSold: true, soldTo: `buyer${p.id}@example.com` },
     );
+  });
+
+  it('once the session has ended, leaves the one alert to the top bar', async () => {
+    await render();
+    // Silent renewal fails: the fake's checkSession answers login_required.
+    await TestBed.inject(Auth).renew();
+    await stable();
+    next().click();
+    await stable();
+    expect(byRole(page, 'alert').map(text)).toEqual([SESSION_ENDED]);
+    expect(button(page, 'Log in')).toBeDefined();
   });
 
   it('lists the sold pets with their buyers, one page at a time', async () => {

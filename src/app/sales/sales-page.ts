@@ -36,7 +36,8 @@ import { SalesPages } from './sales-pages';
         @if (sales.loading()) {
           <progress class="progress" aria-label="Loading sales…"></progress>
         }
-        @if (error(); as error) {
+        <!-- Once the session has ended, the top bar's alert says why and offers Log in. -->
+        @if (auth.signedIn() ? error() : null; as error) {
           <p role="alert" class="message error">{{ error }}</p>
         }
       </div>
@@ -59,7 +60,7 @@ import { SalesPages } from './sales-pages';
 export class SalesPage {
   protected readonly sales = inject(SalesPages);
   protected readonly error = signal<string | null>(null);
-  private readonly auth = inject(Auth);
+  protected readonly auth = inject(Auth);
 
   private readonly heading = viewChild<ElementRef<HTMLElement>>('heading');
 
