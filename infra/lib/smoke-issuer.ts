@@ -25,9 +25,9 @@ export function providerUrlFromArn(arn: string): string {
 }
 
 /**
- * The provider the roles trust: config.json's `credentials.principal` when it names
- * an OIDC provider, otherwise the ARN the stack gives it (infra/lib/auth0-provider-stack.ts),
- * in the roles' account at the tenant's issuer.
+ * The tenant's provider: config.json's `credentials.principal` when it names an OIDC
+ * provider, otherwise the ARN the stack gives it (infra/lib/auth0-provider-stack.ts):
+ * in the roles' account, at the tenant's issuer.
  */
 export function providerArnOf(raw: unknown, config: AppConfig): string {
   const credentials = (raw as { credentials?: { principal?: unknown } }).credentials;

@@ -198,7 +198,7 @@ export function nextByHand(siteUrl: string): string[] {
     `Open ${site}: without a session it shows the Log in page.`,
     'Sign in as an admin (a database user named in -c admins) and add a pet: it is listed.',
     'In another browser, sign in as a buyer (a social connection) and buy that pet: it shows as sold.',
-    'As the admin, open Sales: the purchase is listed. As the buyer, /sales is not offered.',
+    'As the admin, open Sales: the purchase is listed. As the buyer, /sales leads back to the store.',
     'Log out of both: each browser is back on the Log in page.',
   ];
 }
