@@ -343,6 +343,9 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
       ]) {
         assert.ok(allowed.includes(header), `${path} allows ${header}`);
       }
+      // The browser keeps the answer, so a signed call after the first costs no preflight
+      // (Chromium honours up to 7200 s: https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age).
+      assert.equal(sent['Access-Control-Max-Age'], '7200', `${path} is cached two hours`);
     }
   });
 

@@ -188,6 +188,23 @@ describe('the Secure Pets stack (example tenant)', () => {
     }
   });
 
+  it('lets browsers keep each preflight two hours: the mock answers Access-Control-Max-Age and declares it', () => {
+    // Chromium honours at most 7200 s, Firefox 86400 s; absent, a preflight is kept 5 s.
+    // https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age
+    const header = 'method.response.header.Access-Control-Max-Age';
+    const options = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method')).filter(
+      (m) => m.Properties['HttpMethod'] === 'OPTIONS',
+    );
+    assert.ok(options.length > 0);
+    for (const m of options) {
+      const integration = m.Properties['Integration'] as { IntegrationResponses: Json[] };
+      const mapped = integration.IntegrationResponses[0]?.['ResponseParameters'] as Json;
+      assert.equal(mapped[header], "'7200'");
+      const [declared] = m.Properties['MethodResponses'] as Json[];
+      assert.equal((declared?.['ResponseParameters'] as Json)[header], true);
+    }
+  });
+
   it('adds CORS headers to the gateway’s own 4XX and 5XX responses', () => {
     const quoted = Object.fromEntries(
       Object.entries(corsHeaders()).map(([k, v]) => [`gatewayresponse.header.${k}`, `'${v}'`]),

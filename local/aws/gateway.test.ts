@@ -201,6 +201,22 @@ describe('API Gateway', () => {
       );
     });
 
+    it('lets the browser keep a preflight for the two hours the stack declares', async () => {
+      // Chromium keeps a preflight at most 7200 s, and 5 s when Max-Age is absent:
+      // https://developer.mozilla.org/docs/Web/HTTP/Headers/Access-Control-Max-Age
+      for (const path of ['/pets/purchase', '/pets/42', '/pets/mine']) {
+        const preflight = await fetch(`${api}${path}`, {
+          method: 'OPTIONS',
+          headers: { Origin: 'http://localhost:4200', 'Access-Control-Request-Method': 'POST' },
+        });
+        assert.equal(preflight.status, 200, path);
+        assert.equal(preflight.headers.get('access-control-max-age'), '7200', path);
+      }
+      // Answers other than preflights have nothing for a browser to keep.
+      const list = await fetch(`${api}/pets`, { headers: { Origin: 'http://localhost:4200' } });
+      assert.equal(list.headers.get('access-control-max-age'), null);
+    });
+
     it('turns a failing Lambda into API Gateway 502', async () => {
       const failing = await startTestEdge({
         idp,
