@@ -8,6 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { ServiceCaller } from '../service-auth';
+import { decodeAwsChunked } from './aws-chunked';
 import { bucketArn, objectArn, type S3Auth } from './auth';
 import { accessDenied, noSuchKey, S3Error } from './errors';
 import type { ObjectRecord, ObjectStore } from './object-store';
@@ -33,6 +34,8 @@ export interface ObjectRequest {
 /** S3's largest single PUT: 5 GB. */
 export const MAX_PUT_BYTES = 5 * 1024 ** 3;
 
+/** The SDK's PutObject of a stream: aws-chunked, unsigned, with a checksum trailer. */
+const STREAMING_UNSIGNED = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'expires'];
 
@@ -102,14 +105,16 @@ export function objectHeaders(record: ObjectRecord): Record<string, string> {
 }
 
 /**
- * The body streams to disk under S3's 5 GB limit, then must match the hash the
- * signature covered (`x-amz-content-sha256`, unless `UNSIGNED-PAYLOAD`) and any
- * `Content-MD5`; only then does it replace the object.
+ * The body streams to disk under S3's 5 GB limit (decoded first when the SDK sends a
+ * stream as aws-chunked), then must match the hash the signature covered
+ * (`x-amz-content-sha256`, unless unsigned) and any `Content-MD5`; only then does it
+ * replace the object. The chunked form's checksum trailer is not verified locally.
  */
 async function putObject(store: ObjectStore, request: ObjectRequest): Promise<ObjectRecord> {
   const { req, bucket, key } = request;
   const claimed = String(req.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD');
-  if (claimed.startsWith('STREAMING-')) {
+  const chunked = claimed === STREAMING_UNSIGNED;
+  if (claimed.startsWith('STREAMING-') && !chunked) {
     throw new S3Error(
       'NotImplemented',
       501,
@@ -118,11 +123,20 @@ async function putObject(store: ObjectStore, request: ObjectRequest): Promise<Ob
       `${claimed} is not served locally`,
     );
   }
-  const declared = Number(req.headers['content-length'] ?? NaN);
+  const declared = Number(
+    req.headers[chunked ? 'x-amz-decoded-content-length' : 'content-length'] ?? NaN,
+  );
   if (declared > MAX_PUT_BYTES) throw tooLarge(declared);
-  const staged = await store.stage(req, MAX_PUT_BYTES, tooLarge);
+  const staged = await store.stage(chunked ? decodeAwsChunked(req) : req, MAX_PUT_BYTES, tooLarge);
   try {
-    if (claimed !== 'UNSIGNED-PAYLOAD' && claimed !== staged.sha256) {
+    if (chunked && Number.isFinite(declared) && declared !== staged.size) {
+      throw new S3Error(
+        'IncompleteBody',
+        400,
+        'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+      );
+    }
+    if (!chunked && claimed !== 'UNSIGNED-PAYLOAD' && claimed !== staged.sha256) {
       throw new S3Error(
         'XAmzContentSHA256Mismatch',
         400,
