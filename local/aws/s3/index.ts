@@ -55,7 +55,7 @@ export interface LocalS3Options {
 export const DEFAULT_MAX_POST_BODY_BYTES = 20 * 1024 * 1024;
 
 /** The query parameters of an object operation that select nothing else. */
-const plainParameter = /^(x-id|X-Amz-[A-Za-z-]+)$/;
+const plainParameter = /^(x-id|x-amz-[a-z0-9-]+)$/i;
 
 export class LocalS3 {
   readonly store: ObjectStore;

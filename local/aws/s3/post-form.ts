@@ -102,9 +102,12 @@ function limitedBody(req: IncomingMessage, maxBytes: number): ReadableStream<Uin
 export async function drain(req: IncomingMessage): Promise<void> {
   if (req.readableEnded) return;
   try {
-    for await (const _ of req) {
-      // dropped
-    }
+    req.resume();
+    await new Promise<void>((resolve, reject) => {
+      req.once('end', resolve);
+      req.once('error', reject);
+      req.once('close', resolve);
+    });
   } catch {
     // a client that went away
   }
