@@ -38,16 +38,11 @@ export function requestId(): string {
   return randomBytes(8).toString('hex').toUpperCase();
 }
 
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
+/** Text content of an element: quotes stay as they are, as in S3's messages. */
 export function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
+  return text.replace(/[&<>]/g, (c) => escapes[c] ?? c);
 }
 
 /** The error document S3 sends with an error status. */

@@ -62,7 +62,10 @@ function exempt(name: string): boolean {
 
 interface FieldCondition {
   operator: 'eq' | 'starts-with';
+  /** Lower-cased, to match form fields. */
   field: string;
+  /** As the policy writes it, for the error message. */
+  name: string;
   value: string;
 }
 
@@ -81,14 +84,15 @@ function parseCondition(raw: unknown): Condition | undefined {
     }
     if ((op !== 'eq' && op !== 'starts-with') || typeof first !== 'string') return undefined;
     if (!first.startsWith('$') || typeof second !== 'string') return undefined;
-    return { operator: op, field: first.slice(1).toLowerCase(), value: second };
+    const name = first.slice(1);
+    return { operator: op, field: name.toLowerCase(), name, value: second };
   }
   if (typeof raw === 'object' && raw !== null) {
     const entries = Object.entries(raw);
     if (entries.length !== 1) return undefined;
     const [[field, value]] = entries as [[string, unknown]];
     return typeof value === 'string'
-      ? { operator: 'eq', field: field.toLowerCase(), value }
+      ? { operator: 'eq', field: field.toLowerCase(), name: field, value }
       : undefined;
   }
   return undefined;
@@ -98,7 +102,7 @@ function parseCondition(raw: unknown): Condition | undefined {
 function describe(raw: unknown): string {
   const condition = parseCondition(raw);
   if (condition && condition.operator !== 'content-length-range') {
-    return `["${condition.operator}", "$${condition.field}", ${JSON.stringify(condition.value)}]`;
+    return `["${condition.operator}", "$${condition.name}", ${JSON.stringify(condition.value)}]`;
   }
   return JSON.stringify(raw).replace(/,/g, ', ');
 }
