@@ -25,6 +25,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -329,6 +330,25 @@ describe('local S3 objects (GetObject, PutObject, HeadObject, DeleteObject)', ()
     assert.equal(decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')), 'uploads/pet 7/ü+1');
     assert.equal(record.s3.object.size, 5);
     assert.equal(record.s3.object.eTag, '5d41402abc4b2a76b9719d911017c592');
+  });
+
+  it('is reached path-style through AWS_ENDPOINT_URL_S3 at an IP address, as the Lambdas reach it', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_S3: f.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+    });
+    const s3 = new S3Client({ maxAttempts: 1 });
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'photos/env', Body: 'env' }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'photos/env' }));
+      assert.equal(await got.Body?.transformToString(), 'env');
+    } finally {
+      s3.destroy();
+      process.env = saved;
+    }
   });
 
   it('answers 421 to a foreign Host before any work', async () => {
