@@ -1,7 +1,8 @@
 // ObjectCreated notifications: which keys match, the key's encoding in the event,
 // and the local cloud's hook that invokes a function of the manifest.
-// - Prefix and suffix filter rules:
-//   https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+// - Prefix and suffix filter rules ("S3 keys must have the specified prefix/suffix"):
+//   https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_s3.NotificationKeyFilter.html,
+//   https://docs.amazonaws.cn/en_us/AmazonS3/latest/API/API_FilterRule.md
 // - "The s3 key provides information about the bucket and object involved in the
 //   event. The object key name value is URL encoded. For example, "red flower.jpg"
 //   becomes "red+flower.jpg"":

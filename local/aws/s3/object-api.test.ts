@@ -6,12 +6,15 @@
 //   404, SignatureDoesNotMatch 403, InvalidAccessKeyId 403, InvalidToken 400,
 //   ExpiredToken 400, XAmzContentSHA256Mismatch 400, the XML document):
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
-// - A missing key is 404 NoSuchKey only with s3:ListBucket, else 403 AccessDenied;
-//   HeadObject needs s3:GetObject and answers errors without a body:
-//   https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
-//   https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
-// - A presigned URL lives its X-Amz-Expires (up to 7 days), then "Request has expired":
-//   https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+// - A missing key is 404 NoSuchKey only with s3:ListBucket, else 403 AccessDenied
+//   (GetObject's and HeadObject's Permissions; HeadObject needs s3:GetObject and answers
+//   errors without a body): https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html,
+//   https://github.com/aws/aws-cli/issues/2041
+// - S3's SigV4 in the header needs x-amz-content-sha256; a presigned URL is signed with
+//   UNSIGNED-PAYLOAD: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+// - A presigned URL lives its X-Amz-Expires (at most 604800 s), then "Request has expired":
+//   https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
+//   https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html
 // - The event S3 sends to Lambda (Records[0].eventName, s3.bucket.name, s3.object.key
 //   URL-encoded, size, eTag):
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
