@@ -3,7 +3,10 @@
  * (the Fetch API's `Request.formData()`) from a body cut off at `maxBytes`, so no
  * request buffers more than that. As S3 reads it: fields up to `file`, whose names
  * are matched without regard to case (the first of a repeated name counts), then
- * the file; anything after the file is ignored.
+ * the file; anything after the file is ignored. Node's parser is strict: a body it
+ * cannot parse (among them one whose boundary appears inside a value, which only a
+ * very short boundary makes likely; browsers use long random ones) is refused as
+ * MalformedPOSTRequest, never half-read.
  */
 import type { IncomingMessage } from 'node:http';
 import { S3Error } from './errors';
