@@ -16,6 +16,7 @@ import { header } from '../sigv4-claim';
 import { S3_MAX_SKEW_MS, S3Auth } from './auth';
 import { corsFor, preflight, type Headers } from './cors';
 import { errorDocument, hostId, requestId, S3Error } from './errors';
+import { bucketOperation } from './bucket-api';
 import { objectOperation } from './object-api';
 import { ObjectStore, type ObjectRecord } from './object-store';
 import { drain } from './post-form';
@@ -129,8 +130,10 @@ export class LocalS3 {
       }
       cors = corsFor(config.cors ?? [], req.headers.origin, method);
       const key = decodeKey(rawKey);
-      if (key === '') return await this.#bucketOperation(req, res, id, bucket, cors);
-      const unsupported = query
+      if (key === '' && method === 'POST' && query === '') {
+        return await this.#postObject(req, res, id, bucket, cors);
+      }
+      const unsupported = (key === '' ? '' : query)
         .split('&')
         .filter((p) => p && !plainParameter.test(p.split('=')[0]!));
       if (unsupported.length) {
@@ -159,39 +162,34 @@ export class LocalS3 {
           'Missing required header for this request: x-amz-content-sha256',
         );
       }
-      const answer = await objectOperation(this.store, this.#auth, {
-        method,
-        bucket,
-        key,
-        req,
-        caller,
-      });
+      const answer =
+        key === ''
+          ? await bucketOperation(this.store, this.#auth, {
+              method,
+              bucket,
+              query: new URLSearchParams(query),
+              req,
+              caller,
+            })
+          : await objectOperation(this.store, this.#auth, { method, bucket, key, req, caller });
       this.#send(res, id, answer.statusCode, { ...cors, ...answer.headers }, answer.body);
-      if (answer.created)
+      if (answer.created) {
         this.#created(bucket, answer.created, 'ObjectCreated:Put', caller.arn, req, id);
+      }
       return `${answer.statusCode} S3 ${answer.operation} ${bucket}/${key}`;
     } catch (error) {
       return this.#refuse(req, res, id, error, cors, method === 'HEAD');
     }
   }
 
-  /** POST on a bucket is a browser upload; anything else on a bucket is not served locally. */
-  async #bucketOperation(
+  /** A POST on a bucket with no sub-resource: a browser upload, authorized by its form. */
+  async #postObject(
     req: IncomingMessage,
     res: ServerResponse,
     id: string,
     bucket: string,
     cors: Headers,
   ): Promise<string> {
-    if (req.method !== 'POST') {
-      throw new S3Error(
-        'NotImplemented',
-        501,
-        'A header you provided implies functionality that is not implemented',
-        {},
-        `${req.method} on a bucket`,
-      );
-    }
     const host = req.headers.host ?? 'localhost';
     const result = await postObject(
       {

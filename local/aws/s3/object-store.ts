@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -157,6 +157,23 @@ export class ObjectStore {
       }
     }
     return undefined;
+  }
+
+  /** Every object's record in the bucket whose key starts with `prefix`, sorted by key. */
+  async list(bucket: string, prefix = ''): Promise<ObjectRecord[]> {
+    const dir = join(this.#root, bucket);
+    const records: ObjectRecord[] = [];
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as ObjectRecord;
+        if (record.key.startsWith(prefix)) records.push(record);
+      } catch (error) {
+        // Deleted meanwhile: not listed, as S3 lists what exists when it looks.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return records.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** Deletes the object; deleting an absent one is not an error, as in S3. */
