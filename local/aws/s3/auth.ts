@@ -88,7 +88,7 @@ function invalidSignature(message: string, reason: string): S3Error {
     return new S3Error(
       'RequestTimeTooSkewed',
       403,
-      "The difference between the request time and the server's time is too large.",
+      'The difference between the request time and the current time is too large.',
       { MaxAllowedSkewMilliseconds: S3_MAX_SKEW_MS },
       reason,
     );

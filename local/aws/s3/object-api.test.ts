@@ -12,6 +12,9 @@
 //   https://github.com/aws/aws-cli/issues/2041
 // - S3's SigV4 in the header needs x-amz-content-sha256; a presigned URL is signed with
 //   UNSIGNED-PAYLOAD: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+// - S3 allows 15 minutes of clock skew, then RequestTimeTooSkewed (403) with
+//   MaxAllowedSkewMilliseconds 900000: https://github.com/aws/aws-sdk-php/issues/612,
+//   https://github.com/versity/versitygw/issues/1514
 // - A presigned URL lives its X-Amz-Expires (at most 604800 s), then "Request has expired":
 //   https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html,
 //   https://docs.aws.amazon.com/cli/latest/reference/s3/presign.html
@@ -49,7 +52,7 @@ async function refusal(promise: Promise<unknown>): Promise<S3ServiceException> {
 /** A request signed for S3 by the AWS signer, sent as given. */
 async function signed(
   url: string,
-  init: { method: string; headers?: Record<string, string>; body?: string },
+  init: { method: string; headers?: Record<string, string>; body?: string; signingDate?: Date },
   keys: {
     accessKeyId: string;
     secretAccessKey: string;
@@ -65,15 +68,18 @@ async function signed(
     uriEscapePath: false,
     applyChecksum: false,
   });
-  const signedRequest = await signer.sign({
-    method: init.method,
-    protocol: 'http:',
-    hostname: target.hostname,
-    port: Number(target.port),
-    path: target.pathname,
-    headers: { host: target.host, ...init.headers },
-    body: init.body,
-  });
+  const signedRequest = await signer.sign(
+    {
+      method: init.method,
+      protocol: 'http:',
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      headers: { host: target.host, ...init.headers },
+      body: init.body,
+    },
+    { signingDate: init.signingDate },
+  );
   return fetch(url, {
     method: init.method,
     headers: signedRequest.headers,
@@ -270,6 +276,22 @@ describe('local S3 objects (GetObject, PutObject, HeadObject, DeleteObject)', ()
     assert.match(
       await res.text(),
       /<Code>InvalidRequest<\/Code><Message>Missing required header for this request: x-amz-content-sha256<\/Message>/,
+    );
+  });
+
+  it('allows 15 minutes of clock skew, as S3 does, then RequestTimeTooSkewed', async () => {
+    const get = (minutesAgo: number) =>
+      signed(`${f.url}/${BUCKET}/photos/swap`, {
+        method: 'GET',
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+        signingDate: new Date(Date.now() - minutesAgo * 60_000),
+      });
+    assert.equal((await get(10)).status, 200);
+    const skewed = await get(20);
+    assert.equal(skewed.status, 403);
+    assert.match(
+      await skewed.text(),
+      /<Code>RequestTimeTooSkewed<\/Code><Message>The difference between the request time and the current time is too large.<\/Message><MaxAllowedSkewMilliseconds>900000<\/MaxAllowedSkewMilliseconds>/,
     );
   });
 
