@@ -15,7 +15,7 @@ import { ServiceAuthorizer } from '../service-auth';
 import { header } from '../sigv4-claim';
 import { S3_MAX_SKEW_MS, S3Auth } from './auth';
 import { corsFor, preflight, type Headers } from './cors';
-import { errorDocument, hostId, requestId, S3Error } from './errors';
+import { errorDocument, hostId, noSuchBucket, requestId, S3Error } from './errors';
 import { bucketOperation } from './bucket-api';
 import { objectOperation } from './object-api';
 import { ObjectStore, type ObjectRecord } from './object-store';
@@ -114,10 +114,7 @@ export class LocalS3 {
     const config = this.#buckets.get(bucket);
     let cors: Headers = {};
     try {
-      if (!config)
-        throw new S3Error('NoSuchBucket', 404, 'The specified bucket does not exist', {
-          BucketName: bucket,
-        });
+      if (!config) throw noSuchBucket(bucket);
       if (method === 'OPTIONS') {
         const headers = preflight(
           config.cors ?? [],
