@@ -15,7 +15,7 @@ import {
   PutObjectCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { BUCKET, startS3Fixture, type S3Fixture } from './s3-fixture';
+import { BUCKET, startS3Fixture, type S3Fixture } from '../../../node-testing/s3';
 
 describe('local S3 bucket operations (ListObjectsV2, DeleteObjects)', () => {
   let f: S3Fixture;

@@ -38,7 +38,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { REGION } from '../../../node-testing/edge';
 import { serviceCredentials } from '../service-credentials';
 import { LocalS3 } from './index';
-import { BUCKET, startS3Fixture, type S3Fixture } from './s3-fixture';
+import { BUCKET, startS3Fixture, type S3Fixture } from '../../../node-testing/s3';
 
 async function refusal(promise: Promise<unknown>): Promise<S3ServiceException> {
   const error = await promise.then(

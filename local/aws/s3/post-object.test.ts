@@ -30,7 +30,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
-import { APP_ORIGIN, BUCKET, startS3Fixture, type S3Fixture } from './s3-fixture';
+import { APP_ORIGIN, BUCKET, startS3Fixture, type S3Fixture } from '../../../node-testing/s3';
 
 const MAX = 10 * 1024 * 1024;
 
