@@ -4,7 +4,7 @@
 // and the listing tag of If-Match (pet.ts).
 import type { ApigResponse } from 'aws-api-gateway-client';
 import type { HandlerName } from '../../api/handlers';
-import { type Pet, isPetId, listingTag, toPublicPet } from '../../api/pet';
+import { type Pet, isPetId, listingTag, petIdOfText, toPublicPet } from '../../api/pet';
 import { type PetSort, pageLimit, petSorts } from '../../api/pet-query';
 
 /** The pets behind the fake API, which a test reads and changes. */
@@ -108,8 +108,8 @@ function page(store: FakeStore, request: FakeRequest): ApigResponse {
 
 /** `GET /pets/{id}`: one pet's public view; 404 for none, 400 for an id the API refuses. */
 function onePet(store: FakeStore, rawId: string | undefined): ApigResponse {
-  const id = rawId !== undefined && /^[1-9]\d{0,15}$/.test(rawId) ? Number(rawId) : NaN;
-  if (!isPetId(id)) refuse(400, 'The pet id in the path must be a positive integer.');
+  const id = petIdOfText(rawId);
+  if (id === undefined) refuse(400, 'The pet id in the path must be a positive integer.');
   const pet = store.pets.find((p) => p.id === id);
   if (!pet) refuse(404, 'No such pet.');
   return ok(toPublicPet(pet));
