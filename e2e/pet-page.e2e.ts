@@ -137,3 +137,41 @@ test("a pet in the list links to its page, and the page's heading takes the focu
   await expect(heading).toBeFocused();
   await expect(page.getByRole('button', { name: `Buy ${type} for $7.00` })).toBeVisible();
 });
+
+test('Buy on a pet removed while its page was open says so clearly', async ({ page, person }) => {
+  const type = uniqueType('removed');
+  const adminPage = await person();
+  const path = await petPath(adminPage, type, '5');
+  await signInAsBuyer(page, `removed-${Date.now()}@example.com`);
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(type);
+
+  await petItem(adminPage, type)
+    .getByRole('button', { name: /^Remove/ })
+    .click();
+  await expect(adminPage.getByRole('status')).toHaveText(`Removed the ${type} for $5.00.`);
+
+  await page.getByRole('button', { name: `Buy ${type} for $5.00` }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    `Sorry, the ${type} for $5.00 is no longer available: it was removed.`,
+  );
+  await expect(page.getByRole('link', { name: 'Back to the store' })).toBeVisible();
+});
+
+test('an API that cannot be reached gets a clear error and Try again', async ({ page, person }) => {
+  const type = uniqueType('offline');
+  const path = await petPath(await person(), type, '9');
+  const errors = consoleErrors(page);
+  // The API down for this pet: the request fails as a dropped connection does.
+  const api = `${endpoints.aws}/test${path}`;
+  await page.route(api, (route) => route.abort('connectionrefused'));
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('The pet could not be loaded');
+  await expect(page.getByRole('alert')).toHaveText(
+    'The pet store could not be reached. Check your connection and try again.',
+  );
+  await page.unroute(api);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(type);
+  expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
+});
