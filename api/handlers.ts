@@ -95,6 +95,14 @@ export const handlers = {
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // GET /pets/{id}: one pet's public form, by its key (one GetItem).
+  getPetById: {
+    entry: 'lambda/handlers/get-pet-by-id.ts',
+    needs: ['table'],
+    tableActions: ['dynamodb:GetItem'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
   // The tutorial's whole-list write, for catalogues of up to one page.
   updatePets: {
     entry: 'lambda/handlers/update-pets.ts',

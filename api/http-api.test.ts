@@ -15,7 +15,15 @@ describe('routing', () => {
     assert.equal(matchRoute('POST', '/pets/purchase')?.route.handler, 'purchasePet');
     // Path and method resolve together: /pets/purchase has no PUT, /pets/{id} has.
     assert.deepEqual(matchRoute('PUT', '/pets/purchase')?.pathParameters, { id: 'purchase' });
-    assert.equal(matchRoute('GET', '/pets/42'), undefined);
+    // GET has both: the literal view and the public pet by id.
+    assert.equal(matchRoute('GET', '/pets/sales')?.route.handler, 'listSales');
+    assert.equal(matchRoute('GET', '/pets/sales')?.pathParameters, null);
+    assert.deepEqual(matchRoute('GET', '/pets/42'), {
+      route: api.routes.find((r) => r.handler === 'getPetById'),
+      pathParameters: { id: '42' },
+    });
+    // A method that no resource of the path has matches nothing.
+    assert.equal(matchRoute('DELETE', '/pets'), undefined);
   });
 
   it('matches no empty, extra or malformed segment', () => {

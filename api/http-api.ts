@@ -32,6 +32,9 @@ function route(
 
 const routes: readonly Route[] = [
   route('GET', '/pets', 'getPets'),
+  // One pet, public like the list. API Gateway prefers a literal segment, so
+  // GET /pets/sales stays the admin's view and is never read as an id.
+  route('GET', '/pets/{id}', 'getPetById'),
   route('POST', '/pets', 'updatePets', ['admin']),
   route('PUT', '/pets/{id}', 'putPet', ['admin']),
   route('DELETE', '/pets/{id}', 'deletePet', ['admin']),

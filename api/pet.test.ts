@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isPetId, petRules, priceProblem, toPublicPet, typeProblem } from './pet';
+import { isPetId, petIdOfText, petRules, priceProblem, toPublicPet, typeProblem } from './pet';
 
 describe('pet rules', () => {
   it('takes positive safe integers as ids', () => {
@@ -8,6 +8,17 @@ describe('pet rules', () => {
     for (const id of [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, '1', null, NaN]) {
       assert.ok(!isPetId(id), String(id));
     }
+  });
+
+  it('reads an id in a path as plain decimal digits of a positive safe integer', () => {
+    assert.equal(petIdOfText('42'), 42);
+    assert.equal(petIdOfText(String(Number.MAX_SAFE_INTEGER)), Number.MAX_SAFE_INTEGER);
+    const malformed = ['abc', '-1', '0', '1.5', '0x10', '1e3', '01', '+1', ' 1', '１'];
+    for (const text of [...malformed, '12345678901234567', '9007199254740992', '', '\uD800']) {
+      assert.equal(petIdOfText(text), undefined, JSON.stringify(text));
+    }
+    assert.equal(petIdOfText(undefined), undefined);
+    assert.equal(petIdOfText(null), undefined);
   });
 
   it('wants a type of 1 to 40 characters once trimmed', () => {

@@ -69,6 +69,16 @@ export function isPetId(value: unknown): value is number {
 }
 
 /**
+ * A pet id written in a path (`/pets/{id}`, in the API and in the app's address):
+ * the plain decimal digits of a positive safe integer, no sign, no leading zero, no
+ * exponent or other base; undefined for anything else.
+ */
+export function petIdOfText(text: string | null | undefined): number | undefined {
+  const id = typeof text === 'string' && /^[1-9]\d{0,15}$/.test(text) ? Number(text) : NaN;
+  return isPetId(id) ? id : undefined;
+}
+
+/**
  * Well-formed UTF-16: every surrogate in a pair. JSON and query strings can carry a
  * lone one (`"cat\ud800"`), which no page can show (it becomes U+FFFD) and which
  * differs from what a UTF-8 store or client reads back. Written out rather than

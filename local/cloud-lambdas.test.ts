@@ -83,4 +83,20 @@ describe('the local cloud’s Lambdas', () => {
       assert.ok(!Object.values(environ).includes(value), `${value} leaked`);
     }
   });
+
+  it('start every function of the manifest: getPetById reads one pet with its own role’s GetItem', async () => {
+    const result = await lambdas.invoke(
+      'getPetById',
+      apiEvent('GET', '/pets/1', undefined, { pathParameters: { id: '1' } }),
+    );
+    assert.equal(result.status, 'ok', JSON.stringify(result));
+    const answer = JSON.parse(result.status === 'ok' ? result.payload : '{}') as {
+      statusCode: number;
+      body: string;
+    };
+    assert.equal(answer.statusCode, 200, answer.body);
+    assert.deepEqual(JSON.parse(answer.body), { id: 1, type: 'dog', price: 249.99 });
+    const [pid] = lambdas.functions.getPetById.pids;
+    assert.ok(pid !== undefined);
+  });
 });

@@ -57,6 +57,8 @@ describe('static site', () => {
     await mkdir(join(root, 'login'));
     await writeFile(join(root, 'index.html'), '<app-root>neutral frame</app-root>');
     await writeFile(join(root, 'login', 'index.html'), '<app-root>prerendered login</app-root>');
+    await mkdir(join(root, 'pets', 'frame'), { recursive: true });
+    await writeFile(join(root, 'pets', 'frame', 'index.html'), '<app-root>pet frame</app-root>');
     await writeFile(join(root, 'main-ABC12345.js'), bundle);
     const server = await startSite({ root, port: 0, config });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,6 +82,17 @@ describe('static site', () => {
       assert.equal(res.headers.get('cache-control'), 'no-cache');
     }
     assert.match(await (await fetch(`${base}/`)).text(), /neutral frame/);
+  });
+
+  it('serves the pet page frame for every pet page, as the CloudFront Function does', async () => {
+    for (const path of ['/pets/42', '/pets/42/', '/pets/abc', '/pets/42?from=list']) {
+      const res = await fetch(`${base}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.equal(await res.text(), '<app-root>pet frame</app-root>', path);
+      assert.equal(res.headers.get('cache-control'), 'no-cache', path);
+      assert.ok(res.headers.get('content-security-policy'), path);
+    }
+    assert.match(await (await fetch(`${base}/pets/42/more`)).text(), /neutral frame/);
   });
 
   it("sends api/csp.ts's policy for the config.json it serves, and the other page headers", async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import sirv from 'sirv';
 import type { AppConfig } from '../api/app-config';
 import { pageHeaders } from '../api/csp';
+import { framedPageFile } from '../api/site-pages';
 import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
 import { isPhotoPath, servePhoto, type SitePhotos } from './site-photos';
@@ -24,7 +25,8 @@ export interface SiteOptions {
 
 /**
  * Serves the built app the way CloudFront in front of the bucket does (infra/lib/site.ts):
- * files as they are, a prerendered page for its route (`/login` is `login/index.html`),
+ * files as they are, a prerendered page for its route (`/login` is `login/index.html`,
+ * every pet page `/pets/{id}` the pet page's frame, api/site-pages.ts),
  * `index.html` (the neutral frame of the signed-in pages) for any other path so that deep
  * links reach the router, `/config.json` made from the running local cloud, the same
  * Content-Security-Policy and security headers (api/csp.ts, built from that config.json),
@@ -91,6 +93,9 @@ export async function startSite({
         res.end(configBody);
         return;
       }
+      // A page served by a frame (every /pets/{id}), as the CloudFront Function maps it.
+      const frame = framedPageFile(req.url?.split('?')[0] ?? '');
+      if (frame) req.url = frame;
       files(req, res);
     });
   });

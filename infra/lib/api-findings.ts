@@ -67,7 +67,8 @@ export function suppressMethodFindings(
           ? `CORS preflight for ${path}: browsers send OPTIONS without credentials, so it ` +
             'cannot require SigV4; a mock integration answers the CORS headers only.'
           : `${verb} ${path} is public by design (api/http-api.ts: auth NONE): the catalogue ` +
-            'is shown before sign-in. It is read-only, paged, throttled, and its Lambda may only Query.',
+            'and every pet page are shown before sign-in. It is read-only and throttled, and its ' +
+            'Lambda may only read the table (Query for a page, GetItem for one pet).',
     });
   }
   NagSuppressions.addResourceSuppressions(method, reasons);

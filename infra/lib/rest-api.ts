@@ -33,7 +33,8 @@ export class PetsRestApi extends Construct {
     this.accessLogs = accessLogGroup(this);
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
       restApiName: api.name,
-      description: 'Secure Pets: GET /pets is public, every other method needs SigV4 (AWS_IAM).',
+      description:
+        'Secure Pets: GET /pets and GET /pets/{id} are public, every other method needs SigV4 (AWS_IAM).',
       // Regional: the browser calls it directly; an edge-optimized API adds a
       // CloudFront hop the API's responses (never cached) gain nothing from.
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },

@@ -267,6 +267,12 @@ describe('the bundled Lambdas, run with their template environment', () => {
     assert.equal(soldGone.statusCode, 409, soldGone.body);
     const missing = await call('deletePet', apiEvent('DELETE', '/pets/5'));
     assert.equal(missing.statusCode, 404, missing.body);
+    // One pet, public: the sold one without its buyer, and a missing one.
+    const onePet = await call('getPetById', apiEvent('GET', '/pets/4'));
+    assert.equal(onePet.statusCode, 200, onePet.body);
+    assert.deepEqual(JSON.parse(onePet.body), { id: 4, type: 'parrot', price: 42, isSold: true });
+    const noPet = await call('getPetById', apiEvent('GET', '/pets/5'));
+    assert.equal(noPet.statusCode, 404, noPet.body);
     const soldPets = await call(
       'getPets',
       apiEvent('GET', '/pets', undefined, { query: { status: 'sold' } }),

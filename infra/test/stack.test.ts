@@ -604,6 +604,12 @@ describe('the Secure Pets stack (example tenant)', () => {
     assert.equal(uriFor('/main-ABCD2345.js'), '/main-ABCD2345.js');
     assert.equal(uriFor('/media/font-ABCD2345.woff2'), '/media/font-ABCD2345.woff2');
     assert.equal(uriFor('/config.json'), '/config.json');
+    // Every pet page is the pet page's frame, a malformed id's too (the app says so).
+    for (const uri of ['/pets/42', '/pets/42/', '/pets/abc', '/pets/1.5']) {
+      assert.equal(uriFor(uri), '/pets/frame/index.html', uri);
+    }
+    assert.equal(uriFor('/pets/frame/index.html'), '/pets/frame/index.html');
+    assert.equal(uriFor('/pets/42/photo-ABCD2345.webp'), '/pets/42/photo-ABCD2345.webp');
 
     const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
     const config = distribution.Properties['DistributionConfig'] as Json;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { PetReads } from '../store/pet-reads';
@@ -137,6 +138,34 @@ describe('a store of 50,000 pets', { timeout: 600_000 }, () => {
     assert.equal(reads.length, pages);
     assert.ok(Math.max(...reads) <= 1001, `read ${Math.max(...reads)}`);
     t.diagnostic(`${pages} pages of sales, largest ${largest} bytes`);
+  });
+
+  it('answers GET /pets/{id} anywhere in the store with one GetItem and no buyer', async (t) => {
+    const send = mock.method(DynamoDBDocumentClient.prototype, 'send');
+    const ms: number[] = [];
+    try {
+      for (const id of [1, 2, COUNT / 2, COUNT - LARGEST, COUNT]) {
+        const started = performance.now();
+        const res = await handlers.getPetById(
+          apiEvent('GET', `/pets/${id}`, undefined, { pathParameters: { id: String(id) } }),
+        );
+        ms.push(performance.now() - started);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal((JSON.parse(res.body) as Pet).id, id);
+        assert.doesNotMatch(res.body, /@/, 'a public pet carries its buyer');
+      }
+      const missing = await handlers.getPetById(
+        apiEvent('GET', `/pets/${COUNT * 2}`, undefined, {
+          pathParameters: { id: String(COUNT * 2) },
+        }),
+      );
+      assert.equal(missing.statusCode, 404);
+      const commands = send.mock.calls.map((c) => (c.arguments[0] as object).constructor.name);
+      assert.deepEqual(commands, Array(6).fill('GetCommand'));
+    } finally {
+      send.mock.restore();
+    }
+    t.diagnostic(`GET /pets/{id}: median ${median(ms).toFixed(1)} ms, one GetItem each`);
   });
 
   it('takes an admin edit of one pet by PUT, and refuses the whole list with 413', async () => {

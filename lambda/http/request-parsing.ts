@@ -1,5 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { isPetId, petRules, priceProblem, typeProblem, type PetListing } from '../../api/pet';
+import {
+  isPetId,
+  petIdOfText,
+  petRules,
+  priceProblem,
+  typeProblem,
+  type PetListing,
+} from '../../api/pet';
 import {
   pageLimit,
   petSorts,
@@ -139,9 +146,8 @@ export function parsePetId(body: Record<string, unknown>): number {
 
 /** The `{id}` of /pets/{id}: digits of a positive safe integer, nothing else. */
 export function parsePathId(event: APIGatewayProxyEvent): number {
-  const raw = event.pathParameters?.['id'];
-  const id = raw !== undefined && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN;
-  if (!isPetId(id)) {
+  const id = petIdOfText(event.pathParameters?.['id']);
+  if (id === undefined) {
     throw new BadRequestError('The pet id in the path must be a positive integer.');
   }
   return id;

@@ -3,6 +3,7 @@ import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular
 import { provideRouter } from '@angular/router';
 import { provideServerRendering, withRoutes } from '@angular/ssr';
 import { prerenderRoutes, serverRoutes } from './app.routes.server';
+import { PetsApi } from './api/pets-api';
 import { Auth0Client } from './auth/auth0-client';
 import { SESSION_STORAGE } from './auth/storage';
 
@@ -29,5 +30,7 @@ export const serverConfig: ApplicationConfig = {
     { provide: APP_BASE_HREF, useValue: '/' },
     { provide: SESSION_STORAGE, useValue: noStorage },
     { provide: Auth0Client, useValue: {} },
+    // The pet page's frame is rendered loading: nothing calls the API at build time.
+    { provide: PetsApi, useValue: {} },
   ],
 };

@@ -17,6 +17,12 @@ export const routes: Routes = [
     loadComponent: () => import('./sales/sales-page').then((m) => m.SalesPage),
   },
   {
+    // A pet's own page, for everyone (its title becomes the pet's type once loaded).
+    path: 'pets/:id',
+    title: 'Pet · Secure Pets',
+    loadComponent: () => import('./pet-page/pet-page').then((m) => m.PetPage),
+  },
+  {
     path: 'login',
     title: 'Log in · Secure Pets',
     canActivate: [redirectSignedIn],

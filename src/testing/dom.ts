@@ -35,7 +35,12 @@ export function type(input: HTMLInputElement, value: string): void {
 }
 
 export function byRole(root: Element, role: string): Element[] {
-  const implicit: Record<string, string> = { list: 'ul', listitem: 'li', heading: 'h1,h2,h3' };
+  const implicit: Record<string, string> = {
+    list: 'ul',
+    listitem: 'li',
+    heading: 'h1,h2,h3',
+    link: 'a[href]',
+  };
   const selector = [`[role="${role}"]`, implicit[role]].filter(Boolean).join(',');
   return [...root.querySelectorAll(selector)];
 }

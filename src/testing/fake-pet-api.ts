@@ -4,7 +4,7 @@
 // and the listing tag of If-Match (pet.ts).
 import type { ApigResponse } from 'aws-api-gateway-client';
 import type { HandlerName } from '../../api/handlers';
-import { type Pet, isPetId, listingTag, toPublicPet } from '../../api/pet';
+import { type Pet, isPetId, listingTag, petIdOfText, toPublicPet } from '../../api/pet';
 import { type PetSort, pageLimit, petSorts } from '../../api/pet-query';
 
 /** The pets behind the fake API, which a test reads and changes. */
@@ -62,6 +62,8 @@ export function answer(store: FakeStore, request: FakeRequest): ApigResponse {
   switch (request.handler) {
     case 'getPets':
       return page(store, request);
+    case 'getPetById':
+      return onePet(store, request.id);
     case 'listSales':
       return paged(request, store.pets.filter((p) => p.isSold).sort(sorters['-id']));
     case 'listMine':
@@ -102,6 +104,15 @@ function page(store: FakeStore, request: FakeRequest): ApigResponse {
     .filter((p) => query['status'] !== 'sold' || p.isSold)
     .sort(sorters[sort]);
   return paged(request, matching.map(toPublicPet));
+}
+
+/** `GET /pets/{id}`: one pet's public view; 404 for none, 400 for an id the API refuses. */
+function onePet(store: FakeStore, rawId: string | undefined): ApigResponse {
+  const id = petIdOfText(rawId);
+  if (id === undefined) refuse(400, 'The pet id in the path must be a positive integer.');
+  const pet = store.pets.find((p) => p.id === id);
+  if (!pet) refuse(404, 'No such pet.');
+  return ok(toPublicPet(pet));
 }
 
 /** `POST /pets/mine`: the pets sold to the ID token's email, newest first. */

@@ -108,7 +108,8 @@ export function ifMatchOf(pet: PetListing): string {
 }
 
 /**
- * The Secure Pets HTTP API through aws-api-gateway-client: `GET /pets` unsigned, the
+ * The Secure Pets HTTP API through aws-api-gateway-client: the public reads (`GET /pets`,
+ * `GET /pets/{id}`) unsigned, the
  * writes signed with SigV4 using the role's credentials. Conditional headers go
  * through the client's `additionalParams`, so they are signed like every other header
  * it sends. The promises resolve outside Angular's knowledge: callers keep the
@@ -133,6 +134,16 @@ export class PetsApi {
       next: nextCursor(response.headers['link']),
       etag: response.headers['etag'] ?? null,
     };
+  }
+
+  /** One pet, public (`GET /pets/{id}`, unsigned); an ApiError of status 404 when there is none. */
+  async pet(id: number): Promise<Pet> {
+    const client = await this.client();
+    const response = await this.call(() =>
+      client.invokeApi({ id: String(id) }, '/pets/{id}', 'GET', {}, ''),
+    );
+    if (!isPet(response.data)) throw notUnderstood(response.status);
+    return response.data;
   }
 
   /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */

@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
 import type { Pet } from '../../../api/pet';
 import { byRole, text } from '../../testing/dom';
 import type { Role } from '../auth/session';
@@ -41,6 +42,27 @@ describe('PetList', () => {
     expect(byRole(fixture.nativeElement, 'listitem').map(text)).toEqual([
       'owl $1.00 Sold Bought by you',
     ]);
+  });
+
+  it("links every pet to its page, the link named by the pet's type", async () => {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    const router = TestBed.inject(Router);
+    const navigate = spyOn(router, 'navigateByUrl').and.resolveTo(true);
+    const fixture = TestBed.createComponent(PetList);
+    fixture.componentRef.setInput('pets', sold);
+    fixture.detectChanges();
+    const links = byRole(fixture.nativeElement, 'link') as HTMLAnchorElement[];
+    expect(links.map((a) => [text(a), a.getAttribute('href')])).toEqual([
+      ['dog', '/pets/1'],
+      ['cat', '/pets/2'],
+    ]);
+    // A plain click stays in the app; a modified one is the browser's (a new tab).
+    links[1]!.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+    expect(navigate).toHaveBeenCalledOnceWith('/pets/2');
+    const newTab = new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true });
+    links[1]!.addEventListener('click', (e) => e.preventDefault());
+    links[1]!.dispatchEvent(newTab);
+    expect(navigate).toHaveBeenCalledTimes(1);
   });
 
   it('focuses a row that is on the page, and says when it is not', () => {

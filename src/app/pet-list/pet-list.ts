@@ -8,16 +8,18 @@ import {
 } from '@angular/core';
 import type { Pet } from '../../../api/pet';
 import type { Role } from '../auth/session';
+import { AppLink } from '../shell/app-link';
 import { formatPrice } from './pet-format';
 
 /**
- * One page of pets as a list. Rows are tracked by id, so a purchase that replaces one
+ * One page of pets as a list, each pet's type a link to its page (`/pets/{id}`). Rows are tracked by id, so a purchase that replaces one
  * pet redraws that row only. A buyer gets `Buy` on unsold pets, an admin `Remove`. A
  * sold pet says so; a buyer's own purchases say `Bought by you`, and a buyer's email
  * shows only to an admin (the Sales view), never to a buyer, not even their own.
  */
 @Component({
   selector: 'app-pet-list',
+  imports: [AppLink],
   templateUrl: './pet-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

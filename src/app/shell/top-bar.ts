@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Auth, SESSION_ENDED } from '../auth/auth';
+import { Auth } from '../auth/auth';
 
 /** The signed-in pages, as the bar names and links them. */
 export type AppPage = 'pets' | 'sales';
@@ -44,9 +44,9 @@ export type AppPage = 'pets' | 'sales';
       @if (signedIn()) {
         <button type="button" class="secondary" (click)="logout()">Log out</button>
       } @else {
-        <p role="alert" class="message error">
-          {{ failed() ? 'The sign-in page could not be opened. Try again.' : notice() }}
-        </p>
+        @if (failed() ? 'The sign-in page could not be opened. Try again.' : notice(); as message) {
+          <p role="alert" class="message error">{{ message }}</p>
+        }
         <button type="button" class="secondary" [disabled]="busy()" (click)="login()">
           Log in
         </button>
@@ -62,7 +62,7 @@ export class TopBar {
   readonly current = input.required<AppPage>();
   protected readonly isAdmin = computed(() => this.auth.role() === 'admin');
   protected readonly signedIn = this.auth.signedIn;
-  protected readonly notice = computed(() => this.auth.notice() ?? SESSION_ENDED);
+  protected readonly notice = this.auth.notice;
   protected readonly busy = signal(false);
   protected readonly failed = signal(false);
 
