@@ -14,27 +14,79 @@ import type { PetStatus } from './pet-query';
 /** What a GSI page carries besides its keys: everything the API shows of a pet. */
 const shown = ['type', 'price', 'isSold', 'soldTo'] as const;
 
+export const statusOf = (sold: boolean): PetStatus => (sold ? 'sold' : 'available');
+export const typeStatusOf = (type: string, status: PetStatus) => `${type}#${status}`;
+
+/**
+ * Write sharding: no partition key that many users' writes share (a status, a type)
+ * may hold much of an index, since DynamoDB gives one partition-key value at most
+ * 1,000 writes/s and an index that cannot keep up throttles the table's writes too.
+ * So each status (and each type and status) is split into `petShards` partitions by a
+ * hash of the pet's id, and a listing reads all of them and merges them in order
+ * (lambda/store/shard-merge.ts).
+ *
+ * Why 32: the target is that no shared key holds more than 5% of an index at 100,000
+ * pets. The worst case is a store whose pets all have one status and one type, so one
+ * shard holds 1/N of the index: 20 would sit at 5.0% before the hash's spread
+ * (±0.2% at 100,000), 32 keeps it at ~3.1% (3.3% at most in practice), and a flash
+ * sale of 10,000 purchases/s writes ~310 units/s to each shard, a third of the
+ * per-partition limit. More shards cost reads: a page without a status merges 2N
+ * partitions, each read for a few entries (≤ limit + 1), so 64 small Queries here; 32
+ * is the smallest power of two with room under both targets.
+ */
+export const petShards = 32;
+
+/**
+ * The shard of a pet: murmur3's 32-bit finaliser over both halves of the id, so ids
+ * an admin picks in a pattern (every 32nd, say) still spread evenly. Stable forever:
+ * changing it or `petShards` moves every pet, which needs a migration and a new
+ * `shardLayout` (cursors are bound to it).
+ */
+export function shardOf(id: number): number {
+  let h = (id >>> 0) ^ Math.imul(Math.floor(id / 2 ** 32), 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) % petShards;
+}
+
+/** Names this layout (hash and count) in cursors, so one made for another is refused. */
+export const shardLayout = `m3x${petShards}`;
+
+const shardSuffix = (shard: number) => `#${String(shard).padStart(2, '0')}`;
+
+/** The partition of a status's shard: `available#07`. */
+export const statusShardOf = (status: PetStatus, shard: number) => `${status}${shardSuffix(shard)}`;
+/** The partition of a type and status's shard: `dog#available#07` (both suffixes are fixed forms). */
+export const typeShardOf = (type: string, status: PetStatus, shard: number) =>
+  `${typeStatusOf(type, status)}${shardSuffix(shard)}`;
+
 /**
  * The indexes, by what they answer. The partition key is what a query filters on
- * (a status, or a type and a status), the sort key what it orders by; the price
- * order's key is `priceKey`, unique per pet, so "after this key" is exact even among
- * pets of the same price.
+ * (a status, or a type and a status) and a shard; the sort key what it orders by. The
+ * price order's key is `priceKey`, unique per pet, so "after this key" is exact even
+ * among pets of the same price, and the same in every shard of an index.
  */
 export const petIndexes = {
-  /** GET /pets by id (the default), with or without a status; POST /pets's read. */
-  byStatusId: { partition: 'status', sort: 'id' },
+  /** GET /pets by id (the default), with or without a status; GET /pets/sales; POST /pets's read. */
+  byStatusShardId: { partition: 'statusShard', sort: 'id' },
   /** GET /pets by price, with or without a status. */
-  byStatusPrice: { partition: 'status', sort: 'priceKey' },
+  byStatusShardPrice: { partition: 'statusShard', sort: 'priceKey' },
   /** GET /pets?type= by id. */
-  byTypeStatusId: { partition: 'typeStatus', sort: 'id' },
+  byTypeShardId: { partition: 'typeShard', sort: 'id' },
   /** GET /pets?type= by price. */
-  byTypeStatusPrice: { partition: 'typeStatus', sort: 'priceKey' },
-  /** A buyer's purchases (sparse: only sold pets have `soldTo`). */
+  byTypeShardPrice: { partition: 'typeShard', sort: 'priceKey' },
+  /** A buyer's purchases (sparse: only sold pets have `soldTo`); one buyer's own key. */
   byBuyer: { partition: 'soldTo', sort: 'id' },
 } as const;
 export type PetIndexName = keyof typeof petIndexes;
 
-const keyTypes = { id: 'N', status: 'S', priceKey: 'S', typeStatus: 'S', soldTo: 'S' } as const;
+const keyTypes = {
+  id: 'N',
+  statusShard: 'S',
+  priceKey: 'S',
+  typeShard: 'S',
+  soldTo: 'S',
+} as const;
 
 /** The key design, read by the CDK stack (infra/lib/table.ts) and the local cloud (local/ensure-table.ts). */
 export const tableSchema = {
@@ -73,12 +125,28 @@ export interface PetItem {
   status: PetStatus;
   /** `${type}#${status}`: the status is a known suffix, so a `#` in a type is harmless. */
   typeStatus: string;
+  /** `${status}#${shard}`: the status indexes' partition (statusShardOf). */
+  statusShard: string;
+  /** `${type}#${status}#${shard}`: the type indexes' partition (typeShardOf). */
+  typeShard: string;
   /** Zero-padded cents and id: sorts by price, then id, and is unique per pet. */
   priceKey: string;
 }
 
-export const statusOf = (sold: boolean): PetStatus => (sold ? 'sold' : 'available');
-export const typeStatusOf = (type: string, status: PetStatus) => `${type}#${status}`;
+/** The attributes that place a pet of this type and status in the indexes (all but priceKey). */
+export function placementOf(
+  id: number,
+  type: string,
+  status: PetStatus,
+): Pick<PetItem, 'status' | 'typeStatus' | 'statusShard' | 'typeShard'> {
+  const shard = shardOf(id);
+  return {
+    status,
+    typeStatus: typeStatusOf(type, status),
+    statusShard: statusShardOf(status, shard),
+    typeShard: typeShardOf(type, status, shard),
+  };
+}
 
 /**
  * The sort key of the price indexes. Prices are whole cents up to 1e9 dollars (12
@@ -99,13 +167,11 @@ export const priceKeyPattern = /^\d{12}#\d{16}$/;
  */
 export function petItem(pet: Pet, soldAt?: string): PetItem {
   const sold = pet.isSold === true;
-  const status = statusOf(sold);
   const item: PetItem = {
     id: pet.id,
     type: pet.type,
     price: pet.price,
-    status,
-    typeStatus: typeStatusOf(pet.type, status),
+    ...placementOf(pet.id, pet.type, statusOf(sold)),
     priceKey: priceKeyOf(pet.price, pet.id),
   };
   if (sold) {
