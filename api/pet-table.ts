@@ -25,16 +25,18 @@ export const typeStatusOf = (type: string, status: PetStatus) => `${type}#${stat
  * hash of the pet's id, and a listing reads all of them and merges them in order
  * (lambda/store/shard-merge.ts).
  *
- * Why 32: the target is that no shared key holds more than 5% of an index at 100,000
- * pets. The worst case is a store whose pets all have one status and one type, so one
- * shard holds 1/N of the index: 20 would sit at 5.0% before the hash's spread
- * (±0.2% at 100,000), 32 keeps it at ~3.1% (3.3% at most in practice), and a flash
- * sale of 10,000 purchases/s writes ~310 units/s to each shard, a third of the
- * per-partition limit. More shards cost reads: a page without a status merges 2N
- * partitions, each read for a few entries (≤ limit + 1), so 64 small Queries here; 32
- * is the smallest power of two with room under both targets.
+ * Why 24: no shared key may hold more than 5% of an index at 100,000 pets. The worst
+ * store has every pet of one status and one type, so one shard holds 1/N of the
+ * index: 20 would sit at 5.0% before the hash's spread (a shard's count varies by
+ * ±1.5% of itself at this size), 21 or 22 within a few tenths of the line; 24 keeps
+ * the largest at ~4.3%. It also spreads a flash sale of 10,000 purchases/s to ~420
+ * writes/s per key, under half the limit. Reads pay for every shard: a page merges
+ * all the shards of its status (2N without a status), each one Query of a few
+ * entries (≤ limit + 1), and a Query has a fixed cost (0.5 read units at least in
+ * DynamoDB, a millisecond or so locally) whatever it returns, so N is the smallest
+ * count with room under both targets.
  */
-export const petShards = 32;
+export const petShards = 24;
 
 /**
  * The shard of a pet: murmur3's 32-bit finaliser over both halves of the id, so ids
@@ -62,14 +64,21 @@ export const typeShardOf = (type: string, status: PetStatus, shard: number) =>
 
 /**
  * The indexes, by what they answer. The partition key is what a query filters on
- * (a status, or a type and a status) and a shard; the sort key what it orders by. The
+ * (nothing, a status, or a type and a status) and a shard; the sort key what it orders
+ * by. The unfiltered listing (the store front) has indexes of its own, keyed by the
+ * shard alone, so its pages merge N partitions rather than both statuses' 2N; a sale
+ * changes only their projected `isSold`, not their keys. The
  * price order's key is `priceKey`, unique per pet, so "after this key" is exact even
  * among pets of the same price, and the same in every shard of an index.
  */
 export const petIndexes = {
-  /** GET /pets by id (the default), with or without a status; GET /pets/sales; POST /pets's read. */
+  /** GET /pets by id (the default) without a filter; POST /pets's and purchase's read. */
+  byShardId: { partition: 'shard', sort: 'id' },
+  /** GET /pets by price without a filter. */
+  byShardPrice: { partition: 'shard', sort: 'priceKey' },
+  /** GET /pets?status= by id; GET /pets/sales (the sold shards). */
   byStatusShardId: { partition: 'statusShard', sort: 'id' },
-  /** GET /pets by price, with or without a status. */
+  /** GET /pets?status= by price. */
   byStatusShardPrice: { partition: 'statusShard', sort: 'priceKey' },
   /** GET /pets?type= by id. */
   byTypeShardId: { partition: 'typeShard', sort: 'id' },
@@ -82,6 +91,7 @@ export type PetIndexName = keyof typeof petIndexes;
 
 const keyTypes = {
   id: 'N',
+  shard: 'N',
   statusShard: 'S',
   priceKey: 'S',
   typeShard: 'S',
@@ -125,6 +135,8 @@ export interface PetItem {
   status: PetStatus;
   /** `${type}#${status}`: the status is a known suffix, so a `#` in a type is harmless. */
   typeStatus: string;
+  /** shardOf(id): the unfiltered indexes' partition. */
+  shard: number;
   /** `${status}#${shard}`: the status indexes' partition (statusShardOf). */
   statusShard: string;
   /** `${type}#${status}#${shard}`: the type indexes' partition (typeShardOf). */
@@ -171,6 +183,7 @@ export function petItem(pet: Pet, soldAt?: string): PetItem {
     id: pet.id,
     type: pet.type,
     price: pet.price,
+    shard: shardOf(pet.id),
     ...placementOf(pet.id, pet.type, statusOf(sold)),
     priceKey: priceKeyOf(pet.price, pet.id),
   };

@@ -99,8 +99,8 @@ describe('GET /pets paging', () => {
   }
 
   it('reads at most limit + 1 entries per index partition', async () => {
-    // The partitions are the shards: every shard of the status (or type and status),
-    // of both statuses without one (api/pet-table.ts petShards).
+    // The partitions are the shards (api/pet-table.ts petShards): of the unfiltered
+    // index, or of the status (or type and status), of both statuses for a type alone.
     const counter = countReads(DynamoDBDocumentClient.from(backend.client));
     const table = new PetReads(backend.tableName, counter.db);
     const measure = async (request: Parameters<PetReads['page']>[0], partitions: number) => {
@@ -115,9 +115,10 @@ describe('GET /pets paging', () => {
     };
     for (const sort of petSorts) {
       for (const limit of [1, 3, 20]) {
-        const both = await measure({ sort, limit }, 2 * petShards);
+        const all = await measure({ sort, limit }, petShards);
         await measure({ sort, limit, status: 'available', type: 'dog' }, petShards);
-        await measure({ sort, limit, after: both.next }, 2 * petShards);
+        await measure({ sort, limit, type: 'dog' }, 2 * petShards);
+        await measure({ sort, limit, after: all.next }, petShards);
       }
     }
   });

@@ -11,7 +11,7 @@ import {
 } from '../../api/pet-table';
 import type { PageQuery } from '../http/cursor';
 import { documentClient } from './client';
-import { collectShards, mergeShards, type ReadShard } from './shard-merge';
+import { collectShards, mergeShards, type Partition, type ReadShard } from './shard-merge';
 
 /*
  * Index reads are eventually consistent in DynamoDB (a GSI cannot be read strongly):
@@ -59,15 +59,20 @@ export class PetReads {
 
   /**
    * One page of pets in the query's order, after `after`. The partitions are every
-   * shard of the query's status (or type and status), of both statuses without one;
+   * shard of the unfiltered index, or of the query's status (or type and status), of
+   * both statuses for a type without one;
    * they share the index's unique sort key, so they merge into one order
    * (shard-merge.ts), and no partition is read for more than limit + 1 entries: the
    * extra one tells whether a next page exists. Public: no buyer is read or returned.
    */
   async page(request: PageRequest): Promise<Page> {
     const byPrice = request.sort === 'price' || request.sort === '-price';
-    const index: PetIndexName =
-      request.type === undefined
+    const filtered = request.status !== undefined || request.type !== undefined;
+    const index: PetIndexName = !filtered
+      ? byPrice
+        ? 'byShardPrice'
+        : 'byShardId'
+      : request.type === undefined
         ? byPrice
           ? 'byStatusShardPrice'
           : 'byStatusShardId'
@@ -75,13 +80,15 @@ export class PetReads {
           ? 'byTypeShardPrice'
           : 'byTypeShardId';
     const statuses = request.status ? [request.status] : petStatuses;
-    const partitions = statuses.flatMap((status) =>
-      shardNumbers.map((shard) =>
-        request.type === undefined
-          ? statusShardOf(status, shard)
-          : typeShardOf(request.type, status, shard),
-      ),
-    );
+    const partitions: Partition[] = !filtered
+      ? shardNumbers
+      : statuses.flatMap((status) =>
+          shardNumbers.map((shard) =>
+            request.type === undefined
+              ? statusShardOf(status, shard)
+              : typeShardOf(request.type, status, shard),
+          ),
+        );
     return this.merged(
       index,
       partitions,
@@ -99,12 +106,9 @@ export class PetReads {
    * neither answer shows a buyer (a purchase adds its own buyer to its pet).
    */
   async catalogue(max: number = pageLimit.max): Promise<PublicPet[] | null> {
-    const partitions = petStatuses.flatMap((status) =>
-      shardNumbers.map((shard) => statusShardOf(status, shard)),
-    );
     const { items, complete } = await collectShards(
-      partitions,
-      this.reader('byStatusShardId', { attributes: publicAttributes }),
+      shardNumbers,
+      this.reader('byShardId', { attributes: publicAttributes }),
       max + 1,
     );
     if (!complete || items.length > max) return null;
@@ -146,7 +150,7 @@ export class PetReads {
 
   private async merged<P extends Pet>(
     index: PetIndexName,
-    partitions: readonly string[],
+    partitions: readonly Partition[],
     request: { limit: number; after?: number | string; descending: boolean },
     attributes: readonly string[] | undefined,
     toShown: (item: Record<string, unknown>) => P,

@@ -10,12 +10,12 @@ import { collectShards, compareKeys, mergeShards, type Item, type ReadShard } fr
 
 /** Shards in memory, sorted by `k` in the listing's order; counts what each returned. */
 function memoryShards(shards: Map<string, number[]>, descending = false) {
-  const read = new Map<string, number>();
+  const read = new Map<unknown, number>();
   const order = (a: number, b: number) => (descending ? b - a : a - b);
   const sorted = new Map([...shards].map(([p, keys]) => [p, [...keys].sort(order)]));
   const readShard: ReadShard = async (partition, max, start) => {
     await new Promise((r) => setImmediate(r));
-    const keys = sorted.get(partition) ?? [];
+    const keys = sorted.get(String(partition)) ?? [];
     const from = start === undefined ? 0 : (start['at'] as number);
     const items: Item[] = keys.slice(from, from + max).map((k) => ({ k }));
     read.set(partition, (read.get(partition) ?? 0) + items.length);

@@ -9,6 +9,8 @@
 
 export type Item = Record<string, unknown>;
 export type StartKey = Record<string, unknown>;
+/** A partition-key value: a shard number, or a status's (or type's) shard. */
+export type Partition = string | number;
 
 /**
  * One Query of one partition: at most `max` entries from `start` (DynamoDB's
@@ -16,7 +18,7 @@ export type StartKey = Record<string, unknown>;
  * answer when the partition may hold more.
  */
 export type ReadShard = (
-  partition: string,
+  partition: Partition,
   max: number,
   start: StartKey | undefined,
 ) => Promise<{ items: Item[]; start?: StartKey }>;
@@ -29,7 +31,7 @@ export interface Merged {
 }
 
 interface Shard {
-  partition: string;
+  partition: Partition;
   buffer: Item[];
   at: number;
   start?: StartKey;
@@ -47,7 +49,7 @@ interface Shard {
  * partition returns more than `want` entries.
  */
 export async function mergeShards(
-  partitions: readonly string[],
+  partitions: readonly Partition[],
   readShard: ReadShard,
   options: { want: number; sortKey: string; descending: boolean },
 ): Promise<Merged> {
@@ -104,11 +106,11 @@ export async function mergeShards(
  * among the shards not yet read to their end.
  */
 export async function collectShards(
-  partitions: readonly string[],
+  partitions: readonly Partition[],
   readShard: ReadShard,
   budget: number,
 ): Promise<{ items: Item[]; complete: boolean }> {
-  let open: { partition: string; start?: StartKey }[] = partitions.map((partition) => ({
+  let open: { partition: Partition; start?: StartKey }[] = partitions.map((partition) => ({
     partition,
   }));
   const items: Item[] = [];
@@ -119,7 +121,7 @@ export async function collectShards(
     const answers = await Promise.all(
       round.map((s) => readShard(s.partition, Math.max(1, each), s.start)),
     );
-    const finished = new Set<string>();
+    const finished = new Set<Partition>();
     answers.forEach((answer, i) => {
       items.push(...answer.items);
       round[i]!.start = answer.start;
