@@ -145,14 +145,19 @@ export interface PetItem {
   priceKey: string;
 }
 
-/** The attributes that place a pet of this type and status in the indexes (all but priceKey). */
+/**
+ * The attributes that place a pet of this type and status in the indexes (all but
+ * priceKey). A write sets all of them, even those it cannot change, so an item that
+ * lacks one (an upsert that made it) is whole again after any write.
+ */
 export function placementOf(
   id: number,
   type: string,
   status: PetStatus,
-): Pick<PetItem, 'status' | 'typeStatus' | 'statusShard' | 'typeShard'> {
+): Pick<PetItem, 'shard' | 'status' | 'typeStatus' | 'statusShard' | 'typeShard'> {
   const shard = shardOf(id);
   return {
+    shard,
     status,
     typeStatus: typeStatusOf(type, status),
     statusShard: statusShardOf(status, shard),
@@ -183,7 +188,6 @@ export function petItem(pet: Pet, soldAt?: string): PetItem {
     id: pet.id,
     type: pet.type,
     price: pet.price,
-    shard: shardOf(pet.id),
     ...placementOf(pet.id, pet.type, statusOf(sold)),
     priceKey: priceKeyOf(pet.price, pet.id),
   };

@@ -62,9 +62,10 @@ export class PetWrites {
             Key: { id },
             UpdateExpression:
               'SET isSold = :true, soldTo = :buyer, soldAt = :now, #status = :sold, ' +
-              'typeStatus = :typeStatus, statusShard = :statusShard, typeShard = :typeShard',
+              'typeStatus = :typeStatus, #shard = :shard, statusShard = :statusShard, ' +
+              'typeShard = :typeShard',
             ConditionExpression: `attribute_exists(id) AND #type = :type AND ${UNSOLD}`,
-            ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+            ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#shard': 'shard' },
             ExpressionAttributeValues: {
               ':true': true,
               ':false': false,
@@ -73,6 +74,7 @@ export class PetWrites {
               ':sold': sold.status,
               ':type': item.type,
               ':typeStatus': sold.typeStatus,
+              ':shard': sold.shard,
               ':statusShard': sold.statusShard,
               ':typeShard': sold.typeShard,
             },

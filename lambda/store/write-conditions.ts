@@ -35,21 +35,22 @@ export function asRead(pet: PetListing): Condition {
  * attributes derived from them (it stays in its 'available' shards).
  */
 export function relist(tableName: string, to: PetListing, condition: Condition): UpdateCommand {
-  // The status shard stays: it follows the id and the status, neither of which changes.
+  // statusShard stays: it follows the id and the status, neither of which changes here.
   const available = placementOf(to.id, to.type, 'available');
   return new UpdateCommand({
     TableName: tableName,
     Key: { id: to.id },
     UpdateExpression:
-      'SET #type = :type, price = :price, typeStatus = :typeStatus, typeShard = :typeShard, ' +
-      'priceKey = :priceKey',
+      'SET #type = :type, price = :price, typeStatus = :typeStatus, #shard = :shard, ' +
+      'typeShard = :typeShard, priceKey = :priceKey',
     ConditionExpression: `attribute_exists(id) AND ${condition.ConditionExpression}`,
-    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#shard': 'shard' },
     ExpressionAttributeValues: {
       ...condition.ExpressionAttributeValues,
       ':type': to.type,
       ':price': to.price,
       ':typeStatus': available.typeStatus,
+      ':shard': available.shard,
       ':typeShard': available.typeShard,
       ':priceKey': priceKeyOf(to.price, to.id),
     },
