@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { corsHeaders } from '../../api/http-api';
@@ -159,6 +159,16 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
   const cursorOf = (query: PageQuery, after: number | string, k?: Uint8Array) =>
     encodeCursor({ ...query, after }, k ?? backend.secrets.cursorKey);
 
+  /** A cursor with a payload of our choosing, tagged as cursor.ts tags (with the real key). */
+  const signedPayload = (payload: object) => {
+    const text = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const tag = createHmac('sha256', backend.secrets.cursorKey)
+      .update(`pets-cursor.${text}`)
+      .digest()
+      .subarray(0, 16);
+    return `${text}.${tag.toString('base64url')}`;
+  };
+
   const cases: [string, () => Query, RegExp][] = [
     ['limit 0', () => ({ limit: '0' }), /limit must be a whole number from 1 to 1000/],
     ['limit 1001', () => ({ limit: '1001' }), /limit must be a whole number from 1 to 1000/],
@@ -236,6 +246,19 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
       'a cursor of POST /pets/mine',
       () => ({ sort: '-id', cursor: encodePosition(50) }),
       /cursor belongs to another listing \(POST \/pets\/mine\)/,
+    ],
+    [
+      'a cursor from before the indexes were sharded (version 1)',
+      () => ({ sort: 'id', cursor: signedPayload({ v: 1, s: 'id', a: 5 }) }),
+      /cursor was made for an earlier layout of the store's indexes; start again without a cursor/,
+    ],
+    [
+      'a cursor made for another shard layout',
+      () => ({
+        sort: 'id',
+        cursor: encodeCursor({ sort: 'id', after: 5 }, backend.secrets.cursorKey, 'pets', 'm3x32'),
+      }),
+      /cursor was made for another layout of the store's indexes; start again without a cursor/,
     ],
     [
       'a filtered cursor without its filter',

@@ -3,7 +3,7 @@
 // may see it: GET /pets/sales (admin, every sale) and POST /pets/mine (the buyer, their
 // own, by the verified ID token's email).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from 'jose';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -281,6 +281,24 @@ describe('GET /pets/sales', () => {
       'a POST /pets/mine cursor',
       () => ({ cursor: encodePosition(9) }),
       /cursor belongs to another listing \(POST \/pets\/mine\)/,
+    ],
+    [
+      'a sales cursor made for another shard layout',
+      () => ({
+        cursor: encodeCursor({ sort: '-id', status: 'sold', after: 9 }, key(), 'sales', 'm3x32'),
+      }),
+      /cursor was made for another layout of the store's indexes; start again without a cursor/,
+    ],
+    [
+      'a sales cursor from before the indexes were sharded (version 1)',
+      () => {
+        const text = Buffer.from(
+          JSON.stringify({ v: 1, w: 'sales', s: '-id', st: 'sold', a: 9 }),
+        ).toString('base64url');
+        const tag = createHmac('sha256', key()).update(`pets-cursor.${text}`).digest();
+        return { cursor: `${text}.${tag.subarray(0, 16).toString('base64url')}` };
+      },
+      /cursor was made for an earlier layout of the store's indexes; start again without a cursor/,
     ],
     ['a status', () => ({ status: 'sold' }), /GET \/pets\/sales takes no status/],
     ['a type', () => ({ type: 'dog' }), /takes no type/],
