@@ -13,8 +13,13 @@ import { BadRequestError } from './errors';
  * starts a read anywhere but where one of our pages ended, nor reuse one for another
  * query (another index or partition, where its key would mean something else).
  *
+ * One sort key is the position in every shard a page merges (lambda/store/
+ * shard-merge.ts says why that holds while pets move between shards), so a cursor
+ * needs no position per shard; it names the shard layout instead, since that key
+ * would mean another page in another layout.
+ *
  * GET /pets/sales pages with the same cursors, bound to that view: its payload says
- * `w: 'sales'` (a GET /pets cursor has no `w`, as before this view existed), so a
+ * `w: 'sales'` (a GET /pets cursor has no `w`), so a
  * cursor of one listing is refused by the other even where the index, partition and
  * order are the same (GET /pets?status=sold&sort=-id reads what the sales view reads).
  *
@@ -129,13 +134,13 @@ export function decodeCursor(
   // Signed by us, so well-formed unless our own format changed: still checked, as a
   // cursor from an older version must be refused, not misread.
   const json = Buffer.from(text!, 'base64url').toString('utf8');
-  const layout = layoutOf(json);
-  if (layout === 'outdated') throw new BadRequestError(OUTDATED);
-  if (layout !== undefined && layout !== shardLayout) throw new BadRequestError(OTHER_LAYOUT);
+  const made = madeFor(json);
+  if (made === 'version 1') throw new BadRequestError(OUTDATED);
+  if (made && made.layout !== shardLayout) throw new BadRequestError(OTHER_LAYOUT);
   const state = parsePayload(json);
   if (!state) throw new BadRequestError(INVALID);
-  const made = viewOf(json);
-  if (made !== view) throw otherView(made, view);
+  const madeView = viewOf(json);
+  if (madeView !== view) throw otherView(madeView, view);
   if (state.sort !== query.sort || state.status !== query.status || state.type !== query.type) {
     throw new BadRequestError(
       `cursor belongs to another query (${describeQuery(state)}); ` +
@@ -153,10 +158,10 @@ function otherView(made: CursorView | 'mine', wanted: CursorView | 'mine'): BadR
 }
 
 /**
- * The layout a signed payload was made for: its `l`, 'outdated' for a version 1
- * payload (made before the layout was named), undefined when it is neither.
+ * What a signed payload was made for: version 1 (before the layout was named), a
+ * layout of this version, or undefined when it is neither (parsePayload refuses it).
  */
-function layoutOf(json: string): string | undefined {
+function madeFor(json: string): 'version 1' | { layout: string } | undefined {
   let p: unknown;
   try {
     p = JSON.parse(json);
@@ -165,8 +170,8 @@ function layoutOf(json: string): string | undefined {
   }
   if (typeof p !== 'object' || p === null) return undefined;
   const { v, l } = p as Partial<Payload>;
-  if (v === 1) return 'outdated';
-  return v === VERSION && typeof l === 'string' ? l : undefined;
+  if (v === 1) return 'version 1';
+  return v === VERSION && typeof l === 'string' ? { layout: l } : undefined;
 }
 
 /** The view of a signed payload already checked by parsePayload. */
