@@ -248,7 +248,7 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
       /cursor belongs to another listing \(POST \/pets\/mine\)/,
     ],
     [
-      'a cursor from before the indexes were sharded (version 1)',
+      'a cursor of version 1 (one partition per status)',
       () => ({ sort: 'id', cursor: signedPayload({ v: 1, s: 'id', a: 5 }) }),
       /cursor was made for an earlier layout of the store's indexes; start again without a cursor/,
     ],

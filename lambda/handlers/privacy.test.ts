@@ -290,7 +290,7 @@ describe('GET /pets/sales', () => {
       /cursor was made for another layout of the store's indexes; start again without a cursor/,
     ],
     [
-      'a sales cursor from before the indexes were sharded (version 1)',
+      'a sales cursor of version 1 (one partition per status)',
       () => {
         const text = Buffer.from(
           JSON.stringify({ v: 1, w: 'sales', s: '-id', st: 'sold', a: 9 }),

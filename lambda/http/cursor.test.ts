@@ -109,7 +109,7 @@ describe('cursor', () => {
   });
 
   it('refuses a cursor of the earlier format (one partition per status) with its own 400', () => {
-    // What a page handed out before the indexes were sharded looks like: version 1.
+    // Version 1: the format of one partition per status, with no layout.
     const earlier = signed({ v: 1, s: 'price', st: 'available', t: 'dog', a: state.after });
     refused(earlier, query, key, /earlier layout of the store's indexes; start again without/);
     const sales = signed({ v: 1, w: 'sales', s: '-id', st: 'sold', a: 42 });
