@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { typeStatusOf } from '../api/pet-table';
+import { placementOf } from '../api/pet-table';
 import { apiEvent, loadHandlers, makePets, startBackend } from '../node-testing/backend';
 
 const size = Number(process.env['BENCH_SIZE']);
@@ -50,8 +50,8 @@ const dynamoProcess = spawn(
      process.stdout.write(s.endpoint + '\\n');
      const lines = createInterface({ input: process.stdin });
      lines.on('line', async (line) => {
-       const [TableName, id, typeStatus] = JSON.parse(line);
-       await db.send(new UpdateItemCommand({ TableName, Key: { id: { N: String(id) } }, UpdateExpression: 'SET #s = :a, typeStatus = :ts REMOVE isSold, soldTo, soldAt', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':a': { S: 'available' }, ':ts': { S: typeStatus } } }));
+       const [TableName, id, at] = JSON.parse(line);
+       await db.send(new UpdateItemCommand({ TableName, Key: { id: { N: String(id) } }, UpdateExpression: 'SET #s = :a, typeStatus = :ts, statusShard = :ss, typeShard = :tsh REMOVE isSold, soldTo, soldAt', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':a': { S: at.status }, ':ts': { S: at.typeStatus }, ':ss': { S: at.statusShard }, ':tsh': { S: at.typeShard } } }));
        process.stdout.write(line + '\\n');
      });
      lines.on('close', () => { db.destroy(); s.close().then(() => process.exit(0)); });`,
@@ -64,7 +64,7 @@ const putBackDone = new Map<string, () => void>();
 childLines.on('line', (line) => putBackDone.get(line)?.());
 /** Puts a sold pet back on sale, through the child process. */
 function putBackInChild(tableName: string, id: number, type: string): Promise<void> {
-  const key = JSON.stringify([tableName, id, typeStatusOf(type, 'available')]);
+  const key = JSON.stringify([tableName, id, placementOf(id, type, 'available')]);
   return new Promise<void>((resolve) => {
     putBackDone.set(key, () => {
       putBackDone.delete(key);

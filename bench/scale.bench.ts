@@ -131,7 +131,11 @@ async function measure(browser: Browser, size: number): Promise<Figures> {
   }
 
   // Ten pages forward, then the page's rows and heap.
-  await buyer.getByLabel('Show', { exact: true }).selectOption({ label: 'All' });
+  // Page 1 of All must have arrived: a Next page click while it loads is ignored.
+  await Promise.all([
+    buyer.waitForResponse((r) => /\/pets\?/.test(r.url()) && !r.url().includes('status=')),
+    buyer.getByLabel('Show', { exact: true }).selectOption({ label: 'All' }),
+  ]);
   const pages: number[] = [];
   let mostRows = 0;
   for (let n = 2; n <= runs.pages + 1; n++) {

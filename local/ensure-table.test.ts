@@ -158,6 +158,79 @@ describe('ensureTable', () => {
     assert.equal(await exists('Half-migrating'), false);
   });
 
+  it('migrates a table of the unsharded status indexes, keeping every pet and sale', async () => {
+    // The schema before write sharding: one partition per status (and type and status).
+    const unsharded = ['status', 'typeStatus'].flatMap((partition) =>
+      ['id', 'priceKey'].map((sort) => ({
+        IndexName: `by${partition === 'status' ? 'Status' : 'TypeStatus'}${sort === 'id' ? 'Id' : 'Price'}`,
+        KeySchema: [
+          { AttributeName: partition, KeyType: 'HASH' as const },
+          { AttributeName: sort, KeyType: 'RANGE' as const },
+        ],
+        Projection: {
+          ProjectionType: 'INCLUDE' as const,
+          NonKeyAttributes: ['type', 'price', 'isSold', 'soldTo'],
+        },
+      })),
+    );
+    await backend.client.send(
+      new CreateTableCommand({
+        TableName: 'Unsharded',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'N' },
+          { AttributeName: 'status', AttributeType: 'S' },
+          { AttributeName: 'typeStatus', AttributeType: 'S' },
+          { AttributeName: 'priceKey', AttributeType: 'S' },
+          { AttributeName: 'soldTo', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          ...unsharded,
+          {
+            IndexName: 'byBuyer',
+            KeySchema: [
+              { AttributeName: 'soldTo', KeyType: 'HASH' },
+              { AttributeName: 'id', KeyType: 'RANGE' },
+            ],
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: ['type', 'price', 'isSold'],
+            },
+          },
+        ],
+      }),
+    );
+    await ensureActive('Unsharded');
+    // Items as that schema's writers stored them: no shard attributes.
+    await put(
+      'Unsharded',
+      migrated.map(({ shard: _s, statusShard: _ss, typeShard: _ts, ...item }) => ({ ...item })),
+    );
+    const lines: string[] = [];
+    await ensureTable(backend.client, 'Unsharded', (l) => lines.push(l));
+    assert.match(lines.join('\n'), /Migrating table Unsharded \(3 pets\)/);
+    assert.deepEqual(await scan('Unsharded'), migrated);
+    const { Table } = await backend.client.send(
+      new DescribeTableCommand({ TableName: 'Unsharded' }),
+    );
+    assert.deepEqual(
+      Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort(),
+      tableSchema.GlobalSecondaryIndexes.map((i) => i.IndexName).sort(),
+    );
+    const reads = new PetReads('Unsharded', doc);
+    assert.deepEqual(
+      (await reads.page({ sort: '-price', limit: 10 })).pets.map((p) => p.id),
+      [1, 2, 3],
+    );
+    assert.deepEqual((await reads.sales({ limit: 10 })).pets, [
+      { id: 2, type: 'cat', price: 124.99, isSold: true, soldTo: 'a@example.com' },
+    ]);
+    // A second start leaves the migrated table alone.
+    await ensureTable(backend.client, 'Unsharded', (l) => lines.push(l));
+    assert.equal(lines.filter((l) => l.startsWith('Migrating')).length, 1);
+  });
+
   it('migrates a few thousand pets', async () => {
     const many: Pet[] = Array.from({ length: 3000 }, (_, i) => ({
       id: i + 1,

@@ -12,18 +12,20 @@ import { petItem, tableSchema, toPet } from '../api/pet-table';
 
 /*
  * The local cloud's pets table (in AWS the stack owns it): created from the schema of
- * api/pet-table.ts, and migrated from the schema it had before the indexes.
+ * api/pet-table.ts, and migrated from any other schema (the index-less one, or
+ * indexes with one partition per status).
  */
 
 type Log = (line: string) => void;
 
 /**
  * Makes `tableName` exist with `tableSchema` and be ACTIVE (the local cloud, the seed
- * CLI and the tests call it; in AWS the stack owns the table). A table of the old,
- * index-less schema (the local cloud's store before the indexes) is migrated: its
- * items are copied aside into `<table>-migrating`, the table is recreated, and they
- * are written back with their index attributes. The copy is dropped last, so a
- * migration stopped half-way is finished by the next call instead of losing pets.
+ * CLI and the tests call it; in AWS the stack owns the table). A table whose indexes
+ * are not the schema's (the index-less one, indexes with one partition per status) is
+ * migrated: its items are copied aside into `<table>-migrating`, the table is
+ * recreated, and they are written back with their index attributes (petItem). The
+ * copy is dropped last, so a migration stopped half-way is finished by the next call
+ * instead of losing pets.
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -34,7 +36,7 @@ export async function ensureTable(
   let table = await describe(client, tableName);
   if (table && !isCurrent(table)) {
     const items = await scanAll(client, tableName);
-    log(`Migrating table ${tableName} (${items.length} pets) to the indexed schema.`);
+    log(`Migrating table ${tableName} (${items.length} pets) to the current indexes.`);
     // A copy left by an earlier attempt is stale: the old table is still the truth.
     await dropTable(client, aside);
     await createTable(client, aside, asideSchema);

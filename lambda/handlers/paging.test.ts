@@ -1,17 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { corsHeaders } from '../../api/http-api';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts, type PetSort, type PetStatus } from '../../api/pet-query';
-import { priceKeyOf } from '../../api/pet-table';
+import { petShards, priceKeyOf } from '../../api/pet-table';
 import { encodeCursor, encodePosition, type PageQuery } from '../http/cursor';
 import { selfUrl } from '../http/responses';
 import { catalogueTag } from '../store/catalogue-tag';
 import { PetReads } from '../store/pet-reads';
 import { apiDomain, apiEvent, loadHandlers, startBackend } from '../../node-testing/backend';
 import { withoutTable } from '../../node-testing/without-table';
+import { countReads } from '../../node-testing/read-counter';
 
 const backend = await startBackend();
 const handlers = await loadHandlers();
@@ -97,15 +99,26 @@ describe('GET /pets paging', () => {
   }
 
   it('reads at most limit + 1 entries per index partition', async () => {
-    const table = new PetReads(backend.tableName);
+    // The partitions are the shards (api/pet-table.ts petShards): of the unfiltered
+    // index, or of the status (or type and status), of both statuses for a type alone.
+    const counter = countReads(DynamoDBDocumentClient.from(backend.client));
+    const table = new PetReads(backend.tableName, counter.db);
+    const measure = async (request: Parameters<PetReads['page']>[0], partitions: number) => {
+      counter.reset();
+      const page = await table.page(request);
+      const what = JSON.stringify(request);
+      assert.ok(counter.mostFromOnePartition() <= request.limit + 1, `${what}: one partition`);
+      assert.ok(counter.perPartition().size <= partitions, `${what}: partitions`);
+      assert.equal(page.read, counter.total(), `${what}: read as counted`);
+      assert.ok(page.read <= partitions * (request.limit + 1), `${what}: ${page.read}`);
+      return page;
+    };
     for (const sort of petSorts) {
       for (const limit of [1, 3, 20]) {
-        const both = await table.page({ sort, limit });
-        assert.ok(both.read <= 2 * (limit + 1), `${sort} ${limit}: ${both.read}`);
-        const one = await table.page({ sort, limit, status: 'available', type: 'dog' });
-        assert.ok(one.read <= limit + 1, `${sort} ${limit}: ${one.read}`);
-        const next = await table.page({ sort, limit, after: both.next });
-        assert.ok(next.read <= 2 * (limit + 1));
+        const all = await measure({ sort, limit }, petShards);
+        await measure({ sort, limit, status: 'available', type: 'dog' }, petShards);
+        await measure({ sort, limit, type: 'dog' }, 2 * petShards);
+        await measure({ sort, limit, after: all.next }, petShards);
       }
     }
   });
@@ -145,6 +158,16 @@ describe('GET /pets paging', () => {
 describe('GET /pets refuses malformed queries with 400, before reading anything', () => {
   const cursorOf = (query: PageQuery, after: number | string, k?: Uint8Array) =>
     encodeCursor({ ...query, after }, k ?? backend.secrets.cursorKey);
+
+  /** A cursor with a payload of our choosing, tagged as cursor.ts tags (with the real key). */
+  const signedPayload = (payload: object) => {
+    const text = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const tag = createHmac('sha256', backend.secrets.cursorKey)
+      .update(`pets-cursor.${text}`)
+      .digest()
+      .subarray(0, 16);
+    return `${text}.${tag.toString('base64url')}`;
+  };
 
   const cases: [string, () => Query, RegExp][] = [
     ['limit 0', () => ({ limit: '0' }), /limit must be a whole number from 1 to 1000/],
@@ -223,6 +246,19 @@ describe('GET /pets refuses malformed queries with 400, before reading anything'
       'a cursor of POST /pets/mine',
       () => ({ sort: '-id', cursor: encodePosition(50) }),
       /cursor belongs to another listing \(POST \/pets\/mine\)/,
+    ],
+    [
+      'a cursor of version 1 (one partition per status)',
+      () => ({ sort: 'id', cursor: signedPayload({ v: 1, s: 'id', a: 5 }) }),
+      /cursor was made for an earlier layout of the store's indexes; start again without a cursor/,
+    ],
+    [
+      'a cursor made for another shard layout',
+      () => ({
+        sort: 'id',
+        cursor: encodeCursor({ sort: 'id', after: 5 }, backend.secrets.cursorKey, 'pets', 'm3x32'),
+      }),
+      /cursor was made for another layout of the store's indexes; start again without a cursor/,
     ],
     [
       'a filtered cursor without its filter',

@@ -3,15 +3,17 @@
 // may see it: GET /pets/sales (admin, every sale) and POST /pets/mine (the buyer, their
 // own, by the verified ID token's email).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair } from 'jose';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { corsHeaders } from '../../api/http-api';
 import { idTokenMaxAgeSeconds } from '../../api/id-token';
 import type { Pet } from '../../api/pet';
 import { nextCursor, petSorts } from '../../api/pet-query';
 import { encodeCursor, encodePosition } from '../http/cursor';
+import { petShards } from '../../api/pet-table';
 import { PetReads } from '../store/pet-reads';
 import {
   apiDomain,
@@ -22,6 +24,7 @@ import {
 } from '../../node-testing/backend';
 import { capturableLogs, captureLogs } from '../../node-testing/logs';
 import { withoutTable } from '../../node-testing/without-table';
+import { countReads } from '../../node-testing/read-counter';
 
 // Captured logs need Powertools' dev mode from the start (node-testing/logs.ts).
 const backend = await startBackend({ env: capturableLogs });
@@ -221,13 +224,19 @@ describe('GET /pets/sales', () => {
     );
   });
 
-  it('reads at most limit + 1 index entries per page', async () => {
-    const table = new PetReads(backend.tableName);
+  it('reads at most limit + 1 index entries per partition of a page', async () => {
+    // The sales are the sold shards of the status index (api/pet-table.ts petShards).
+    const counter = countReads(DynamoDBDocumentClient.from(backend.client));
+    const table = new PetReads(backend.tableName, counter.db);
     for (const limit of [1, 2, 5]) {
       let after: number | undefined;
       do {
+        counter.reset();
         const page = await table.sales({ limit, after });
-        assert.ok(page.read <= limit + 1, `limit ${limit}: read ${page.read}`);
+        const most = counter.mostFromOnePartition();
+        assert.ok(most <= limit + 1, `limit ${limit}: ${most} from one partition`);
+        assert.ok(counter.perPartition().size <= petShards, `limit ${limit}: partitions`);
+        assert.ok(page.read <= petShards * (limit + 1), `limit ${limit}: read ${page.read}`);
         after = page.next as number | undefined;
       } while (after !== undefined);
     }
@@ -272,6 +281,24 @@ describe('GET /pets/sales', () => {
       'a POST /pets/mine cursor',
       () => ({ cursor: encodePosition(9) }),
       /cursor belongs to another listing \(POST \/pets\/mine\)/,
+    ],
+    [
+      'a sales cursor made for another shard layout',
+      () => ({
+        cursor: encodeCursor({ sort: '-id', status: 'sold', after: 9 }, key(), 'sales', 'm3x32'),
+      }),
+      /cursor was made for another layout of the store's indexes; start again without a cursor/,
+    ],
+    [
+      'a sales cursor of version 1 (one partition per status)',
+      () => {
+        const text = Buffer.from(
+          JSON.stringify({ v: 1, w: 'sales', s: '-id', st: 'sold', a: 9 }),
+        ).toString('base64url');
+        const tag = createHmac('sha256', key()).update(`pets-cursor.${text}`).digest();
+        return { cursor: `${text}.${tag.subarray(0, 16).toString('base64url')}` };
+      },
+      /cursor was made for an earlier layout of the store's indexes; start again without a cursor/,
     ],
     ['a status', () => ({ status: 'sold' }), /GET \/pets\/sales takes no status/],
     ['a type', () => ({ type: 'dog' }), /takes no type/],

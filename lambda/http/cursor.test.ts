@@ -10,6 +10,7 @@ import {
   type PageQuery,
 } from '../http/cursor';
 import { BadRequestError } from '../http/errors';
+import { shardLayout } from '../../api/pet-table';
 
 const key = new Uint8Array(randomBytes(32));
 const otherKey = new Uint8Array(randomBytes(32));
@@ -85,24 +86,48 @@ describe('cursor', () => {
   });
 
   it('refuses a validly tagged payload of another version or shape', () => {
-    const good = { v: 1, s: 'price', st: 'available', t: 'dog', a: state.after };
+    const good = { v: 2, l: shardLayout, s: 'price', st: 'available', t: 'dog', a: state.after };
     assert.deepEqual(decodeCursor(signed(good), query, key), state, 'the MAC above is right');
     for (const bad of [
-      { ...good, v: 2 },
+      { ...good, v: 3 },
+      { ...good, l: undefined },
+      { ...good, l: 7 },
       { ...good, s: 'name' },
       { ...good, a: 42 },
       { ...good, a: '1#2' },
       { ...good, t: 'x'.repeat(41) },
       { ...good, st: 'gone' },
-      { v: 1, s: 'id', a: 0 },
-      { v: 1, s: 'id', a: 1.5 },
-      { v: 1, s: 'id', a: '7' },
+      { v: 2, l: shardLayout, s: 'id', a: 0 },
+      { v: 2, l: shardLayout, s: 'id', a: 1.5 },
+      { v: 2, l: shardLayout, s: 'id', a: '7' },
       [1],
       null,
       'text',
     ]) {
       refused(signed(bad), query, key);
     }
+  });
+
+  it('refuses a cursor of the earlier format (one partition per status) with its own 400', () => {
+    // Version 1: the format of one partition per status, with no layout.
+    const earlier = signed({ v: 1, s: 'price', st: 'available', t: 'dog', a: state.after });
+    refused(earlier, query, key, /earlier layout of the store's indexes; start again without/);
+    const sales = signed({ v: 1, w: 'sales', s: '-id', st: 'sold', a: 42 });
+    assert.throws(
+      () => decodeCursor(sales, { sort: '-id', status: 'sold' }, key, 'sales'),
+      (err: unknown) => err instanceof BadRequestError && /earlier layout/.test(err.message),
+    );
+  });
+
+  it('refuses a cursor made for another shard layout', () => {
+    for (const layout of ['m3x16', 'm3x64', 'other']) {
+      const cursor = encodeCursor(state, key, 'pets', layout);
+      refused(cursor, query, key, /another layout of the store's indexes; start again without/);
+    }
+    assert.deepEqual(
+      decodeCursor(encodeCursor(state, key, 'pets', shardLayout), query, key),
+      state,
+    );
   });
 
   it('refuses a cursor of another query, naming that query', () => {
@@ -130,15 +155,16 @@ describe('cursors of the sold-pets views', () => {
       () => decodeCursor(petsCursor, sold, key, 'sales'),
       /another listing \(GET \/pets\); page GET \/pets\/sales/,
     );
-    // A GET /pets cursor made before views existed has no `w`: still GET /pets's.
-    assert.deepEqual(decodeCursor(signed({ v: 1, s: '-id', st: 'sold', a: 42 }), sold, key), {
+    // A GET /pets cursor has no `w`, as before views existed: GET /pets's.
+    const unnamed = { v: 2, l: shardLayout, s: '-id', st: 'sold', a: 42 };
+    assert.deepEqual(decodeCursor(signed(unnamed), sold, key), {
       ...sold,
       after: 42,
     });
     // The view is signed: a tagged payload naming another view or none we know is refused.
     for (const w of ['mine', 'admin', 1]) {
       decodes(
-        () => decodeCursor(signed({ v: 1, w, s: '-id', st: 'sold', a: 42 }), sold, key, 'sales'),
+        () => decodeCursor(signed({ ...unnamed, w }), sold, key, 'sales'),
         /cursor is not valid/,
       );
     }

@@ -2,7 +2,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { petRules } from '../../api/pet';
 import { petSorts, petStatuses, type PetSort, type PetStatus } from '../../api/pet-query';
-import { priceKeyPattern } from '../../api/pet-table';
+import { priceKeyPattern, shardLayout } from '../../api/pet-table';
 import { EnvironmentError } from '../config';
 import { BadRequestError } from './errors';
 
@@ -13,8 +13,13 @@ import { BadRequestError } from './errors';
  * starts a read anywhere but where one of our pages ended, nor reuse one for another
  * query (another index or partition, where its key would mean something else).
  *
+ * One sort key is the position in every shard a page merges (lambda/store/
+ * shard-merge.ts says why that holds while pets move between shards), so a cursor
+ * needs no position per shard; it names the shard layout instead, since that key
+ * would mean another page in another layout.
+ *
  * GET /pets/sales pages with the same cursors, bound to that view: its payload says
- * `w: 'sales'` (a GET /pets cursor has no `w`, as before this view existed), so a
+ * `w: 'sales'` (a GET /pets cursor has no `w`), so a
  * cursor of one listing is refused by the other even where the index, partition and
  * order are the same (GET /pets?status=sold&sort=-id reads what the sales view reads).
  *
@@ -48,7 +53,14 @@ export interface CursorState extends PageQuery {
   after: number | string;
 }
 
-const VERSION = 1;
+/**
+ * The signed format. Version 2 names the index layout (`l`): a position in one layout
+ * of shards would mean something else in another, so a cursor of another layout, or
+ * of version 1 (one partition per status), is refused with a 400 of its own.
+ */
+const VERSION = 2;
+/** POST /pets/mine's unsigned format: the byBuyer index it reads has no shards. */
+const POSITION_VERSION = 1;
 /** 128 bits of tag: forging one is 2^128 guesses; the full 256 would only lengthen URLs. */
 const TAG_BYTES = 16;
 /** Far past any cursor we make (a 40-character type is the longest part), short of abuse. */
@@ -60,6 +72,8 @@ const KEY_MAX_AGE_SECONDS = 300;
 
 interface Payload {
   v: number;
+  /** The shard layout of the indexes (api/pet-table.ts `shardLayout`); signed cursors only. */
+  l?: string;
   /** The view; absent for GET /pets. */
   w?: CursorView | 'mine';
   s: PetSort;
@@ -77,8 +91,9 @@ export function encodeCursor(
   state: CursorState,
   key: Uint8Array,
   view: CursorView = 'pets',
+  layout: string = shardLayout,
 ): string {
-  const payload: Payload = { v: VERSION, s: state.sort, a: state.after };
+  const payload: Payload = { v: VERSION, l: layout, s: state.sort, a: state.after };
   if (view !== 'pets') payload.w = view;
   if (state.status !== undefined) payload.st = state.status;
   if (state.type !== undefined) payload.t = state.type;
@@ -87,6 +102,10 @@ export function encodeCursor(
 }
 
 const INVALID = 'cursor is not valid: pass the cursor of a Link header exactly as it came.';
+const OUTDATED =
+  "cursor was made for an earlier layout of the store's indexes; start again without a cursor.";
+const OTHER_LAYOUT =
+  "cursor was made for another layout of the store's indexes; start again without a cursor.";
 
 /**
  * The state of a cursor made for `query` with `key`; 400 for one that is malformed,
@@ -115,10 +134,13 @@ export function decodeCursor(
   // Signed by us, so well-formed unless our own format changed: still checked, as a
   // cursor from an older version must be refused, not misread.
   const json = Buffer.from(text!, 'base64url').toString('utf8');
+  const made = madeFor(json);
+  if (made === 'version 1') throw new BadRequestError(OUTDATED);
+  if (made && made.layout !== shardLayout) throw new BadRequestError(OTHER_LAYOUT);
   const state = parsePayload(json);
   if (!state) throw new BadRequestError(INVALID);
-  const made = viewOf(json);
-  if (made !== view) throw otherView(made, view);
+  const madeView = viewOf(json);
+  if (madeView !== view) throw otherView(madeView, view);
   if (state.sort !== query.sort || state.status !== query.status || state.type !== query.type) {
     throw new BadRequestError(
       `cursor belongs to another query (${describeQuery(state)}); ` +
@@ -133,6 +155,23 @@ function otherView(made: CursorView | 'mine', wanted: CursorView | 'mine'): BadR
     `cursor belongs to another listing (${viewNames[made]}); ` +
       `page ${viewNames[wanted]} with the cursors of its own Link headers, or start again without one.`,
   );
+}
+
+/**
+ * What a signed payload was made for: version 1 (before the layout was named), a
+ * layout of this version, or undefined when it is neither (parsePayload refuses it).
+ */
+function madeFor(json: string): 'version 1' | { layout: string } | undefined {
+  let p: unknown;
+  try {
+    p = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof p !== 'object' || p === null) return undefined;
+  const { v, l } = p as Partial<Payload>;
+  if (v === 1) return 'version 1';
+  return v === VERSION && typeof l === 'string' ? { layout: l } : undefined;
 }
 
 /** The view of a signed payload already checked by parsePayload. */
@@ -152,6 +191,7 @@ function parsePayload(json: string): CursorState | undefined {
     return undefined;
   }
   if (typeof p !== 'object' || p === null || p.v !== VERSION) return undefined;
+  if (p.l !== shardLayout) return undefined;
   if (p.w !== undefined && p.w !== 'sales') return undefined;
   if (!petSorts.includes(p.s as PetSort)) return undefined;
   if (p.st !== undefined && !petStatuses.includes(p.st)) return undefined;
@@ -183,7 +223,7 @@ function describeQuery(q: PageQuery): string {
  * cursor has two, so neither kind passes for the other.
  */
 export function encodePosition(after: number): string {
-  const payload: Payload = { v: VERSION, w: 'mine', s: '-id', a: after };
+  const payload: Payload = { v: POSITION_VERSION, w: 'mine', s: '-id', a: after };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
@@ -211,7 +251,7 @@ function positionOf(cursor: string): number | undefined {
   const ok =
     typeof p === 'object' &&
     p !== null &&
-    p.v === VERSION &&
+    p.v === POSITION_VERSION &&
     p.w === 'mine' &&
     p.s === '-id' &&
     Number.isSafeInteger(p.a) &&

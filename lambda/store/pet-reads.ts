@@ -1,9 +1,17 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { publicAttributes, toPublicPet, type Pet, type PublicPet } from '../../api/pet';
-import { pageLimit, petStatuses, type PetStatus } from '../../api/pet-query';
-import { petIndexes, toPet, typeStatusOf, type PetIndexName } from '../../api/pet-table';
+import { pageLimit, petStatuses } from '../../api/pet-query';
+import {
+  petIndexes,
+  petShards,
+  statusShardOf,
+  toPet,
+  typeShardOf,
+  type PetIndexName,
+} from '../../api/pet-table';
 import type { PageQuery } from '../http/cursor';
 import { documentClient } from './client';
+import { collectShards, mergeShards, type Partition, type ReadShard } from './shard-merge';
 
 /*
  * Index reads are eventually consistent in DynamoDB (a GSI cannot be read strongly):
@@ -27,7 +35,7 @@ export interface Page<P extends Pet = PublicPet> {
   pets: P[];
   /** The sort key of the page's last pet when more pets follow it; absent on the last page. */
   next?: number | string;
-  /** Items DynamoDB read for it: at most (limit + 1) per partition. */
+  /** Entries DynamoDB read for it: at most limit + 1 per partition (shard) read. */
   read: number;
 }
 
@@ -40,8 +48,8 @@ export interface SoldPageRequest {
 
 /**
  * The reads of many pets: a page of any listing, and the whole catalogue while it
- * fits one page. Every one is a Query on an index that reads at most a page and one
- * more item per partition, whatever the store's size.
+ * fits one page. Every one is a set of Queries on an index's shards that read at most
+ * a page and one more entry per partition, whatever the store's size.
  */
 export class PetReads {
   constructor(
@@ -50,47 +58,110 @@ export class PetReads {
   ) {}
 
   /**
-   * One page of pets in the query's order, after `after`. With a status (or a type and
-   * a status) that is one index partition; without, the 'available' and 'sold'
-   * partitions of the same index are read side by side and merged: their sort key is
-   * the same unique value, so "after X" means the same in both. Each partition is read
-   * for at most limit + 1 items: the extra one tells whether a next page exists.
-   * Public: no buyer is read or returned.
+   * One page of pets in the query's order, after `after`. The partitions are every
+   * shard of the unfiltered index, or of the query's status (or type and status), of
+   * both statuses for a type without one;
+   * they share the index's unique sort key, so they merge into one order
+   * (shard-merge.ts), and no partition is read for more than limit + 1 entries: the
+   * extra one tells whether a next page exists. Public: no buyer is read or returned.
    */
   async page(request: PageRequest): Promise<Page> {
     const byPrice = request.sort === 'price' || request.sort === '-price';
-    const index: PetIndexName =
-      request.type === undefined
+    const filtered = request.status !== undefined || request.type !== undefined;
+    const index: PetIndexName = !filtered
+      ? byPrice
+        ? 'byShardPrice'
+        : 'byShardId'
+      : request.type === undefined
         ? byPrice
-          ? 'byStatusPrice'
-          : 'byStatusId'
+          ? 'byStatusShardPrice'
+          : 'byStatusShardId'
         : byPrice
-          ? 'byTypeStatusPrice'
-          : 'byTypeStatusId';
-    const descending = request.sort.startsWith('-');
+          ? 'byTypeShardPrice'
+          : 'byTypeShardId';
     const statuses = request.status ? [request.status] : petStatuses;
-    const reads = await Promise.all(
-      statuses.map((status) =>
-        this.query(
-          index,
-          request.type === undefined ? status : typeStatusOf(request.type, status),
-          {
-            after: request.after,
-            descending,
-            max: request.limit + 1,
-            attributes: [...publicAttributes, petIndexes[index].sort],
-          },
-        ),
-      ),
+    const partitions: Partition[] = !filtered
+      ? shardNumbers
+      : statuses.flatMap((status) =>
+          shardNumbers.map((shard) =>
+            request.type === undefined
+              ? statusShardOf(status, shard)
+              : typeShardOf(request.type, status, shard),
+          ),
+        );
+    return this.merged(
+      index,
+      partitions,
+      { limit: request.limit, after: request.after, descending: request.sort.startsWith('-') },
+      [...publicAttributes, petIndexes[index].sort],
+      toPublicPet,
     );
+  }
+
+  /**
+   * Every pet, by id, when there are at most `max`; null when there are more. Reads at
+   * most max + 1 entries in all whatever the store's size (each round of shard reads
+   * shares what is left of that budget). For POST /pets and purchase answers, which
+   * keep the tutorial's whole-list shape while the store fits one page. Public pets:
+   * neither answer shows a buyer (a purchase adds its own buyer to its pet).
+   */
+  async catalogue(max: number = pageLimit.max): Promise<PublicPet[] | null> {
+    const { items, complete } = await collectShards(
+      shardNumbers,
+      this.reader('byShardId', { attributes: publicAttributes }),
+      max + 1,
+    );
+    if (!complete || items.length > max) return null;
+    return items.map(toPublicPet).sort(byId);
+  }
+
+  /**
+   * GET /pets/sales (admin): one page of sold pets with their buyers, from the 'sold'
+   * shards of byStatusShardId merged, highest id first. At most limit + 1 entries
+   * read per shard.
+   *
+   * Why this order: it is the index that already holds every sale, so no new index
+   * (and no extra write on every purchase) is needed; and its key never moves, so a
+   * cursor chain visits each sale once even while purchases land (a new sale of a
+   * lower id than the cursor's shows in a later page, of a higher one on a fresh
+   * first page). Ids grow as admins list pets, so this is "newest listing first",
+   * which is not quite "latest sale first": that order needs an index on the sale
+   * time (`soldAt`), sharded as these are, left out until an admin asks for it.
+   */
+  sales(request: SoldPageRequest): Promise<Page<Pet>> {
+    const partitions = shardNumbers.map((shard) => statusShardOf('sold', shard));
+    return this.merged(
+      'byStatusShardId',
+      partitions,
+      { ...request, descending: true },
+      undefined,
+      toPet,
+    );
+  }
+
+  /**
+   * POST /pets/mine: one page of the pets sold to `buyer` (the verified token's
+   * email), from its byBuyer partition, highest id first. At most limit + 1 entries.
+   * One partition: a buyer's key is written by that buyer's purchases alone.
+   */
+  purchasesOf(buyer: string, request: SoldPageRequest): Promise<Page<Pet>> {
+    return this.merged('byBuyer', [buyer], { ...request, descending: true }, undefined, toPet);
+  }
+
+  private async merged<P extends Pet>(
+    index: PetIndexName,
+    partitions: readonly Partition[],
+    request: { limit: number; after?: number | string; descending: boolean },
+    attributes: readonly string[] | undefined,
+    toShown: (item: Record<string, unknown>) => P,
+  ): Promise<Page<P>> {
     const sortKey = petIndexes[index].sort;
-    const items = reads.flat();
-    if (reads.length > 1) {
-      const order = descending ? -1 : 1;
-      items.sort((a, b) => order * compareKeys(a[sortKey], b[sortKey]));
-    }
-    const pets = items.slice(0, request.limit).map(toPublicPet);
-    const page: Page = { pets, read: items.length };
+    const { items, read } = await mergeShards(
+      partitions,
+      this.reader(index, { after: request.after, descending: request.descending, attributes }),
+      { want: request.limit + 1, sortKey, descending: request.descending },
+    );
+    const page: Page<P> = { pets: items.slice(0, request.limit).map(toShown), read };
     if (items.length > request.limit) {
       page.next = items[request.limit - 1]![sortKey] as number | string;
     }
@@ -98,128 +169,44 @@ export class PetReads {
   }
 
   /**
-   * Every pet, by id, when there are at most `max`; null when there are more. Reads at
-   * most max + 1 items whatever the store's size: the sold partition is read only for
-   * what the available one left of the budget. For POST /pets and purchase answers,
-   * which keep the tutorial's whole-list shape while the store fits one page. Public
-   * pets: neither answer shows a buyer (a purchase adds its own buyer to its pet).
+   * Reads of one index's partitions: one Query each, in index order, after `after`;
+   * only `attributes` of each entry when given (DynamoDB leaves the others out of the
+   * answer). A Query also stops at 1 MB; the merge then reads on from its
+   * LastEvaluatedKey (a page of the largest pets is ~0.4 MB, so in practice it never does).
    */
-  async catalogue(max: number = pageLimit.max): Promise<PublicPet[] | null> {
-    const items: Record<string, unknown>[] = [];
-    for (const status of petStatuses) {
-      items.push(
-        ...(await this.query('byStatusId', status, {
-          max: max + 1 - items.length,
-          attributes: publicAttributes,
-        })),
-      );
-      if (items.length > max) return null;
-    }
-    return items.map(toPublicPet).sort(byId);
-  }
-
-  /**
-   * GET /pets/sales (admin): one page of sold pets with their buyers, from the 'sold'
-   * partition of byStatusId, highest id first. At most limit + 1 entries read.
-   *
-   * Why this order: it is the one index we have that holds every sale, so no new
-   * index (and no extra write on every purchase) is needed; and its key never moves,
-   * so a cursor chain visits each sale once even while purchases land (a new sale of
-   * a lower id than the cursor's shows in a later page, of a higher one on a fresh
-   * first page). Ids grow as admins list pets, so this is "newest listing first",
-   * which is not quite "latest sale first": that order needs a GSI on the sale time
-   * (`soldAt`), left out on purpose until an admin asks for it.
-   */
-  sales(request: SoldPageRequest): Promise<Page<Pet>> {
-    return this.soldPage('byStatusId', 'sold' satisfies PetStatus, request);
-  }
-
-  /**
-   * POST /pets/mine: one page of the pets sold to `buyer` (the verified token's
-   * email), from its byBuyer partition, highest id first. At most limit + 1 entries.
-   */
-  purchasesOf(buyer: string, request: SoldPageRequest): Promise<Page<Pet>> {
-    return this.soldPage('byBuyer', buyer, request);
-  }
-
-  private async soldPage(
-    index: 'byStatusId' | 'byBuyer',
-    partitionValue: string,
-    request: SoldPageRequest,
-  ): Promise<Page<Pet>> {
-    const items = await this.query(index, partitionValue, {
-      after: request.after,
-      descending: true,
-      max: request.limit + 1,
-    });
-    const page: Page<Pet> = { pets: items.slice(0, request.limit).map(toPet), read: items.length };
-    if (items.length > request.limit) page.next = items[request.limit - 1]!['id'] as number;
-    return page;
-  }
-
-  /**
-   * Up to `max` index entries of one partition, in index order, after `after`; only
-   * `attributes` of each when given (DynamoDB leaves the others out of the answer).
-   */
-  private async query(
+  private reader(
     index: PetIndexName,
-    partitionValue: string,
-    options: {
-      after?: number | string;
-      descending?: boolean;
-      max: number;
-      attributes?: readonly string[];
-    },
-  ): Promise<Record<string, unknown>[]> {
+    options: { after?: number | string; descending?: boolean; attributes?: readonly string[] },
+  ): ReadShard {
     const { partition, sort } = petIndexes[index];
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
     const range =
       options.after === undefined ? '' : ` AND #sk ${options.descending ? '<' : '>'} :after`;
     const projected = [...new Set(options.attributes ?? [])];
-    const projection = projected.length
-      ? {
-          ProjectionExpression: projected.map((_, i) => `#p${i}`).join(', '),
-          names: Object.fromEntries(projected.map((name, i) => [`#p${i}`, name])),
-        }
-      : undefined;
-    do {
-      // Limit bounds the read; a Query also stops at 1 MB, hence the loop (a page of
-      // the largest pets is ~0.4 MB, so in practice it runs once).
+    const names = Object.fromEntries(projected.map((name, i) => [`#p${i}`, name]));
+    return async (partitionValue, max, start) => {
       const res = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index,
           KeyConditionExpression: `#pk = :pk${range}`,
-          ExpressionAttributeNames: {
-            '#pk': partition,
-            ...(range && { '#sk': sort }),
-            ...projection?.names,
-          },
-          ...(projection && { ProjectionExpression: projection.ProjectionExpression }),
+          ExpressionAttributeNames: { '#pk': partition, ...(range && { '#sk': sort }), ...names },
+          ...(projected.length > 0 && { ProjectionExpression: Object.keys(names).join(', ') }),
           ExpressionAttributeValues: {
             ':pk': partitionValue,
             ...(range && { ':after': options.after }),
           },
           ScanIndexForward: !options.descending,
-          Limit: options.max - items.length,
+          Limit: max,
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start && items.length < options.max);
-    return items;
+      return { items: res.Items ?? [], start: res.LastEvaluatedKey };
+    };
   }
 }
 
-/** Index sort keys: ids (numbers) or priceKeys (fixed-width strings). */
-function compareKeys(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
+/** 0 … petShards - 1. */
+const shardNumbers = Array.from({ length: petShards }, (_, shard) => shard);
 
 function byId(a: Pet, b: Pet): number {
   return a.id - b.id;

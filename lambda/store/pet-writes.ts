@@ -6,8 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { listingTag, type Pet, type PetListing } from '../../api/pet';
-import type { PetStatus } from '../../api/pet-query';
-import { petItem, toPet, typeStatusOf, type PetItem } from '../../api/pet-table';
+import { petItem, placementOf, toPet, type PetItem } from '../../api/pet-table';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { documentClient } from './client';
 import { asRead, ATTEMPTS, relist, UNSOLD } from './write-conditions';
@@ -44,9 +43,9 @@ export class PetWrites {
   /**
    * Sells a pet. The sale is one conditional UpdateItem, which DynamoDB applies
    * atomically, so of any number of concurrent buyers exactly one meets "unsold". It
-   * also moves the pet to the sold partitions; `typeStatus` holds the type, which an
-   * update expression cannot read, so the pet is read first and the sale is
-   * conditional on the type read as well (an admin's re-type in between: read again).
+   * also moves the pet to the sold partitions (its shard's); `typeShard` holds the
+   * type, which an update expression cannot read, so the pet is read first and the sale
+   * is conditional on the type read as well (an admin's re-type in between: read again).
    */
   async purchase(id: number, buyer: string): Promise<Pet> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -55,23 +54,29 @@ export class PetWrites {
       if (item.isSold) {
         throw new ConflictError('That pet is not available: it has already been sold.');
       }
+      const sold = placementOf(id, item.type, 'sold');
       try {
         const { Attributes } = await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { id },
             UpdateExpression:
-              'SET isSold = :true, soldTo = :buyer, soldAt = :now, #status = :sold, typeStatus = :typeStatus',
+              'SET isSold = :true, soldTo = :buyer, soldAt = :now, #status = :sold, ' +
+              'typeStatus = :typeStatus, #shard = :shard, statusShard = :statusShard, ' +
+              'typeShard = :typeShard',
             ConditionExpression: `attribute_exists(id) AND #type = :type AND ${UNSOLD}`,
-            ExpressionAttributeNames: { '#type': 'type', '#status': 'status' },
+            ExpressionAttributeNames: { '#type': 'type', '#status': 'status', '#shard': 'shard' },
             ExpressionAttributeValues: {
               ':true': true,
               ':false': false,
               ':buyer': buyer,
               ':now': new Date().toISOString(),
-              ':sold': 'sold' satisfies PetStatus,
+              ':sold': sold.status,
               ':type': item.type,
-              ':typeStatus': typeStatusOf(item.type, 'sold'),
+              ':typeStatus': sold.typeStatus,
+              ':shard': sold.shard,
+              ':statusShard': sold.statusShard,
+              ':typeShard': sold.typeShard,
             },
             ReturnValues: 'ALL_NEW',
           }),

@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PetListing } from '../../api/pet';
-import { priceKeyOf, typeStatusOf } from '../../api/pet-table';
+import { placementOf, priceKeyOf } from '../../api/pet-table';
 
 /*
  * What every write of a pet is conditional on. dynalite (the local DynamoDB) has no
@@ -32,21 +32,26 @@ export function asRead(pet: PetListing): Condition {
 
 /**
  * Re-lists an unsold pet under `condition`: its type and price, and the index
- * attributes derived from them (it stays in the 'available' partitions).
+ * attributes derived from them (it stays in its 'available' shards).
  */
 export function relist(tableName: string, to: PetListing, condition: Condition): UpdateCommand {
+  // statusShard stays: it follows the id and the status, neither of which changes here.
+  const available = placementOf(to.id, to.type, 'available');
   return new UpdateCommand({
     TableName: tableName,
     Key: { id: to.id },
     UpdateExpression:
-      'SET #type = :type, price = :price, typeStatus = :typeStatus, priceKey = :priceKey',
+      'SET #type = :type, price = :price, typeStatus = :typeStatus, #shard = :shard, ' +
+      'typeShard = :typeShard, priceKey = :priceKey',
     ConditionExpression: `attribute_exists(id) AND ${condition.ConditionExpression}`,
-    ExpressionAttributeNames: condition.ExpressionAttributeNames,
+    ExpressionAttributeNames: { ...condition.ExpressionAttributeNames, '#shard': 'shard' },
     ExpressionAttributeValues: {
       ...condition.ExpressionAttributeValues,
       ':type': to.type,
       ':price': to.price,
-      ':typeStatus': typeStatusOf(to.type, 'available'),
+      ':typeStatus': available.typeStatus,
+      ':shard': available.shard,
+      ':typeShard': available.typeShard,
       ':priceKey': priceKeyOf(to.price, to.id),
     },
   });
