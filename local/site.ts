@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import sirv from 'sirv';
 import type { AppConfig } from '../api/app-config';
 import { pageHeaders } from '../api/csp';
+import type { LocalCdn } from './cdn';
 import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
 
@@ -17,6 +18,8 @@ export interface SiteOptions {
   config: AppConfig;
   /** Names besides loopback that reach it (host:port); default PETS_ALLOWED_HOSTS. */
   allowedHosts?: readonly string[];
+  /** The distribution's behaviors for the public reads, to the local API (local/cdn.ts). */
+  cdn?: LocalCdn;
 }
 
 /**
@@ -35,13 +38,16 @@ export interface SiteOptions {
  *
  * Like the distribution, it sends no CORS headers and allows GET and HEAD only: any
  * other method, a preflight included, gets CloudFront's 403. A request whose Host is
- * not the site's loopback name gets 421 (host-check.ts).
+ * not the site's loopback name gets 421 (host-check.ts). The public reads' paths
+ * (`/test/pets`, `/test/pets/{id}`) go to `cdn`, without the pages' security headers,
+ * as the distribution's behaviors for them have no response headers policy.
  */
 export async function startSite({
   root,
   port,
   config,
   allowedHosts = configuredHosts(),
+  cdn,
 }: SiteOptions): Promise<Server> {
   const headers = pageHeaders(config);
   const files = sirv(root, {
@@ -72,9 +78,14 @@ export async function startSite({
       res.end('This distribution is not configured to allow the HTTP request method.\n');
       return;
     }
+    const path = req.url?.split('?')[0];
+    if (cdn?.handles(path ?? '')) {
+      compress(req, res, () => void cdn.serve(req, res));
+      return;
+    }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     compress(req, res, () => {
-      if (req.url?.split('?')[0] === '/config.json') {
+      if (path === '/config.json') {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
         res.end(configBody);
         return;

@@ -84,6 +84,8 @@ export class PetsStack extends Stack {
       siteBucket: site.bucket.bucketName,
       distributionId: site.distribution.distributionId,
       siteUrl: site.url,
+      // The public reads' paths start with the stage (api/cdn.ts), as below invokeUrl.
+      apiPublicUrl: `${site.url}/${petsApi.restApi.deploymentStage.stageName}`,
     };
     for (const [key, value] of Object.entries(outputs) as [OutputKey, string][]) {
       new CfnOutput(this, outputNames[key], { value });
