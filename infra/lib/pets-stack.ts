@@ -6,6 +6,7 @@ import { PetsAlarms } from './alarms';
 import { PetsFunctions } from './functions';
 import { outputNames, type OutputKey } from './outputs';
 import type { DeployParameters } from './parameters';
+import { PetsPublicReads } from './public-reads';
 import { type ConfigValues, deployedConfig } from './publish-plan';
 import { PetsRestApi } from './rest-api';
 import { PetsRoles } from './roles';
@@ -77,6 +78,11 @@ export class PetsStack extends Stack {
     const site = new PetsSite(this, 'Site', {
       config: deployedConfig(configValues),
       domain: parameters.siteDomain,
+    });
+    new PetsPublicReads(this, 'PublicReads', {
+      distribution: site.distribution,
+      restApi: petsApi.restApi,
+      stage: parameters.stage,
     });
 
     const outputs: Record<OutputKey, string> = {
