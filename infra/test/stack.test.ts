@@ -709,7 +709,10 @@ describe('the Secure Pets stack (example tenant)', () => {
       FunctionConfig: Match.objectLike({ Comment: Match.stringLikeRegexp('public reads') }),
     });
     assert.equal((fn.Properties['FunctionConfig'] as Json)['Runtime'], 'cloudfront-js-2.0');
-    type Outcome = { statusCode?: number; headers: Record<string, { value: string }> };
+    interface Outcome {
+      statusCode?: number;
+      headers: Record<string, { value: string }>;
+    }
     const handler = new Function(
       `${fn.Properties['FunctionCode'] as string}; return handler;`,
     )() as (event: unknown) => Outcome;
