@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
 import { type Pet, type PetListing, listingTag } from '../../../api/pet';
 import { type PetQuery, nextCursor, petQueryParams } from '../../../api/pet-query';
+import { publicCache } from '../../../api/cdn';
 
 /** One page of `GET /pets`: its pets, the cursor of the next page (none at the end), the ETag. */
 export interface PetPage {
@@ -55,6 +56,14 @@ export class ApiError extends Error {
 
 /** The most pages of `POST /pets/mine` one sign-in reads (1000 purchases each). */
 export const MINE_PAGES = 20;
+
+/**
+ * After the user's own write, how long public reads skip the CDN: the longest a cache
+ * (the CDN's, or the browser's of a CDN answer) may serve a page from before the write,
+ * max-age plus stale-while-revalidate. The invoke URL's answers say nothing about caching.
+ */
+export const OWN_WRITES_MS =
+  (publicCache.maxAgeSeconds + publicCache.staleWhileRevalidateSeconds) * 1000;
 
 /** API Gateway's answers to credentials it no longer accepts: renew them and retry once. */
 const STALE_CREDENTIALS = new Set(['UnrecognizedClientException', 'ExpiredTokenException']);
@@ -121,9 +130,21 @@ export class PetsApi {
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
 
-  /** One page of pets; `next` is the cursor of the following page, absent on the last one. */
-  async page(query: PetQuery): Promise<PetPage> {
-    const client = await this.client();
+  /** Until when public reads go to the invoke URL (see OWN_WRITES_MS). */
+  private ownWritesUntil = 0;
+
+  /**
+   * One page of pets; `next` is the cursor of the following page, absent on the last one.
+   * Read through the CDN (`api.publicUrl`) when config.json names it, so a crowd costs
+   * no Lambda; from the invoke URL when `fresh` is asked (a read that a write depends
+   * on) and for a while after the user's own write, so that the user's page shows it at
+   * once whatever the caches hold. Cursors from either serve both: the next page's URL
+   * is the same page below either base.
+   */
+  async page(query: PetQuery, { fresh = false }: { fresh?: boolean } = {}): Promise<PetPage> {
+    const { publicUrl, invokeUrl } = this.config.api;
+    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil;
+    const client = await this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
     const response = await this.call(() =>
       client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
     );
@@ -138,7 +159,7 @@ export class PetsApi {
   /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */
   async put(listing: PetListing, condition: PutCondition = {}): Promise<PutResult> {
     const headers: Record<string, string> = condition.createOnly ? { 'If-None-Match': '*' } : {};
-    const response = await this.signed(this.auth.session(), (client) =>
+    const response = await this.write(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(listing.id) },
         '/pets/{id}',
@@ -160,7 +181,7 @@ export class PetsApi {
    * 404 when it is gone, 409 when it was sold or changed meanwhile.
    */
   async remove(pet: PetListing): Promise<void> {
-    await this.signed(this.auth.session(), (client) =>
+    await this.write(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(pet.id) },
         '/pets/{id}',
@@ -179,7 +200,7 @@ export class PetsApi {
   async purchase(petId: number): Promise<Pet[]> {
     const session = await this.buyerSession();
     const authToken = session.idToken;
-    const response = await this.signed(session, (client) =>
+    const response = await this.write(session, (client) =>
       client.invokeApi({}, '/pets/purchase', 'POST', {}, { petId, authToken }),
     );
     if (!isPetArray(response.data)) throw notUnderstood(response.status);
@@ -246,6 +267,21 @@ export class PetsApi {
     const session = await this.auth.freshSession();
     if (!session) throw new ApiError(401, 'Your session has expired.');
     return session;
+  }
+
+  /**
+   * A signed call that may change the catalogue: whatever its outcome (a 409 means
+   * someone else's write), the user's next public reads skip the CDN.
+   */
+  private async write(
+    session: Session | null,
+    call: (client: ApigClient) => Promise<ApigResponse>,
+  ): Promise<ApigResponse> {
+    try {
+      return await this.signed(session, call);
+    } finally {
+      this.ownWritesUntil = Date.now() + OWN_WRITES_MS;
+    }
   }
 
   /** A call signed with the credentials of `session`'s role. */
