@@ -1,10 +1,10 @@
 /**
  * The public reads through the CDN: which paths the site's CloudFront distribution
- * sends to the REST API, what its cache keys on, how long the Lambdas let it keep an
- * answer, and the viewer-request function that guards those paths. The CDK stack
- * builds the behaviors, the cache and origin request policies and the CloudFront
- * Function from this; the local site (local/cdn.ts) plays CloudFront from the same
- * values and runs the same function source.
+ * sends to the REST API, and the viewer-request function that guards those paths (what
+ * the cache keys on and how long it keeps an answer are cdn-cache.ts's). The CDK stack
+ * builds the behaviors and the CloudFront Function from this; the local site
+ * (local/cdn.ts) plays CloudFront from the same values and runs the same function
+ * source.
  *
  * The paths keep the stage as their first segment (`/test/pets`), so that
  * `api.publicUrl` is the site's URL plus the stage, the origin needs no origin path,
@@ -12,40 +12,12 @@
  * Lambdas' `Link` stays under publicUrl with no rewriting. The site's own routes
  * (`/pets/{id}` is a page of the app) never start with the stage.
  */
+import { forwardedHostHeader } from './cdn-cache';
 import type { HandlerName } from './handlers';
 import { api } from './http-api';
 
 /** The public read routes the CDN serves, as resource paths below the stage. */
 export const publicReadPaths = ['/pets', '/pets/{id}'] as const;
-
-/** The only query strings in the cache key and in the origin request (the GET /pets query). */
-export const cacheQueryStrings = ['limit', 'cursor', 'status', 'type', 'sort'] as const;
-
-/**
- * What a public read's answer lets caches do. 5 s: a sale shows in every cached page
- * within 5 s, while a page viewed 100,000 times a second reaches the origin about once
- * per 5 s per edge cache. stale-while-revalidate: for 30 s after that the cache
- * answers at once with the old page and fetches the new one behind it, so no viewer
- * waits on the origin for a popular page.
- */
-export const publicCache = { maxAgeSeconds: 5, staleWhileRevalidateSeconds: 30 } as const;
-
-export const publicCacheControl = `public, max-age=${publicCache.maxAgeSeconds}, stale-while-revalidate=${publicCache.staleWhileRevalidateSeconds}`;
-
-/**
- * The cache policy's TTLs: the origin's Cache-Control decides (min and default 0, so
- * an answer without one is not kept); the maximum caps a mistaken header at the
- * longest the contract allows (10 s).
- */
-export const cacheTtlSeconds = { min: 0, default: 0, max: 10 } as const;
-
-/**
- * The header the viewer-request function sets to the viewer's Host, the only header the
- * origin request policy forwards: CloudFront sends API Gateway the origin's own Host
- * (forwarding the viewer's breaks API Gateway), so this is how a Lambda knows the
- * request came through the CDN and which host its `Link` must name.
- */
-export const forwardedHostHeader = 'X-Forwarded-Host';
 
 /** The CloudFront path patterns of the public reads, below the stage: `/test/pets`, `/test/pets/*`. */
 export function cdnPathPatterns(stage: string = api.stage): string[] {

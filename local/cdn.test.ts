@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { AppConfig } from '../api/app-config';
-import { publicCacheControl } from '../api/cdn';
+import { publicCacheControl } from '../api/cdn-cache';
 import { LocalCdn, xCache } from './cdn';
 import { startSite } from './site';
 

@@ -1,12 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Script } from 'node:vm';
-import {
-  cacheQueryStrings,
-  cacheTtlSeconds,
-  cdnPathPatterns,
-  forwardedHostHeader,
-  viewerRequestFunctionSource,
-} from '../api/cdn';
+import { cdnPathPatterns, viewerRequestFunctionSource } from '../api/cdn';
+import { cacheQueryStrings, cacheTtlSeconds, forwardedHostHeader } from '../api/cdn-cache';
 
 /** CloudFront's `X-Cache` values (the standard log's x-edge-result-type, " from cloudfront"). */
 export const xCache = {

@@ -3,13 +3,8 @@ import type * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
-import {
-  cacheQueryStrings,
-  cacheTtlSeconds,
-  cdnPathPatterns,
-  forwardedHostHeader,
-  viewerRequestFunctionSource,
-} from '../../api/cdn';
+import { cdnPathPatterns, viewerRequestFunctionSource } from '../../api/cdn';
+import { cacheQueryStrings, cacheTtlSeconds, forwardedHostHeader } from '../../api/cdn-cache';
 
 export interface PetsPublicReadsProps {
   /** The site's distribution, which gets the behaviors. */

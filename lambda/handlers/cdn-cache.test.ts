@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Pet } from '../../api/pet';
-import { publicCacheControl } from '../../api/cdn';
+import { publicCacheControl } from '../../api/cdn-cache';
 import { apiEvent, loadHandlers, startBackend } from '../../node-testing/backend';
 
 // What the Lambdas tell caches (docs/design.md "Public reads through the CDN"): a public

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { forwardedHostHeader } from '../../api/cdn';
+import { forwardedHostHeader } from '../../api/cdn-cache';
 import { corsHeaders } from '../../api/http-api';
 import { header } from './request-parsing';
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { forwardedHostHeader, publicCacheControl, servesPublicRead } from '../../api/cdn';
+import { servesPublicRead } from '../../api/cdn';
+import { forwardedHostHeader, publicCacheControl } from '../../api/cdn-cache';
 import type { HandlerName, LambdaHandler } from '../../api/handlers';
 import { recordFailure, recordRequest, type RequestLine } from '../observability';
 import { HttpError } from './errors';

@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
 import { type Pet, type PetListing, listingTag } from '../../../api/pet';
 import { type PetQuery, nextCursor, petQueryParams } from '../../../api/pet-query';
-import { publicCache } from '../../../api/cdn';
+import { publicCache } from '../../../api/cdn-cache';
 
 /** One page of `GET /pets`: its pets, the cursor of the next page (none at the end), the ETag. */
 export interface PetPage {
