@@ -86,6 +86,18 @@ describe('PetsApi', () => {
       expect(OWN_WRITES_MS).toBe(35_000);
     });
 
+    it('keeps to that window after a reload of the page (a new app in the same tab)', async () => {
+      await api.purchase(1);
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
+      const reloaded = TestBed.inject(PetsApi);
+      await reloaded.page({});
+      expect(base(1)).toBe(invokeUrl);
+      jasmine.clock().tick(OWN_WRITES_MS);
+      await reloaded.page({});
+      expect(base(2)).toBe(publicUrl);
+    });
+
     it('reads from the invoke URL after a refused write too, and whenever asked to be fresh', async () => {
       signInAs(adminToken);
       await api.remove({ id: 2, type: 'cat', price: 1 }).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
+import { SESSION_STORAGE } from '../auth/storage';
 import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
@@ -64,6 +65,9 @@ export const MINE_PAGES = 20;
  */
 export const OWN_WRITES_MS =
   (publicCache.maxAgeSeconds + publicCache.staleWhileRevalidateSeconds) * 1000;
+
+/** Where the end of that window is kept, so that a reload of the page keeps to it. */
+export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';
 
 /** API Gateway's answers to credentials it no longer accepts: renew them and retry once. */
 const STALE_CREDENTIALS = new Set(['UnrecognizedClientException', 'ExpiredTokenException']);
@@ -130,8 +134,7 @@ export class PetsApi {
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
 
-  /** Until when public reads go to the invoke URL (see OWN_WRITES_MS). */
-  private ownWritesUntil = 0;
+  private readonly storage = inject(SESSION_STORAGE);
 
   /**
    * One page of pets; `next` is the cursor of the following page, absent on the last one.
@@ -143,7 +146,7 @@ export class PetsApi {
    */
   async page(query: PetQuery, { fresh = false }: { fresh?: boolean } = {}): Promise<PetPage> {
     const { publicUrl, invokeUrl } = this.config.api;
-    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil;
+    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil();
     const client = await this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
     const response = await this.call(() =>
       client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
@@ -280,8 +283,13 @@ export class PetsApi {
     try {
       return await this.signed(session, call);
     } finally {
-      this.ownWritesUntil = Date.now() + OWN_WRITES_MS;
+      this.storage.setItem(OWN_WRITES_KEY, String(Date.now() + OWN_WRITES_MS));
     }
+  }
+
+  /** Until when public reads go to the invoke URL (see OWN_WRITES_MS); 0 when never written. */
+  private ownWritesUntil(): number {
+    return Number(this.storage.getItem(OWN_WRITES_KEY)) || 0;
   }
 
   /** A call signed with the credentials of `session`'s role. */
