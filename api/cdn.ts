@@ -48,8 +48,12 @@ export function nonPublicPaths(): string[] {
  * behaviors, as source text: the stack deploys it and the local site runs it in a
  * node:vm context. It refuses a signed request (an Authorization header or X-Amz-*
  * query parameters) with 400, because CloudFront would strip the signature and answer
- * from the anonymous cache: a signed call belongs at the invoke URL. It refuses the
- * other routes' paths with 404, and passes the viewer's Host on as X-Forwarded-Host.
+ * from the anonymous cache: a signed call belongs at the invoke URL. It refuses HEAD
+ * with 405: CloudFront forwards it as HEAD, API Gateway has no HEAD method there and
+ * answers 403, which the distribution's error responses would turn into index.html
+ * (seen through CloudFront: https://github.com/propublica/congress-api-docs/issues/129).
+ * It refuses the other routes' paths with 404, and passes the viewer's Host on as
+ * X-Forwarded-Host.
  */
 export function viewerRequestFunctionSource(stage: string = api.stage): string {
   const prefix = `/${stage}`;
@@ -58,11 +62,14 @@ export function viewerRequestFunctionSource(stage: string = api.stage): string {
   );
   const refused = nonPublicPaths().map((p) => `${prefix}${p}`);
   return [
+    "var reasons = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed' };",
     'function refuse(statusCode, message) {',
+    "  var headers = { 'content-type': { value: 'application/json' }, 'cache-control': { value: 'no-store' } };",
+    "  if (statusCode === 405) headers.allow = { value: 'GET' };",
     '  return {',
     '    statusCode: statusCode,',
-    "    statusDescription: statusCode === 400 ? 'Bad Request' : 'Not Found',",
-    "    headers: { 'content-type': { value: 'application/json' }, 'cache-control': { value: 'no-store' } },",
+    '    statusDescription: reasons[statusCode],',
+    '    headers: headers,',
     "    body: { encoding: 'text', data: JSON.stringify({ message: message }) },",
     '  };',
     '}',
@@ -74,6 +81,7 @@ export function viewerRequestFunctionSource(stage: string = api.stage): string {
     '  if (signed) {',
     "    return refuse(400, 'A signed request goes to the API itself (config.json api.invokeUrl): the CDN serves only unsigned public reads.');",
     '  }',
+    "  if (request.method === 'HEAD') return refuse(405, 'The public reads answer GET only.');",
     `  var patterns = [${patterns.map((p) => `/${p}/`).join(', ')}];`,
     `  var refused = ${JSON.stringify(refused)};`,
     '  var known = false;',

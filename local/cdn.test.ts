@@ -227,6 +227,17 @@ describe('requests the CDN refuses', () => {
     assert.equal(seen.length, 0);
   });
 
+  it('HEAD: 405, since API Gateway has no HEAD method for the public reads', async () => {
+    // Through CloudFront a HEAD reaches API Gateway as HEAD and gets its 403
+    // (https://github.com/propublica/congress-api-docs/issues/129), which the
+    // distribution's error responses would turn into index.html; the function refuses it.
+    const res = await fetch(`${base}${fresh()}`, { method: 'HEAD' });
+    assert.equal(res.status, 405);
+    assert.equal(res.headers.get('allow'), 'GET');
+    assert.equal(res.headers.get('x-cache'), xCache.functionGenerated);
+    assert.equal(seen.length, 0);
+  });
+
   it('a method other than GET or HEAD: CloudFront’s 403', async () => {
     const res = await fetch(`${base}${fresh()}`, { method: 'DELETE' });
     assert.equal(res.status, 403);

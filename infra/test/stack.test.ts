@@ -729,6 +729,10 @@ describe('the Secure Pets stack (example tenant)', () => {
     assert.equal(passed.statusCode, undefined);
     assert.deepEqual(passed.headers['x-forwarded-host'], { value: 'shop.example.com' });
     assert.equal(run('/test/pets/42').statusCode, undefined);
+    const head = handler({
+      request: { method: 'HEAD', uri: '/test/pets', querystring: {}, headers: {} },
+    });
+    assert.equal(head.statusCode, 405);
     assert.equal(
       run('/test/pets', { authorization: { value: 'AWS4-HMAC-SHA256 …' } }).statusCode,
       400,
