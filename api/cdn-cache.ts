@@ -11,13 +11,13 @@ export const cacheQueryStrings = ['limit', 'cursor', 'status', 'type', 'sort'] a
 /**
  * What a public read's answer lets caches do. 5 s: a sale shows in every cached page
  * within 5 s, while a page viewed 100,000 times a second reaches the origin about once
- * per 5 s per edge cache. stale-while-revalidate: for 30 s after that the cache
- * answers at once with the old page and fetches the new one behind it, so no viewer
- * waits on the origin for a popular page.
+ * per 5 s per edge cache (simultaneous misses are collapsed into one request). No
+ * stale-while-revalidate: it would let a cached page show a sale up to that many
+ * seconds later still, past the N seconds the contract allows.
  */
-export const publicCache = { maxAgeSeconds: 5, staleWhileRevalidateSeconds: 30 } as const;
+export const publicCache = { maxAgeSeconds: 5 } as const;
 
-export const publicCacheControl = `public, max-age=${publicCache.maxAgeSeconds}, stale-while-revalidate=${publicCache.staleWhileRevalidateSeconds}`;
+export const publicCacheControl = `public, max-age=${publicCache.maxAgeSeconds}`;
 
 /**
  * The cache policy's TTLs: the origin's Cache-Control decides (min and default 0, so

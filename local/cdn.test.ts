@@ -140,6 +140,7 @@ describe('the local CDN', () => {
   });
 
   it('serves a stale answer at once within stale-while-revalidate and refreshes it once', async () => {
+    answer = { status: 200, cacheControl: 'public, max-age=5, stale-while-revalidate=30' };
     const path = fresh();
     const first = await json(await get(path));
     clock += 6_000; // past max-age=5, within stale-while-revalidate=30

@@ -83,7 +83,7 @@ describe('PetsApi', () => {
       jasmine.clock().tick(1);
       await api.page({});
       expect(base(4)).toBe(publicUrl);
-      expect(OWN_WRITES_MS).toBe(35_000);
+      expect(OWN_WRITES_MS).toBe(10_000);
     });
 
     it('keeps to that window after a reload of the page (a new app in the same tab)', async () => {

@@ -59,12 +59,13 @@ export class ApiError extends Error {
 export const MINE_PAGES = 20;
 
 /**
- * After the user's own write, how long public reads skip the CDN: the longest a cache
- * (the CDN's, or the browser's of a CDN answer) may serve a page from before the write,
- * max-age plus stale-while-revalidate. The invoke URL's answers say nothing about caching.
+ * After the user's own write, how long public reads skip the CDN: a page a cache (the
+ * CDN's, or the browser's copy of a CDN answer) holds from before the write is served
+ * for max-age at most, counted from when the cache got it, which may be an origin
+ * answer's time after the write; twice max-age covers both. The invoke URL's answers
+ * say nothing about caching.
  */
-export const OWN_WRITES_MS =
-  (publicCache.maxAgeSeconds + publicCache.staleWhileRevalidateSeconds) * 1000;
+export const OWN_WRITES_MS = 2 * publicCache.maxAgeSeconds * 1000;
 
 /** Where the end of that window is kept, so that a reload of the page keeps to it. */
 export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';
