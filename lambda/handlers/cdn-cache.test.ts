@@ -24,7 +24,7 @@ describe('GET /pets through the CDN', () => {
     const res = await cdnGet({ limit: '2' });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.headers?.['Cache-Control'], publicCacheControl);
-    assert.match(publicCacheControl, /^public, max-age=([1-9]|10), /);
+    assert.match(publicCacheControl, /^public, max-age=([1-9]|10)(,|$)/);
     const link = String(res.headers?.['Link']);
     const next = new URL(/^<([^>]+)>; rel="next"$/.exec(link)![1]!);
     assert.equal(next.origin, 'https://shop.example.com');
