@@ -146,9 +146,7 @@ export class PetsApi {
    * is the same page below either base.
    */
   async page(query: PetQuery, { fresh = false }: { fresh?: boolean } = {}): Promise<PetPage> {
-    const { publicUrl, invokeUrl } = this.config.api;
-    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil();
-    const client = await this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
+    const client = await this.publicClient(fresh);
     const response = await this.call(() =>
       client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
     );
@@ -286,6 +284,16 @@ export class PetsApi {
     } finally {
       this.storage.setItem(OWN_WRITES_KEY, String(Date.now() + OWN_WRITES_MS));
     }
+  }
+
+  /**
+   * The client of a public read: through the CDN when config.json names it, unless the
+   * read must be fresh or the user wrote within OWN_WRITES_MS.
+   */
+  private publicClient(fresh = false): Promise<ApigClient> {
+    const { publicUrl, invokeUrl } = this.config.api;
+    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil();
+    return this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
   }
 
   /** Until when public reads go to the invoke URL (see OWN_WRITES_MS); 0 when never written. */
