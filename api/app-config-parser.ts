@@ -100,6 +100,8 @@ export function parseAppConfig(raw: unknown): AppConfig {
   if (issuer) config.auth0.issuer = issuer;
   const jwksUri = url(auth0, 'auth0', 'jwksUri', true);
   if (jwksUri) config.auth0.jwksUri = jwksUri;
+  const publicUrl = url(api, 'api', 'publicUrl', true);
+  if (publicUrl) config.api.publicUrl = publicUrl.replace(/\/+$/, '');
   const stsEndpoint = url(credentials, 'credentials', 'stsEndpoint', true);
   if (stsEndpoint) config.credentials.stsEndpoint = stsEndpoint;
   const duration = credentials['durationSeconds'];

@@ -14,7 +14,16 @@ export interface AppConfig {
     /** Optional: defaults to `{issuer}.well-known/jwks.json`. */
     jwksUri?: string;
   };
-  api: { invokeUrl: string; region: string };
+  api: {
+    invokeUrl: string;
+    region: string;
+    /**
+     * Optional: where the public reads (`GET /pets`, `GET /pets/{id}`) are served
+     * through the CDN (the site's URL and the stage, api/cdn.ts); absent, the app reads
+     * them from invokeUrl.
+     */
+    publicUrl?: string;
+  };
   credentials: {
     mode: 'web-identity' | 'delegation';
     /** Absent means the real regional STS. */

@@ -23,6 +23,7 @@ import { startIdp } from './idp/index';
 import { lambdaValues, notifyFunction, startCloudLambdas } from './cloud-lambdas';
 import { loadSecrets } from './secrets-file';
 import { aws, buckets, clientId, localAdmins, ports, tableName, urls } from './settings';
+import { LocalCdn } from './cdn';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -147,6 +148,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       config,
       allowedHosts,
       photos: { store: s3.store, bucket: buckets.photos },
+      cdn: new LocalCdn({ origin: urls.aws, now: clock.now }),
     });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
     // After start-up, not part of it: one warm environment per function, as provisioned
@@ -187,7 +189,12 @@ function startLocalIdp(
 function appConfig(issuer: string, options: LocalCloudOptions): AppConfig {
   return parseAppConfig({
     auth0: { domain: issuer.replace(/\/$/, ''), clientId },
-    api: { invokeUrl: `${urls.aws}/${api.stage}`, region: aws.region },
+    api: {
+      invokeUrl: `${urls.aws}/${api.stage}`,
+      region: aws.region,
+      // The site plays the CDN for the public reads (local/cdn.ts), below the same stage.
+      publicUrl: `${urls.site}/${api.stage}`,
+    },
     credentials: {
       mode: options.credentialsMode ?? 'web-identity',
       stsEndpoint: urls.aws,

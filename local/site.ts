@@ -4,6 +4,7 @@ import sirv from 'sirv';
 import type { AppConfig } from '../api/app-config';
 import { pageHeaders } from '../api/csp';
 import { framedPageFile } from '../api/site-pages';
+import type { LocalCdn } from './cdn';
 import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
 import { isPhotoPath, servePhoto, type SitePhotos } from './site-photos';
@@ -21,6 +22,8 @@ export interface SiteOptions {
   allowedHosts?: readonly string[];
   /** The photos bucket, served at `/photos/*` (site-photos.ts); without it those are deep links. */
   photos?: SitePhotos;
+  /** The distribution's behaviors for the public reads, to the local API (local/cdn.ts). */
+  cdn?: LocalCdn;
 }
 
 /**
@@ -41,7 +44,9 @@ export interface SiteOptions {
  *
  * Like the distribution, it sends no CORS headers and allows GET and HEAD only: any
  * other method, a preflight included, gets CloudFront's 403. A request whose Host is
- * not the site's loopback name gets 421 (host-check.ts).
+ * not the site's loopback name gets 421 (host-check.ts). The public reads' paths
+ * (`/test/pets`, `/test/pets/{id}`) go to `cdn`, without the pages' security headers,
+ * as the distribution's behaviors for them have no response headers policy.
  */
 export async function startSite({
   root,
@@ -49,6 +54,7 @@ export async function startSite({
   config,
   allowedHosts = configuredHosts(),
   photos,
+  cdn,
 }: SiteOptions): Promise<Server> {
   const headers = pageHeaders(config);
   const files = sirv(root, {
@@ -79,6 +85,11 @@ export async function startSite({
       res.end('This distribution is not configured to allow the HTTP request method.\n');
       return;
     }
+    const path = req.url?.split('?')[0];
+    if (cdn?.handles(path ?? '')) {
+      compress(req, res, () => void cdn.serve(req, res));
+      return;
+    }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (photos && isPhotoPath(req.url)) {
       servePhoto(req, res, photos).catch(() => {
@@ -88,7 +99,7 @@ export async function startSite({
       return;
     }
     compress(req, res, () => {
-      if (req.url?.split('?')[0] === '/config.json') {
+      if (path === '/config.json') {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
         res.end(configBody);
         return;

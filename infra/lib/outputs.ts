@@ -6,6 +6,8 @@ export const outputNames = {
   auth0Domain: 'Auth0Domain',
   auth0ClientId: 'Auth0ClientId',
   apiInvokeUrl: 'ApiInvokeUrl',
+  /** The public reads through the site's distribution: the site's URL and the stage. */
+  apiPublicUrl: 'ApiPublicUrl',
   region: 'Region',
   adminRoleArn: 'AdminRoleArn',
   buyerRoleArn: 'BuyerRoleArn',

@@ -6,6 +6,7 @@ import { PetsAlarms } from './alarms';
 import { PetsFunctions } from './functions';
 import { outputNames, type OutputKey } from './outputs';
 import type { DeployParameters } from './parameters';
+import { PetsPublicReads } from './public-reads';
 import { type ConfigValues, deployedConfig } from './publish-plan';
 import { PetsRestApi } from './rest-api';
 import { PetsRoles } from './roles';
@@ -78,12 +79,19 @@ export class PetsStack extends Stack {
       config: deployedConfig(configValues),
       domain: parameters.siteDomain,
     });
+    new PetsPublicReads(this, 'PublicReads', {
+      distribution: site.distribution,
+      restApi: petsApi.restApi,
+      stage: parameters.stage,
+    });
 
     const outputs: Record<OutputKey, string> = {
       ...configValues,
       siteBucket: site.bucket.bucketName,
       distributionId: site.distribution.distributionId,
       siteUrl: site.url,
+      // The public reads' paths start with the stage (api/cdn.ts), as below invokeUrl.
+      apiPublicUrl: `${site.url}/${petsApi.restApi.deploymentStage.stageName}`,
     };
     for (const [key, value] of Object.entries(outputs) as [OutputKey, string][]) {
       new CfnOutput(this, outputNames[key], { value });

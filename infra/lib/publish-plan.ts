@@ -25,11 +25,12 @@ export function requireOutputs(
   return Object.fromEntries(entries) as Record<OutputKey, string>;
 }
 
-/** The stack's values that config.json is made of. */
+/** The stack's values that config.json is made of (`apiPublicUrl` when the site is the stack's). */
 export type ConfigValues = Pick<
   Record<OutputKey, string>,
   'auth0Domain' | 'auth0ClientId' | 'apiInvokeUrl' | 'region' | 'adminRoleArn' | 'buyerRoleArn'
->;
+> &
+  Partial<Pick<Record<OutputKey, string>, 'apiPublicUrl'>>;
 
 /**
  * config.json for AWS (no stsEndpoint: the regional STS), unchecked: the stack builds
@@ -40,19 +41,27 @@ export type ConfigValues = Pick<
 export function deployedConfig(v: ConfigValues): AppConfig {
   return {
     auth0: { domain: v.auth0Domain, clientId: v.auth0ClientId },
-    api: { invokeUrl: v.apiInvokeUrl, region: v.region },
+    api: {
+      invokeUrl: v.apiInvokeUrl,
+      region: v.region,
+      ...(v.apiPublicUrl !== undefined && { publicUrl: v.apiPublicUrl }),
+    },
     credentials: { mode: 'web-identity', roles: { admin: v.adminRoleArn, buyer: v.buyerRoleArn } },
   };
 }
 
 /**
  * config.json for AWS from the stack's outputs, checked by the parser the app itself
- * runs, so a publish never ships a file the app would refuse.
+ * runs, so a publish never ships a file the app would refuse. `publicUrl` only when
+ * the app is published to the stack's own site (`throughCdn`): a plain S3 website
+ * bucket has no CDN in front of the API, so the app reads everything from invokeUrl.
  */
 export function configFromOutputs(
   outputs: Readonly<Record<string, string | undefined>>,
+  { throughCdn = true }: { throughCdn?: boolean } = {},
 ): AppConfig {
-  return parseAppConfig(deployedConfig(requireOutputs(outputs)));
+  const { apiPublicUrl, ...values } = requireOutputs(outputs);
+  return parseAppConfig(deployedConfig(throughCdn ? { ...values, apiPublicUrl } : values));
 }
 
 export interface Upload {

@@ -76,7 +76,7 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
     (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue]),
   );
   const o = requireOutputs(outputs);
-  const config = configFromOutputs(outputs);
+  const config = configFromOutputs(outputs, { throughCdn: websiteBucket === undefined });
   // Checked before anything is written, so a bucket that cannot serve the app is left as it was.
   const site = websiteBucket
     ? { bucket: websiteBucket, url: await websiteUrl(options.s3, websiteBucket) }

@@ -80,15 +80,16 @@ export class PetsSite extends Construct {
           { function: pages, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
-      // The other routes are client-side: a deep link such as /sales has no page of its
-      // own, so S3 answers 403 (no ListBucket), and index.html (the neutral frame of
-      // the signed-in pages) serves it.
-      errorResponses: [403, 404].map((httpStatus) => ({
-        httpStatus,
-        responseHttpStatus: 200,
-        responsePagePath: '/index.html',
-        ttl: Duration.seconds(0),
-      })),
+      // Error responses are the distribution's, whichever behavior answered. The other
+      // routes are client-side: a deep link such as /sales has no page of its own, so S3
+      // answers 403 (no ListBucket; never 404), and index.html (the neutral frame of the
+      // signed-in pages) serves it. A 404 passes as it is: GET /pets/{id} through the
+      // public reads' behaviors (public-reads.ts) says "No such pet." with it. A throttle
+      // or an origin failure is never cached, or a crowd would see it for 10 s.
+      errorResponses: [
+        { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html' },
+        ...[429, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus })),
+      ].map((response) => ({ ...response, ttl: Duration.seconds(0) })),
     });
     this.url = `https://${domain?.name ?? this.distribution.distributionDomainName}`;
     suppressSiteFindings(this.bucket, this.distribution, { customCertificate: !!domain });

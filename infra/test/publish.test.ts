@@ -28,6 +28,7 @@ const outputs = {
   [outputNames.siteBucket]: 'securepets-test-sitebucket-abc',
   [outputNames.distributionId]: 'E2EXAMPLE12345',
   [outputNames.siteUrl]: 'https://d111111abcdef8.cloudfront.net',
+  [outputNames.apiPublicUrl]: 'https://d111111abcdef8.cloudfront.net/test',
 };
 
 describe('publish plan', () => {
@@ -68,6 +69,7 @@ describe('publish plan', () => {
         api: {
           invokeUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
           region: 'eu-west-1',
+          publicUrl: 'https://d111111abcdef8.cloudfront.net/test',
         },
         credentials: {
           mode: 'web-identity',
@@ -78,6 +80,14 @@ describe('publish plan', () => {
         },
       },
     );
+  });
+
+  it('names the public reads through the CDN only when publishing to the stack’s site', () => {
+    assert.equal(
+      configFromOutputs(outputs, { throughCdn: true }).api.publicUrl,
+      'https://d111111abcdef8.cloudfront.net/test',
+    );
+    assert.equal(configFromOutputs(outputs, { throughCdn: false }).api.publicUrl, undefined);
   });
 
   it('refuses a stack without the outputs', () => {
@@ -261,6 +271,8 @@ describe('publish to an S3 website bucket', () => {
       assert.equal(result.siteUrl, 'http://my-pets-site.s3-website-us-east-1.amazonaws.com');
       assert.equal(result.bucket, 'my-pets-site');
       assert.equal(result.invalidationId, undefined);
+      // No CDN in front of the API there: the app reads every page from invokeUrl.
+      assert.equal(result.config.api.publicUrl, undefined);
       const puts = aws.requests.filter((r) => r.method === 'PUT');
       const plan = planUploads(dir);
       const sent = puts.map((p) => [

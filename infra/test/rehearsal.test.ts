@@ -39,7 +39,7 @@ import { after, before, describe, it } from 'node:test';
 import { parseAppConfig } from '../../api/app-config-parser';
 import { contentSecurityPolicy } from '../../api/csp';
 import { lambdaEnv } from '../../api/handlers';
-import { api, corsHeaders, type Route } from '../../api/http-api';
+import { api, corsHeaders, matchRoute, type Route } from '../../api/http-api';
 import type { PolicyDocument } from '../../api/policies';
 import { roleNames, type RoleName } from '../../api/roles';
 import { evaluate } from '../../local/aws/iam';
@@ -356,6 +356,7 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
       api: {
         invokeUrl: `https://${restApiId}.execute-api.${region}.amazonaws.com/${api.stage}`,
         region,
+        publicUrl: `https://${distributionDomain}/${api.stage}`,
       },
       credentials: {
         mode: 'web-identity',
@@ -371,6 +372,81 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
     assert.equal(outputMap[outputNames.siteBucket], bucketName);
     assert.equal(outputMap[outputNames.distributionId], distributionId);
     assert.equal(outputMap[outputNames.siteUrl], `https://${distributionDomain}`);
+  });
+
+  /**
+   * A request to the distribution as CloudFront routes it: the first behavior whose path
+   * pattern matches (`*` any characters), its origin, the viewer-request function.
+   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-values-specify.html#DownloadDistValPathPattern
+   */
+  const throughDistribution = (method: string, url: URL, headers: Json = {}) => {
+    const [, distribution] = deployment.ofType('AWS::CloudFront::Distribution')[0]!;
+    const config = distribution['DistributionConfig'] as Json;
+    const behavior = ((config['CacheBehaviors'] as Json[] | undefined) ?? []).find((b) =>
+      new RegExp(
+        `^${(b['PathPattern'] as string).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`,
+      ).test(url.pathname),
+    );
+    if (!behavior) return { behavior: undefined };
+    const origin = (config['Origins'] as Json[]).find(
+      (o) => o['Id'] === behavior['TargetOriginId'],
+    )!;
+    const fnId = ((behavior['FunctionAssociations'] as Json[])[0]!['FunctionARN'] as Json)[
+      'Fn::GetAtt'
+    ] as [string];
+    const code = deployment.resources[fnId[0]]!.Properties!['FunctionCode'] as string;
+    const handler = new Function(`${code}; return handler;`)() as (e: unknown) => Json;
+    const querystring = Object.fromEntries(
+      [...url.searchParams].map(([k, v]) => [k, { value: v }]),
+    );
+    const outcome = handler({
+      request: {
+        method,
+        uri: url.pathname,
+        querystring,
+        headers: { host: { value: url.host }, ...headers },
+      },
+    });
+    const allowed = (behavior['AllowedMethods'] as string[]).includes(method);
+    const originUrl = `https://${deployment.text(origin['DomainName'])}${(origin['OriginPath'] as string | undefined) ?? ''}${url.pathname}`;
+    return { behavior, allowed, refused: outcome['statusCode'] as number | undefined, originUrl };
+  };
+
+  it('serves the public reads at publicUrl from the API’s own routes, Link host passed on', () => {
+    const publicUrl = configFromOutputs(outputMap).api.publicUrl!;
+    for (const path of ['/pets?limit=5&cursor=abc', '/pets/42']) {
+      const url = new URL(`${publicUrl}${path}`);
+      const routed = throughDistribution('GET', url);
+      assert.ok(routed.behavior, path);
+      assert.equal(routed.allowed, true);
+      assert.equal(routed.refused, undefined);
+      // The origin request is the invoke URL's request for the same route.
+      const invoke = `https://${restApiId}.execute-api.${region}.amazonaws.com/${api.stage}`;
+      assert.equal(routed.originUrl, `${invoke}${url.pathname.slice(`/${api.stage}`.length)}`);
+      // Whatever the origin answers (a route not defined yet is API Gateway's own
+      // refusal), a route there is a public one.
+      const route = matchRoute('GET', url.pathname.slice(`/${api.stage}`.length));
+      if (route) assert.equal(route.route.auth, 'NONE', path);
+    }
+  });
+
+  it('lets no signed route through the distribution, whatever the method or signature', () => {
+    const publicUrl = configFromOutputs(outputMap).api.publicUrl!;
+    for (const route of api.routes.filter((r) => r.auth === 'AWS_IAM')) {
+      const url = new URL(`${publicUrl}${concretePath(route)}`);
+      const routed = throughDistribution(route.method, url, {
+        authorization: { value: 'AWS4-HMAC-SHA256 Credential=…' },
+      });
+      // The S3 default behavior, a method the behavior does not allow, or the function.
+      const through =
+        routed.behavior !== undefined && routed.allowed && routed.refused === undefined;
+      assert.equal(through, false, `${route.method} ${route.path}`);
+      if (routed.behavior && route.method === 'GET') {
+        assert.equal(throughDistribution('GET', url).refused, 404, 'unsigned too');
+      }
+    }
+    const presigned = new URL(`${publicUrl}/pets?X-Amz-Signature=abc&X-Amz-Credential=x`);
+    assert.equal(throughDistribution('GET', presigned).refused, 400);
   });
 
   it('names roles in config.json whose trust admits their own users only: the named admins, the social buyers', () => {

@@ -21,6 +21,7 @@ import {
   referrerPolicy,
   strictTransportSecurity,
 } from '../../api/csp';
+import { cdnPathPatterns, nonPublicPaths } from '../../api/cdn';
 import { api, corsHeaders } from '../../api/http-api';
 import { apiArn, rolePolicy, trustPolicy } from '../../api/policies';
 import { maxSessionDuration, roleNames } from '../../api/roles';
@@ -591,7 +592,9 @@ describe('the Secure Pets stack (example tenant)', () => {
   });
 
   it('serves a prerendered page for its route, and index.html for the other routes', () => {
-    const [functionId, fn] = only(s, 'AWS::CloudFront::Function');
+    const [functionId, fn] = only(s, 'AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Comment: 'Secure Pets: /route -> /route/index.html' }),
+    });
     assert.equal((fn.Properties['FunctionConfig'] as Json)['Runtime'], 'cloudfront-js-2.0');
     const handler = new Function(
       `${fn.Properties['FunctionCode'] as string}; return handler;`,
@@ -625,9 +628,132 @@ describe('the Secure Pets stack (example tenant)', () => {
       ]),
       [
         [403, 200, '/index.html'],
-        [404, 200, '/index.html'],
+        // A 404 passes as it is (GET /pets/{id} through the CDN); throttles and origin
+        // failures are passed on and never cached.
+        [429, undefined, undefined],
+        [500, undefined, undefined],
+        [502, undefined, undefined],
+        [503, undefined, undefined],
+        [504, undefined, undefined],
       ],
     );
+    for (const r of config['CustomErrorResponses'] as Json[]) {
+      assert.equal(r['ErrorCachingMinTTL'], 0, String(r['ErrorCode']));
+    }
+  });
+
+  // The public reads through the CDN (api/cdn.ts). CloudFront's rules they rely on:
+  // cache and origin request policies,
+  // https://docs---aws.amazon.com.rproxy.goskope.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.md
+  // API Gateway must get its own Host (so the viewer's goes as X-Forwarded-Host),
+  // https://aws.amazon.com/premiumsupport/knowledge-center/configure-cloudfront-to-forward-headers
+  // and no Authorization on a cached GET,
+  // https://www.repost.aws/knowledge-center/cloudfront-authorization-header
+  it('sends GET and HEAD of /test/pets and /test/pets/* to the REST API, and no other path', () => {
+    const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties['DistributionConfig'] as Json;
+    const behaviors = config['CacheBehaviors'] as Json[];
+    assert.deepEqual(
+      behaviors.map((b) => b['PathPattern']),
+      cdnPathPatterns(s.parameters.stage),
+    );
+    assert.deepEqual(cdnPathPatterns('test'), ['/test/pets', '/test/pets/*']);
+    const originsById = new Map(
+      (config['Origins'] as Json[]).map((o) => [o['Id'] as string, o] as const),
+    );
+    const [restApiId] = only(s, 'AWS::ApiGateway::RestApi');
+    const [cachePolicyId] = only(s, 'AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({ Comment: Match.stringLikeRegexp('public reads') }),
+    });
+    const [requestPolicyId] = only(s, 'AWS::CloudFront::OriginRequestPolicy');
+    const [functionId] = only(s, 'AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Comment: Match.stringLikeRegexp('public reads') }),
+    });
+    for (const b of behaviors) {
+      const origin = originsById.get(b['TargetOriginId'] as string)!;
+      assert.match(JSON.stringify(origin['DomainName']), new RegExp(restApiId));
+      assert.match(JSON.stringify(origin['DomainName']), /execute-api/);
+      // No origin path: the viewer's path already starts with the stage.
+      assert.equal(origin['OriginPath'] ?? '', '');
+      assert.equal((origin['CustomOriginConfig'] as Json)['OriginProtocolPolicy'], 'https-only');
+      assert.deepEqual(b['AllowedMethods'], ['GET', 'HEAD']);
+      assert.equal(b['ViewerProtocolPolicy'], 'redirect-to-https');
+      assert.deepEqual(b['CachePolicyId'], ref(cachePolicyId));
+      assert.deepEqual(b['OriginRequestPolicyId'], ref(requestPolicyId));
+      assert.equal(b['ResponseHeadersPolicyId'], undefined);
+      assert.deepEqual(b['FunctionAssociations'], [
+        { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+      ]);
+    }
+  });
+
+  it('keys the public reads’ cache on the allow-listed query strings only, TTLs from the origin', () => {
+    const [, policy] = only(s, 'AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({ Comment: Match.stringLikeRegexp('public reads') }),
+    });
+    const config = policy.Properties['CachePolicyConfig'] as Json;
+    assert.deepEqual([config['MinTTL'], config['DefaultTTL'], config['MaxTTL']], [0, 0, 10]);
+    const key = config['ParametersInCacheKeyAndForwardedToOrigin'] as Json;
+    assert.deepEqual(key['QueryStringsConfig'], {
+      QueryStringBehavior: 'whitelist',
+      QueryStrings: ['limit', 'cursor', 'status', 'type', 'sort'],
+    });
+    assert.deepEqual(key['HeadersConfig'], { HeaderBehavior: 'none' });
+    assert.deepEqual(key['CookiesConfig'], { CookieBehavior: 'none' });
+    const [, request] = only(s, 'AWS::CloudFront::OriginRequestPolicy');
+    const forwarded = request.Properties['OriginRequestPolicyConfig'] as Json;
+    assert.deepEqual(forwarded['QueryStringsConfig'], key['QueryStringsConfig']);
+    assert.deepEqual(forwarded['HeadersConfig'], {
+      HeaderBehavior: 'whitelist',
+      Headers: ['X-Forwarded-Host'],
+    });
+    assert.deepEqual(forwarded['CookiesConfig'], { CookieBehavior: 'none' });
+  });
+
+  it('gives no signed route a way through: its function refuses signatures and their paths', () => {
+    const [, fn] = only(s, 'AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Comment: Match.stringLikeRegexp('public reads') }),
+    });
+    assert.equal((fn.Properties['FunctionConfig'] as Json)['Runtime'], 'cloudfront-js-2.0');
+    interface Outcome {
+      statusCode?: number;
+      headers: Record<string, { value: string }>;
+    }
+    const handler = new Function(
+      `${fn.Properties['FunctionCode'] as string}; return handler;`,
+    )() as (event: unknown) => Outcome;
+    const run = (uri: string, headers: Json = {}, querystring: Json = {}) =>
+      handler({
+        request: {
+          method: 'GET',
+          uri,
+          querystring,
+          headers: { host: { value: 'shop.example.com' }, ...headers },
+        },
+      });
+    const passed = run('/test/pets', {}, { limit: { value: '5' } });
+    assert.equal(passed.statusCode, undefined);
+    assert.deepEqual(passed.headers['x-forwarded-host'], { value: 'shop.example.com' });
+    assert.equal(run('/test/pets/42').statusCode, undefined);
+    const head = handler({
+      request: { method: 'HEAD', uri: '/test/pets', querystring: {}, headers: {} },
+    });
+    assert.equal(head.statusCode, 405);
+    assert.equal(
+      run('/test/pets', { authorization: { value: 'AWS4-HMAC-SHA256 …' } }).statusCode,
+      400,
+    );
+    assert.equal(run('/test/pets', {}, { 'X-Amz-Signature': { value: 'abc' } }).statusCode, 400);
+    for (const route of api.routes.filter((r) => r.auth === 'AWS_IAM')) {
+      const uri = `/test${route.path.replace('{id}', '42')}`;
+      const public_ = cdnPathPatterns('test').some((p) =>
+        new RegExp(`^${p.replace('*', '[^/]+')}$`).test(uri),
+      );
+      // A signed route on a public read's path (PUT /pets/{id}) differs by method only,
+      // and the behaviors allow GET and HEAD alone.
+      if (public_ && !nonPublicPaths().includes(route.path)) continue;
+      assert.equal(run(uri).statusCode, 404, `${route.method} ${route.path}`);
+    }
   });
 
   it('has no unsuppressed cdk-nag AwsSolutions error or warning, and only the reviewed suppressions', () => {

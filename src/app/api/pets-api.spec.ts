@@ -3,9 +3,9 @@ import { provideRouter } from '@angular/router';
 import { listingTag } from '../../../api/pet';
 import { idTokenMaxAgeSeconds } from '../../../api/id-token';
 import { manyPets } from '../../testing/fake-pet-api';
-import { fakes, signIn } from '../../testing/fakes';
+import { fakes, signIn, testConfig } from '../../testing/fakes';
 import { idToken, jwt } from '../../testing/tokens';
-import { APIG_FACTORY, ApiError, MINE_PAGES, PetsApi, ifMatchOf } from './pets-api';
+import { APIG_FACTORY, ApiError, MINE_PAGES, OWN_WRITES_MS, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;
@@ -47,6 +47,66 @@ describe('PetsApi', () => {
     const second = await api.page({ limit: 3, cursor: first.next });
     expect(f.apig.calls[2].query).toEqual({ limit: '3', cursor: first.next! });
     expect(second.pets.map((p) => p.id)).toEqual([4, 5, 6]);
+  });
+
+  describe('with a public URL (the CDN)', () => {
+    const publicUrl = 'http://localhost:4200/test';
+    const invokeUrl = 'http://localhost:4566/test';
+    const base = (n: number) => f.apig.calls[n]?.config.invokeUrl;
+    beforeEach(() => {
+      const config = testConfig();
+      f = fakes({ ...config, api: { ...config.api, publicUrl } });
+      signInAs(buyerToken);
+      jasmine.clock().install();
+      jasmine.clock().mockDate(new Date());
+    });
+    afterEach(() => jasmine.clock().uninstall());
+
+    it('reads every public page through it, unsigned, the next page too', async () => {
+      f.apig.pets = manyPets(7);
+      const first = await api.page({ limit: 3 });
+      await api.page({ limit: 3, cursor: first.next });
+      expect([base(0), base(1)]).toEqual([publicUrl, publicUrl]);
+      expect(f.apig.calls[1].query).toEqual({ limit: '3', cursor: first.next! });
+      expect(f.apig.calls[1].config.accessKey).toBeUndefined();
+    });
+
+    it('reads from the invoke URL for a while after the user’s own write, then through it again', async () => {
+      await api.page({});
+      await api.purchase(1);
+      expect(base(1)).toBe(invokeUrl);
+      await api.page({});
+      expect(base(2)).toBe(invokeUrl);
+      jasmine.clock().tick(OWN_WRITES_MS - 1);
+      await api.page({});
+      expect(base(3)).toBe(invokeUrl);
+      jasmine.clock().tick(1);
+      await api.page({});
+      expect(base(4)).toBe(publicUrl);
+      expect(OWN_WRITES_MS).toBe(10_000);
+    });
+
+    it('keeps to that window after a reload of the page (a new app in the same tab)', async () => {
+      await api.purchase(1);
+      TestBed.resetTestingModule();
+      TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
+      const reloaded = TestBed.inject(PetsApi);
+      await reloaded.page({});
+      expect(base(1)).toBe(invokeUrl);
+      jasmine.clock().tick(OWN_WRITES_MS);
+      await reloaded.page({});
+      expect(base(2)).toBe(publicUrl);
+    });
+
+    it('reads from the invoke URL after a refused write too, and whenever asked to be fresh', async () => {
+      signInAs(adminToken);
+      await api.remove({ id: 2, type: 'cat', price: 1 }).catch(() => undefined);
+      await api.page({});
+      expect(base(1)).toBe(invokeUrl);
+      jasmine.clock().tick(OWN_WRITES_MS);
+      await api.page({}, { fresh: true });
+      expect(base(2)).toBe(invokeUrl);
+    });
   });
 
   it('signs a purchase with the role credentials and sends the ID token', async () => {

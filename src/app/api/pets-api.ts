@@ -1,11 +1,13 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
+import { SESSION_STORAGE } from '../auth/storage';
 import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
 import { type Pet, type PetListing, listingTag } from '../../../api/pet';
 import { type PetQuery, nextCursor, petQueryParams } from '../../../api/pet-query';
+import { publicCache } from '../../../api/cdn-cache';
 
 /** One page of `GET /pets`: its pets, the cursor of the next page (none at the end), the ETag. */
 export interface PetPage {
@@ -55,6 +57,18 @@ export class ApiError extends Error {
 
 /** The most pages of `POST /pets/mine` one sign-in reads (1000 purchases each). */
 export const MINE_PAGES = 20;
+
+/**
+ * After the user's own write, how long public reads skip the CDN: a page a cache (the
+ * CDN's, or the browser's copy of a CDN answer) holds from before the write is served
+ * for max-age at most, counted from when the cache got it, which may be an origin
+ * answer's time after the write; twice max-age covers both. The invoke URL's answers
+ * say nothing about caching.
+ */
+export const OWN_WRITES_MS = 2 * publicCache.maxAgeSeconds * 1000;
+
+/** Where the end of that window is kept, so that a reload of the page keeps to it. */
+export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';
 
 /** API Gateway's answers to credentials it no longer accepts: renew them and retry once. */
 const STALE_CREDENTIALS = new Set(['UnrecognizedClientException', 'ExpiredTokenException']);
@@ -122,9 +136,18 @@ export class PetsApi {
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
 
-  /** One page of pets; `next` is the cursor of the following page, absent on the last one. */
-  async page(query: PetQuery): Promise<PetPage> {
-    const client = await this.client();
+  private readonly storage = inject(SESSION_STORAGE);
+
+  /**
+   * One page of pets; `next` is the cursor of the following page, absent on the last one.
+   * Read through the CDN (`api.publicUrl`) when config.json names it, so a crowd costs
+   * no Lambda; from the invoke URL when `fresh` is asked (a read that a write depends
+   * on) and for a while after the user's own write, so that the user's page shows it at
+   * once whatever the caches hold. Cursors from either serve both: the next page's URL
+   * is the same page below either base.
+   */
+  async page(query: PetQuery, { fresh = false }: { fresh?: boolean } = {}): Promise<PetPage> {
+    const client = await this.publicClient(fresh);
     const response = await this.call(() =>
       client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
     );
@@ -136,9 +159,12 @@ export class PetsApi {
     };
   }
 
-  /** One pet, public (`GET /pets/{id}`, unsigned); an ApiError of status 404 when there is none. */
+  /**
+   * One pet, public (`GET /pets/{id}`, unsigned); an ApiError of status 404 when there is
+   * none. Through the CDN as `page` is, with the same exception for the user's own writes.
+   */
   async pet(id: number): Promise<Pet> {
-    const client = await this.client();
+    const client = await this.publicClient();
     const response = await this.call(() =>
       client.invokeApi({ id: String(id) }, '/pets/{id}', 'GET', {}, ''),
     );
@@ -149,7 +175,7 @@ export class PetsApi {
   /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */
   async put(listing: PetListing, condition: PutCondition = {}): Promise<PutResult> {
     const headers: Record<string, string> = condition.createOnly ? { 'If-None-Match': '*' } : {};
-    const response = await this.signed(this.auth.session(), (client) =>
+    const response = await this.write(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(listing.id) },
         '/pets/{id}',
@@ -171,7 +197,7 @@ export class PetsApi {
    * 404 when it is gone, 409 when it was sold or changed meanwhile.
    */
   async remove(pet: PetListing): Promise<void> {
-    await this.signed(this.auth.session(), (client) =>
+    await this.write(this.auth.session(), (client) =>
       client.invokeApi(
         { id: String(pet.id) },
         '/pets/{id}',
@@ -190,7 +216,7 @@ export class PetsApi {
   async purchase(petId: number): Promise<Pet[]> {
     const session = await this.buyerSession();
     const authToken = session.idToken;
-    const response = await this.signed(session, (client) =>
+    const response = await this.write(session, (client) =>
       client.invokeApi({}, '/pets/purchase', 'POST', {}, { petId, authToken }),
     );
     if (!isPetArray(response.data)) throw notUnderstood(response.status);
@@ -257,6 +283,36 @@ export class PetsApi {
     const session = await this.auth.freshSession();
     if (!session) throw new ApiError(401, 'Your session has expired.');
     return session;
+  }
+
+  /**
+   * A signed call that may change the catalogue: whatever its outcome (a 409 means
+   * someone else's write), the user's next public reads skip the CDN.
+   */
+  private async write(
+    session: Session | null,
+    call: (client: ApigClient) => Promise<ApigResponse>,
+  ): Promise<ApigResponse> {
+    try {
+      return await this.signed(session, call);
+    } finally {
+      this.storage.setItem(OWN_WRITES_KEY, String(Date.now() + OWN_WRITES_MS));
+    }
+  }
+
+  /**
+   * The client of a public read: through the CDN when config.json names it, unless the
+   * read must be fresh or the user wrote within OWN_WRITES_MS.
+   */
+  private publicClient(fresh = false): Promise<ApigClient> {
+    const { publicUrl, invokeUrl } = this.config.api;
+    const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil();
+    return this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
+  }
+
+  /** Until when public reads go to the invoke URL (see OWN_WRITES_MS); 0 when never written. */
+  private ownWritesUntil(): number {
+    return Number(this.storage.getItem(OWN_WRITES_KEY)) || 0;
   }
 
   /** A call signed with the credentials of `session`'s role. */

@@ -33,6 +33,15 @@ describe('parseAppConfig', () => {
     expect(config.credentials.principal).toBeUndefined();
   });
 
+  it('takes an optional public URL for the reads through the CDN, trimmed like invokeUrl', () => {
+    const raw = valid();
+    expect(parseAppConfig(raw).api.publicUrl).toBeUndefined();
+    (raw.api as Record<string, unknown>)['publicUrl'] = 'http://localhost:4200/test/';
+    expect(parseAppConfig(raw).api.publicUrl).toBe('http://localhost:4200/test');
+    (raw.api as Record<string, unknown>)['publicUrl'] = 'ftp://cdn';
+    expect(problemsOf(raw)).toEqual(['"api.publicUrl" must be an http(s) URL.']);
+  });
+
   it('rejects a non-object', () => {
     expect(problemsOf([1, 2])).toEqual(['The file is not an object.']);
   });

@@ -121,7 +121,8 @@ export class HomeState {
   private async create(listing: Omit<PetListing, 'id'>): Promise<Pet> {
     let id = 0;
     for (let attempt = 1; ; attempt++) {
-      const newest = await this.api.page({ sort: '-id', limit: 1 });
+      // The highest id now, not as a cache last saw it: the new id depends on it.
+      const newest = await this.api.page({ sort: '-id', limit: 1 }, { fresh: true });
       id = Math.max(id + 1, (newest.pets[0]?.id ?? 0) + 1);
       try {
         return (await this.api.put({ id, ...listing }, { createOnly: true })).pet;
