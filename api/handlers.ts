@@ -41,6 +41,10 @@ export const lambdaEnv = {
   snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
   /** Optional: `short` for the local cloud's one-line logs (lambda/observability.ts). */
   logFormat: 'PETS_LOG_FORMAT',
+  /** The photos bucket: uploads and the web images (api/photos.ts). */
+  photosBucket: 'PHOTOS_BUCKET',
+  /** Local cloud only: the S3 endpoint (path-style); unset in AWS, where the SDK finds S3. */
+  s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
 /**
@@ -72,9 +76,18 @@ export const localObservabilityEnvironment: Readonly<Record<string, string>> = {
 
 /**
  * Groups of settings a function may need: the table, the identity provider (to
- * verify ID tokens), the cursor key (to sign and check paging cursors).
+ * verify ID tokens), the cursor key (to sign and check paging cursors), the photos
+ * bucket.
  */
-export type EnvironmentNeed = 'table' | 'identity' | 'cursorKey';
+export type EnvironmentNeed = 'table' | 'identity' | 'cursorKey' | 'photos';
+
+/** S3 actions on the photos bucket, by key prefix (api/photos.ts): its role gets these only. */
+export interface PhotoActions {
+  /** On `uploads/*`. Signing an upload form needs s3:PutObject: S3 checks the signer's. */
+  uploads?: readonly string[];
+  /** On `photos/*`. */
+  photos?: readonly string[];
+}
 
 export interface HandlerSpec {
   /** The module, from the repository root, that exports `handler`. */
@@ -84,6 +97,14 @@ export interface HandlerSpec {
   tableActions: readonly string[];
   timeoutSeconds: number;
   memoryMb: number;
+  photoActions?: PhotoActions;
+  /**
+   * Native packages left out of the bundle and installed beside it for the function's
+   * platform (infra/lib/native-modules.ts): esbuild cannot bundle a .node binary.
+   */
+  nativeModules?: readonly string[];
+  /** What invokes it besides an API route: the photos bucket's ObjectCreated events on `uploads/`. */
+  trigger?: 'photoUploads';
 }
 
 // Reads go through the table's indexes (api/pet-table.ts), so Query, never Scan.
@@ -98,13 +119,15 @@ export const handlers = {
   // The tutorial's whole-list write, for catalogues of up to one page.
   updatePets: {
     entry: 'lambda/handlers/update-pets.ts',
-    needs: ['table'],
+    needs: ['table', 'photos'],
     tableActions: [
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ],
+    // A removed pet's photos go with it.
+    photoActions: { photos: ['s3:DeleteObject'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -117,8 +140,9 @@ export const handlers = {
   },
   deletePet: {
     entry: 'lambda/handlers/delete-pet.ts',
-    needs: ['table'],
+    needs: ['table', 'photos'],
     tableActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+    photoActions: { photos: ['s3:DeleteObject'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -147,6 +171,30 @@ export const handlers = {
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // POST /pets/{id}/photo (admin): an upload form for S3, signed with this role's keys.
+  photoUpload: {
+    entry: 'lambda/handlers/photo-upload.ts',
+    needs: ['table', 'photos'],
+    tableActions: ['dynamodb:GetItem'],
+    photoActions: { uploads: ['s3:PutObject'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  // The photos bucket's uploads: the web images, the pet's photo, the upload deleted.
+  // 1024 MB: a 40-megapixel decode is ~160 MB of pixels, and Lambda's CPU grows with memory.
+  processPhoto: {
+    entry: 'lambda/handlers/process-photo.ts',
+    needs: ['table', 'photos'],
+    tableActions: ['dynamodb:UpdateItem'],
+    photoActions: {
+      uploads: ['s3:DeleteObject', 's3:GetObject'],
+      photos: ['s3:DeleteObject', 's3:PutObject'],
+    },
+    timeoutSeconds: 60,
+    memoryMb: 1024,
+    nativeModules: ['sharp'],
+    trigger: 'photoUploads',
+  },
 } as const satisfies Record<string, HandlerSpec>;
 
 export type HandlerName = keyof typeof handlers;
@@ -167,6 +215,8 @@ export interface EnvironmentValues {
     legacySecretId?: string;
     legacySecretJsonField?: string;
   };
+  /** The photos bucket, and locally the S3 endpoint (path-style) that serves it. */
+  photos?: { bucket: string; endpoint?: string };
 }
 
 /** The environment of one function: exactly the variables it needs. */
@@ -180,6 +230,10 @@ export function lambdaEnvironment(
     ...observabilityEnvironment,
   };
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
+  if (spec.needs.includes('photos') && values.photos) {
+    env[lambdaEnv.photosBucket] = values.photos.bucket;
+    if (values.photos.endpoint) env[lambdaEnv.s3Endpoint] = values.photos.endpoint;
+  }
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecretId, legacySecretJsonField } = values.identity;
     env[lambdaEnv.tokenIssuer] = issuer;
