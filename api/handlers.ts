@@ -190,7 +190,7 @@ export const handlers = {
       uploads: ['s3:DeleteObject', 's3:GetObject'],
       photos: ['s3:DeleteObject', 's3:PutObject'],
     },
-    timeoutSeconds: 60,
+    timeoutSeconds: 25,
     memoryMb: 1024,
     nativeModules: ['sharp'],
     trigger: 'photoUploads',

@@ -5,7 +5,9 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../../api/app-config';
+import { photoPrefix } from '../../api/photos';
 import type { DeployParameters } from './parameters';
+import { photoBehavior } from './photo-behavior';
 import { prerenderedPages } from './prerendered-pages';
 import { securityHeaders } from './security-headers';
 import { suppressSiteFindings } from './site-findings';
@@ -19,6 +21,8 @@ export interface PetsSiteProps {
   config: AppConfig;
   /** The site's own host name and its us-east-1 certificate, or the `*.cloudfront.net` name. */
   domain?: DeployParameters['siteDomain'];
+  /** The photos bucket, whose `photos/` CloudFront serves at `/photos/*` (photos.ts). */
+  photos?: s3.IBucket;
 }
 
 /**
@@ -83,6 +87,9 @@ export class PetsSite extends Construct {
       // The other routes are client-side: a deep link such as /sales has no page of its
       // own, so S3 answers 403 (no ListBucket), and index.html (the neutral frame of
       // the signed-in pages) serves it.
+      ...(props.photos && {
+        additionalBehaviors: { [`/${photoPrefix}*`]: photoBehavior(this, props.photos) },
+      }),
       errorResponses: [403, 404].map((httpStatus) => ({
         httpStatus,
         responseHttpStatus: 200,
