@@ -1,10 +1,9 @@
 import type { LambdaHandler } from '../../api/handlers';
-import { photoKeysOf } from '../../api/photos';
 import { storeConfig } from '../config';
 import { parsePathId, parsePreconditions } from '../http/request-parsing';
 import { noContent } from '../http/responses';
 import { route } from '../http/route';
-import { S3PhotoObjects } from '../photos/photo-objects';
+import { removeImagesOf } from '../photos/remove-images';
 import { PetWrites } from '../store/pet-writes';
 
 /**
@@ -17,6 +16,6 @@ export const handler: LambdaHandler = route('deletePet', async (event) => {
   const preconditions = parsePreconditions(event, { noneMatch: false });
   const photo = await new PetWrites(storeConfig().tableName).remove(id, preconditions);
   // Once the pet is gone: a photo set later finds no pet and deletes its own images.
-  if (photo) await new S3PhotoObjects().delete(photoKeysOf(photo));
+  if (photo) await removeImagesOf([photo]);
   return noContent();
 });

@@ -1,10 +1,9 @@
 import type { LambdaHandler } from '../../api/handlers';
-import { photoKeysOf } from '../../api/photos';
 import { storeConfig } from '../config';
 import { parseJsonBody, parseUpdateRequest } from '../http/request-parsing';
 import { etagHeader, json } from '../http/responses';
 import { route } from '../http/route';
-import { S3PhotoObjects } from '../photos/photo-objects';
+import { removeImagesOf } from '../photos/remove-images';
 import { CatalogueReplace } from '../store/catalogue-replace';
 import { catalogueTag } from '../store/catalogue-tag';
 
@@ -17,7 +16,6 @@ export const handler: LambdaHandler = route('updatePets', async (event) => {
   const replace = new CatalogueReplace(storeConfig().tableName);
   const pets = await replace.replace(request.pets, request.etag);
   // The removed pets' photos, once the whole list is written (an undone write keeps its pet's).
-  const keys = replace.removedPhotos.flatMap(photoKeysOf);
-  if (keys.length) await new S3PhotoObjects().delete(keys);
+  await removeImagesOf(replace.removedPhotos);
   return json(200, pets, etagHeader(catalogueTag(pets)));
 });
