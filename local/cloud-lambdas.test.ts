@@ -46,7 +46,7 @@ describe('the local cloud’s Lambdas', () => {
     client.destroy();
     lambdas = await startCloudLambdas({
       dynamodbEndpoint: dynamodb.endpoint,
-      secretsEndpoint: 'http://127.0.0.1:9',
+      edgeEndpoint: 'http://127.0.0.1:9',
       credentials,
     });
   });

@@ -5,10 +5,16 @@
  * (aws/function-credentials.ts), never the developer's: nothing of the local cloud's
  * own environment (AWS_ACCESS_KEY_ID, AWS_PROFILE, …) reaches them.
  */
-import { localObservabilityEnvironment, type EnvironmentValues } from '../api/handlers';
+import {
+  handlerNames,
+  localObservabilityEnvironment,
+  type EnvironmentValues,
+  type HandlerName,
+} from '../api/handlers';
 import type { CredentialStore } from './aws/credentials';
 import { functionCredentials, maxEnvironmentAgeMs } from './aws/function-credentials';
-import { startLambdaService } from './lambda-runtime/index';
+import type { NotifyFunction } from './aws/s3/notifications';
+import { startLambdaService, type LambdaService } from './lambda-runtime/index';
 import { cursorSecretName } from './secrets-file';
 import { aws, clientId, host, ports, tableName, urls } from './settings';
 
@@ -22,8 +28,8 @@ export const lambdaValues: EnvironmentValues = {
 export interface CloudLambdaOptions {
   /** The SDK's AWS_ENDPOINT_URL_DYNAMODB in every function. */
   dynamodbEndpoint: string;
-  /** AWS_ENDPOINT_URL_SECRETS_MANAGER; default the edge, started later on its fixed port. */
-  secretsEndpoint?: string;
+  /** The edge (AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_S3); default its fixed port. */
+  edgeEndpoint?: string;
   /** The local STS's store, which issues each function's role credentials. */
   credentials: CredentialStore;
   values?: EnvironmentValues;
@@ -42,8 +48,26 @@ export function startCloudLambdas(options: CloudLambdaOptions) {
     runtimeEnvironment: {
       ...localObservabilityEnvironment,
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: options.secretsEndpoint ?? `http://${host}:${ports.aws}`,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: options.edgeEndpoint ?? `http://${host}:${ports.aws}`,
+      // An IP address, so the SDK addresses buckets path-style (`/{bucket}/{key}`).
+      AWS_ENDPOINT_URL_S3: options.edgeEndpoint ?? `http://${host}:${ports.aws}`,
     },
     log: options.log,
   });
+}
+
+/**
+ * How the local S3 invokes a function for a bucket notification: Lambda's
+ * asynchronous Invoke, in the function's own Node processes; a function error
+ * rejects (S3's caller logs it), as does a function the manifest does not have.
+ */
+export function notifyFunction(lambdas: Pick<LambdaService, 'functions'>): NotifyFunction {
+  return async (functionName, event) => {
+    if (!(handlerNames as readonly string[]).includes(functionName)) {
+      throw new Error(`no function named ${functionName}`);
+    }
+    const result = await lambdas.functions[functionName as HandlerName].invoke(event);
+    if (result.functionError) throw new Error(result.payload);
+    return result.payload;
+  };
 }

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import type { AppConfig } from '../api/app-config';
 import { parseAppConfig } from '../api/app-config-parser';
 import { api } from '../api/http-api';
+import { photoBucketCors, photoBucketNotifications } from '../api/photo-bucket';
 import { oidcProviderArn } from '../api/policies';
 import { roleArn } from '../api/roles';
 import { ensureTable } from './ensure-table';
 import { seedIfEmpty } from './seed-pets';
 import { CredentialStore } from './aws/credentials';
 import { startAwsEdge } from './aws/index';
+import { LocalS3 } from './aws/s3/index';
 import { localRolePolicies } from './aws/role-policies';
 import { LocalSecrets } from './aws/secrets';
 import { serviceCredentials } from './aws/service-credentials';
@@ -18,9 +20,9 @@ import { AdjustableClock } from './clock';
 import { startDynamoDB } from './dynamodb';
 import { configuredHosts } from './host-check';
 import { startIdp } from './idp/index';
-import { lambdaValues, startCloudLambdas } from './cloud-lambdas';
+import { lambdaValues, notifyFunction, startCloudLambdas } from './cloud-lambdas';
 import { loadSecrets } from './secrets-file';
-import { aws, clientId, localAdmins, ports, tableName, urls } from './settings';
+import { aws, buckets, clientId, localAdmins, ports, tableName, urls } from './settings';
 import { startSite } from './site';
 
 export interface LocalCloudOptions {
@@ -43,8 +45,8 @@ export interface LocalCloud {
 
 /**
  * Starts every part of the local cloud on loopback, in dependency order: DynamoDB,
- * the Lambdas' configuration, the identity provider, STS + API Gateway, and last the
- * static site whose config.json names them all. Each Lambda's first environment
+ * the Lambdas' configuration, the identity provider, S3's buckets, STS + API Gateway
+ * + S3 on the edge, and last the static site whose config.json names them all. Each Lambda's first environment
  * starts in the background once the rest is up; more start on demand.
  */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -98,12 +100,33 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const idp = await startLocalIdp(options.dataDir, credentials, clock, allowedHosts, log);
     closers.push(() => idp.close());
 
+    // The photos bucket: uploads from the app's page, events to processPhoto, and
+    // the photos the site serves at /photos/*.
+    const s3 = new LocalS3({
+      root: join(options.dataDir, 's3'),
+      buckets: [
+        {
+          name: buckets.photos,
+          cors: photoBucketCors(new URL(urls.site).origin),
+          notifications: photoBucketNotifications,
+        },
+      ],
+      region: aws.region,
+      account: aws.account,
+      credentials,
+      policies,
+      notify: notifyFunction(lambdas),
+      log: (line) => log(`s3       ${line}`),
+    });
+    await s3.open();
+
     const edge = await startAwsEdge({
       port: ports.aws,
       ...aws,
       credentials,
       secrets,
       policies,
+      s3,
       invoke: lambdas.invoke,
       now: clock.now,
       allowedHosts,
@@ -123,6 +146,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.site,
       config,
       allowedHosts,
+      photos: { store: s3.store, bucket: buckets.photos },
     });
     closers.push(() => new Promise<void>((resolve) => site.close(() => resolve())));
     // After start-up, not part of it: one warm environment per function, as provisioned

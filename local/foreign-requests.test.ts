@@ -19,6 +19,10 @@
  *   - API Gateway sends the CORS headers the API configures, here `*`
  *     (https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html),
  *     so a page reads only what the public routes give anyone: IAM routes refuse it;
+ *   - S3 answers CORS from the bucket's CORS rules, here the app's origin for its
+ *     upload; a preflight no rule allows is a 403
+ *     (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html), and a
+ *     form without a signed policy writes nothing to a private bucket;
  *   - the test clock is not AWS and not for browsers: any Origin is refused.
  * - After all that, each listener still serves its own clients.
  */
@@ -109,6 +113,8 @@ const stsForm = new URLSearchParams({
   WebIdentityToken: junkToken,
 }).toString();
 const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+/** A multipart boundary as browsers make them (long enough to appear in no value). */
+const BOUNDARY = '----WebKitFormBoundary7MA4YWxkTrZu0gW';
 
 describe('the local cloud against a hostile web page', () => {
   let cloud: LocalCloud;
@@ -158,6 +164,44 @@ describe('the local cloud against a hostile web page', () => {
       foreignStatus: 403,
       serving: { method: 'GET', path: '/test/pets', status: 200 },
       untouched: /GET \/test\/pets\/sales -> 2/,
+    },
+    {
+      name: 'S3',
+      port: () => ports.aws,
+      // An anonymous upload: a form with no signed policy.
+      work: {
+        method: 'POST',
+        path: '/secure-pets-photos',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` },
+        body: [
+          `--${BOUNDARY}`,
+          'Content-Disposition: form-data; name="key"',
+          '',
+          'uploads/probe',
+          `--${BOUNDARY}`,
+          'Content-Disposition: form-data; name="file"; filename="x.jpg"',
+          'Content-Type: image/jpeg',
+          '',
+          'x',
+          `--${BOUNDARY}--`,
+          '',
+        ].join('\r\n'),
+      },
+      cors: 'none',
+      foreignStatus: 403,
+      // The app's preflight for its upload, which the bucket's CORS rule allows.
+      get serving() {
+        return {
+          method: 'OPTIONS',
+          path: '/secure-pets-photos',
+          headers: {
+            Origin: `http://localhost:${ports.site}`,
+            'Access-Control-Request-Method': 'POST',
+          },
+          status: 200,
+        };
+      },
+      untouched: /S3 PostObject/,
     },
     {
       name: 'test clock',

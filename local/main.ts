@@ -45,7 +45,7 @@ Secure Pets local cloud is up (${Date.now() - started} ms), on loopback only:
 
   App               ${urls.site}
   Identity provider ${urls.issuer}  (Auth0-compatible)
-  AWS edge          ${urls.aws}  (STS, Secrets Manager; API stage: ${urls.aws}/test)
+  AWS edge          ${urls.aws}  (STS, Secrets Manager, S3; API stage: ${urls.aws}/test)
   DynamoDB          ${urls.dynamodb}
   Data              ${dataDir}  (npm run reset deletes it)
   Credentials       ${mode}

@@ -17,7 +17,7 @@ export const ports = {
   site: port('PETS_SITE_PORT', 4200),
   /** The Auth0-compatible identity provider. */
   idp: port('PETS_IDP_PORT', 4400),
-  /** API Gateway and STS, like LocalStack's edge port. */
+  /** API Gateway, STS, Secrets Manager and S3, like LocalStack's edge port. */
   aws: port('PETS_AWS_PORT', 4566),
   /** DynamoDB (dynalite). */
   dynamodb: port('PETS_DYNAMODB_PORT', 4567),
@@ -32,6 +32,12 @@ export const aws = {
   region: 'us-east-1',
   /** API Gateway's id for the local SecurePets API (real ids are 10 characters). */
   apiId: 'localpets1',
+} as const;
+
+/** The S3 buckets of the local account (on the AWS edge); in AWS the stack names them. */
+export const buckets = {
+  /** Uploads below `uploads/`, the web images below `photos/` (api/photo-bucket.ts). */
+  photos: 'secure-pets-photos',
 } as const;
 
 /** The DynamoDB table of pets; in AWS the stack names it. */

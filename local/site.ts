@@ -5,6 +5,7 @@ import type { AppConfig } from '../api/app-config';
 import { pageHeaders } from '../api/csp';
 import { configuredHosts, refuseForeignHost } from './host-check';
 import { host } from './settings';
+import { isPhotoPath, servePhoto, type SitePhotos } from './site-photos';
 
 /** Angular's output hashing: `main-AB12CD34.js`. */
 const hashedFile = /-[A-Z0-9]{8}\.\w+$/;
@@ -17,6 +18,8 @@ export interface SiteOptions {
   config: AppConfig;
   /** Names besides loopback that reach it (host:port); default PETS_ALLOWED_HOSTS. */
   allowedHosts?: readonly string[];
+  /** The photos bucket, served at `/photos/*` (site-photos.ts); without it those are deep links. */
+  photos?: SitePhotos;
 }
 
 /**
@@ -25,7 +28,8 @@ export interface SiteOptions {
  * `index.html` (the neutral frame of the signed-in pages) for any other path so that deep
  * links reach the router, `/config.json` made from the running local cloud, the same
  * Content-Security-Policy and security headers (api/csp.ts, built from that config.json),
- * and text compressed with Brotli or gzip as the browser accepts.
+ * and text compressed with Brotli or gzip as the browser accepts. `/photos/*` comes
+ * from the photos bucket with the photo behavior's headers (site-photos.ts).
  *
  * Compression is the `compression` middleware (Express's) rather than node:zlib by hand:
  * it negotiates Accept-Encoding (q-values, identity), sets Vary, skips small and already
@@ -42,6 +46,7 @@ export async function startSite({
   port,
   config,
   allowedHosts = configuredHosts(),
+  photos,
 }: SiteOptions): Promise<Server> {
   const headers = pageHeaders(config);
   const files = sirv(root, {
@@ -73,6 +78,13 @@ export async function startSite({
       return;
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    if (photos && isPhotoPath(req.url)) {
+      servePhoto(req, res, photos).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+      return;
+    }
     compress(req, res, () => {
       if (req.url?.split('?')[0] === '/config.json') {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });

@@ -7,6 +7,7 @@ import { CredentialStore } from '../local/aws/credentials';
 import type { GatewayLimits } from '../local/aws/gateway-limits';
 import { startAwsEdge } from '../local/aws/index';
 import type { RolePolicies } from '../local/aws/role-policies';
+import type { LocalS3 } from '../local/aws/s3/index';
 import type { LocalSecrets } from '../local/aws/secrets';
 import { aws, clientId } from '../local/settings';
 import type { TokenIssuer } from './token-issuer';
@@ -51,6 +52,8 @@ export async function startTestEdge(options: {
   policies?: RolePolicies;
   /** The admin role's list (default {@link ADMIN_SUBS}). */
   admins?: readonly string[];
+  /** The local S3 the edge serves buckets from (./local/aws/s3/), opened. */
+  s3?: LocalS3;
 }) {
   const calls: Calls = [];
   const credentials = options.credentials ?? new CredentialStore({ now: options.now });
@@ -70,6 +73,7 @@ export async function startTestEdge(options: {
     limits: options.limits,
     secrets: options.secrets,
     policies: options.policies,
+    s3: options.s3,
     log: (line) => lines.push(line),
   });
   return { edge, calls, credentials, lines };

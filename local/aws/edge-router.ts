@@ -1,6 +1,7 @@
 /**
- * Which service answers a request on the edge's one port: on `/` from a web page other
- * than the app, nothing (403); past the body limit, API Gateway's 413 whatever the
+ * Which service answers a request on the edge's one port: below a bucket (or signed
+ * for `s3` outside the API's stage), S3, which reads its own body and sends its own
+ * CORS; on `/` from a web page other than the app, nothing (403); past the body limit, API Gateway's 413 whatever the
  * path; on `POST /` with a Secrets Manager target, Secrets Manager; elsewhere on `/`,
  * STS; below the stage, API Gateway.
  */
@@ -8,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsHeaders } from '../../api/http-api';
 import type { Gateway } from './gateway';
+import type { LocalS3 } from './s3/index';
 import { readBody, send } from './http-messages';
 import { type LocalSecrets, type SecretsAnswer, SECRETS_TARGET_PREFIX } from './secrets';
 import { serveSecretsCall } from './secrets-endpoint';
@@ -22,6 +24,8 @@ export interface EdgeServices {
   webOrigins: ReadonlySet<string>;
   /** Secrets Manager's SigV4 and IAM checks. */
   secretsAuth: ServiceAuthorizer;
+  /** The local S3, when the edge serves buckets. */
+  s3?: LocalS3;
 }
 
 /** Answers one request; resolves with its log line (`status outcome`). */
@@ -43,6 +47,7 @@ export function edgeRouter({
   secrets,
   secretsAuth,
   webOrigins,
+  s3,
 }: EdgeServices): Serve {
   const maxBodyBytes = gateway.limits.maxRequestBytes;
   return async (req, res) => {
@@ -51,6 +56,7 @@ export function edgeRouter({
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);
     const query = q < 0 ? '' : target.slice(q + 1);
+    if (s3?.claims(path, req, query)) return s3.serve(req, res);
     const isRoot = path === '/';
     // Secrets Manager speaks AWS JSON 1.1 on the same `POST /` as STS's query protocol;
     // the X-Amz-Target header tells them apart, as it does for AWS's services.

@@ -1,6 +1,6 @@
 /**
- * The local AWS edge: STS and Secrets Manager (`POST /`) and API Gateway
- * (`/{stage}/…`) on one loopback port, like LocalStack's edge port. See README.md
+ * The local AWS edge: STS and Secrets Manager (`POST /`), API Gateway
+ * (`/{stage}/…`) and S3 (`/{bucket}/{key}`) on one loopback port, like LocalStack's edge port. See README.md
  * in this folder.
  */
 import type { HandlerName, LambdaHandler } from '../../api/handlers';
@@ -13,6 +13,7 @@ import { Gateway } from './gateway';
 import type { GatewayLimits } from './gateway-limits';
 import type { Invoke } from './invoke';
 import { browserRolePolicies, type RolePolicies } from './role-policies';
+import type { LocalS3 } from './s3/index';
 import { LocalSecrets } from './secrets';
 import { ServiceAuthorizer } from './service-auth';
 import { Sts } from './sts';
@@ -53,6 +54,8 @@ export interface AwsEdgeOptions {
   webOrigins?: readonly string[];
   /** Names besides loopback that reach the edge (host:port); default PETS_ALLOWED_HOSTS. */
   allowedHosts?: readonly string[];
+  /** The local S3 (./s3/), opened; without it the edge serves no buckets. */
+  s3?: LocalS3;
 }
 
 export async function startAwsEdge(options: AwsEdgeOptions): Promise<RunningEdge> {
@@ -83,6 +86,6 @@ export async function startAwsEdge(options: AwsEdgeOptions): Promise<RunningEdge
     credentials: options.credentials,
     policies: options.policies ?? browserRolePolicies(options),
   });
-  const serve = edgeRouter({ sts, gateway, secrets, secretsAuth, webOrigins });
+  const serve = edgeRouter({ sts, gateway, secrets, secretsAuth, webOrigins, s3: options.s3 });
   return listen(options.port, serve, options.log ?? (() => undefined), allowedHosts);
 }

@@ -14,6 +14,7 @@ import { evaluate } from './iam';
 import type { RolePolicies } from './role-policies';
 import { serviceCredentialsArn, serviceSigningKey } from './service-credentials';
 import { verifySignature } from './sigv4';
+import type { SigningKey } from './sigv4-credential';
 
 /** The error types AWS's data services answer a refused call with. */
 export type ServiceErrorType =
@@ -58,6 +59,9 @@ export interface ServiceAuthOptions {
    * developer's tools), so the skew check reads it, not the e2e tests' adjustable one.
    */
   now?: () => number;
+  /** S3's SigV4 rules (sigv4-credential.ts), and its 15 minutes of allowed skew. */
+  dialect?: 's3';
+  maxSkewMs?: number;
 }
 
 export class ServiceAuthorizer {
@@ -69,14 +73,16 @@ export class ServiceAuthorizer {
 
   /** The signature's caller, or a ServiceError (unsigned, unknown key, bad or stale signature). */
   async authenticate(request: IncomingRequest): Promise<ServiceCaller> {
-    const { service, region, account, credentials } = this.#options;
+    const { service, region } = this.#options;
     let accessKeyId: string;
     try {
       ({ accessKeyId } = await verifySignature(request, {
         region,
         service,
         now: (this.#options.now ?? Date.now)(),
-        lookup: (id) => serviceSigningKey(id) ?? credentials?.lookup(id),
+        dialect: this.#options.dialect,
+        maxSkewMs: this.#options.maxSkewMs,
+        lookup: (id) => this.signingKey(id),
       }));
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
@@ -84,6 +90,17 @@ export class ServiceAuthorizer {
       const type = error.message === EXPIRED_SECURITY_TOKEN ? 'ExpiredTokenException' : error.type;
       throw new ServiceError(type as ServiceErrorType, error.message, error.reason);
     }
+    return this.callerOf(accessKeyId);
+  }
+
+  /** The secret (and token, expiry) behind an access key, if the local account knows it. */
+  signingKey(accessKeyId: string): SigningKey | undefined {
+    return serviceSigningKey(accessKeyId) ?? this.#options.credentials?.lookup(accessKeyId);
+  }
+
+  /** Who a verified access key is, and their policy (S3's POST uploads verify their own way). */
+  callerOf(accessKeyId: string): ServiceCaller {
+    const { account, credentials } = this.#options;
     if (serviceSigningKey(accessKeyId)) return { accessKeyId, arn: serviceCredentialsArn(account) };
     const stored = credentials?.lookup(accessKeyId);
     if (!stored) throw new Error('verified a key the store does not know');

@@ -25,6 +25,13 @@ export interface VerifyOptions {
   lookup: (accessKeyId: string) => SigningKey | undefined;
   /** Five minutes, as AWS allows. */
   maxSkewMs?: number;
+  /**
+   * S3's own SigV4 rules: the path signed as sent (not normalised), the payload hash
+   * taken from `x-amz-content-sha256` (`UNSIGNED-PAYLOAD` in a presigned URL) and left
+   * for the caller to check against the body it streams, and a presigned URL that
+   * lives its whole `X-Amz-Expires`. Absent: execute-api's and the JSON services' rules.
+   */
+  dialect?: 's3';
 }
 
 /** The claim's key, if it is known, carries its session token and has not expired. */
@@ -92,13 +99,19 @@ export function checkScope(claim: SignatureClaim, options: VerifyOptions): void 
   }
   const maxSkew = options.maxSkewMs ?? 5 * 60_000;
   const expires = claim.expiresSeconds === undefined ? Infinity : claim.expiresSeconds * 1000;
-  const lifetime = Math.min(maxSkew, expires);
+  // AWS honours an X-Amz-Expires longer than the skew for S3 alone.
+  const lifetime =
+    options.dialect === 's3' && claim.form === 'query' && Number.isFinite(expires)
+      ? expires
+      : Math.min(maxSkew, expires);
   const skew = signingDate.getTime() - options.now;
   const now = new Date(options.now);
   if (skew < -lifetime) {
     throw invalidSignature(
       `Signature expired: ${longDate} is now earlier than ${compact(new Date(options.now - lifetime))} (${compact(now)} - ${span(lifetime)}.)`,
-      expires < maxSkew ? 'presigned URL past its X-Amz-Expires' : 'stale date',
+      expires < maxSkew || lifetime > maxSkew
+        ? 'presigned URL past its X-Amz-Expires'
+        : 'stale date',
     );
   }
   if (skew > maxSkew) {

@@ -14,6 +14,9 @@ import type { IncomingRequest } from './gateway-request';
 import { header, type SignatureClaim } from './sigv4-claim';
 
 const QUERY_FORM_UNSIGNABLE = new Set(['x-amz-date']);
+const S3_QUERY_FORM_UNSIGNABLE = new Set(['x-amz-date', 'x-amz-content-sha256']);
+/** What an S3 presigned URL's canonical request has as its payload hash. */
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export const invalidSignature = (message: string, reason: string) =>
@@ -30,13 +33,20 @@ export async function checkSignature(
   request: IncomingRequest,
   claim: SignatureClaim,
   secretAccessKey: string,
+  dialect?: 's3',
 ): Promise<void> {
   // The signer trusts an x-amz-content-sha256 header as the payload hash, so the
-  // header must be the body's actual hash or the body could be swapped.
-  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : sha256Hex(request.body);
-  const claimedHash = header(request.headers, 'x-amz-content-sha256');
-  if (claimedHash !== undefined && claimedHash !== bodyHash) {
-    throw invalidSignature(SIGNATURE_MISMATCH, 'x-amz-content-sha256 is not the hash of the body');
+  // header must be the body's actual hash or the body could be swapped. S3 streams
+  // the body after this check, so its caller compares the hash once it has the body.
+  if (dialect !== 's3') {
+    const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : sha256Hex(request.body);
+    const claimedHash = header(request.headers, 'x-amz-content-sha256');
+    if (claimedHash !== undefined && claimedHash !== bodyHash) {
+      throw invalidSignature(
+        SIGNATURE_MISMATCH,
+        'x-amz-content-sha256 is not the hash of the body',
+      );
+    }
   }
 
   const { scope } = claim;
@@ -46,6 +56,8 @@ export async function checkSignature(
     service: scope.service,
     sha256: Sha256,
     applyChecksum: false,
+    // S3 signs the path exactly as sent; the other services normalise and re-encode it.
+    uriEscapePath: dialect !== 's3',
   });
   const queries = queryCandidates(claim, parseQuery(request.query));
   const candidates = hostCandidates(header(request.headers, 'host'));
@@ -58,6 +70,9 @@ export async function checkSignature(
       }
       headers[name] = value;
     }
+    if (dialect === 's3' && claim.form === 'query') {
+      headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    }
     for (const query of queries) {
       const signed = await signer.sign(
         {
@@ -67,14 +82,19 @@ export async function checkSignature(
           path: request.path,
           query,
           headers,
-          body: request.body.length === 0 ? undefined : request.body,
+          body: request.body.length === 0 || dialect === 's3' ? undefined : request.body,
         },
         {
           signingDate: claim.signingDate,
           signableHeaders: new Set(claim.signedHeaders),
           // The signer adds an X-Amz-Date header; a presigned URL dates itself in the
           // query, so that header is no part of what it signed.
-          unsignableHeaders: claim.form === 'query' ? QUERY_FORM_UNSIGNABLE : undefined,
+          unsignableHeaders:
+            claim.form !== 'query'
+              ? undefined
+              : dialect === 's3'
+                ? S3_QUERY_FORM_UNSIGNABLE
+                : QUERY_FORM_UNSIGNABLE,
         },
       );
       const authorization = String(signed.headers['authorization']);

@@ -30,6 +30,6 @@ export async function verifySignature(
   const claim = readQueryClaim(request) ?? readClaim(request.headers);
   const key = signingKeyOf(claim, request.headers, options);
   checkScope(claim, options);
-  await checkSignature(request, claim, key.secretAccessKey);
+  await checkSignature(request, claim, key.secretAccessKey, options.dialect);
   return { accessKeyId: claim.accessKeyId, signedHeaders: claim.signedHeaders };
 }
