@@ -43,8 +43,6 @@ export const lambdaEnv = {
   logFormat: 'PETS_LOG_FORMAT',
   /** The photos bucket: uploads and the web images (api/photos.ts). */
   photosBucket: 'PHOTOS_BUCKET',
-  /** Local cloud only: the S3 endpoint (path-style); unset in AWS, where the SDK finds S3. */
-  s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
 /**
@@ -215,8 +213,8 @@ export interface EnvironmentValues {
     legacySecretId?: string;
     legacySecretJsonField?: string;
   };
-  /** The photos bucket, and locally the S3 endpoint (path-style) that serves it. */
-  photos?: { bucket: string; endpoint?: string };
+  /** The photos bucket (the local S3's endpoint is the SDK's AWS_ENDPOINT_URL_S3). */
+  photos?: { bucket: string };
 }
 
 /** The environment of one function: exactly the variables it needs. */
@@ -232,7 +230,6 @@ export function lambdaEnvironment(
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
   if (spec.needs.includes('photos') && values.photos) {
     env[lambdaEnv.photosBucket] = values.photos.bucket;
-    if (values.photos.endpoint) env[lambdaEnv.s3Endpoint] = values.photos.endpoint;
   }
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecretId, legacySecretJsonField } = values.identity;

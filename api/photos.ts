@@ -2,8 +2,10 @@
  * Pet photos (docs/design.md "Pet photos"): what an upload may be, where its bytes and
  * the web images made from it live in the photos bucket, and how the site serves them.
  * The upload form's Lambda, processPhoto, the stack (bucket, notification, CloudFront
- * behavior) and the local S3 all read these, so a key or a limit is decided once.
+ * behavior) and the local S3 all read these, so a key or a limit is decided once; the
+ * bucket's prefixes themselves are photo-bucket.ts's.
  */
+import { photoPrefix, photoUploadPrefix } from './photo-bucket';
 
 /** The content types an admin may declare for an upload, and that the bytes must be. */
 export const photoContentTypes = ['image/jpeg', 'image/png', 'image/webp', 'image/avif'] as const;
@@ -27,14 +29,9 @@ export const photoRules = {
   widths: [320, 640, 1280] as const,
 } as const;
 
-/** Where the browser's uploads land: one key per pet and per form, chosen by the server. */
-export const uploadPrefix = 'uploads/';
-/** Where the web images live; CloudFront serves this prefix at the site's `/photos/`. */
-export const photoPrefix = 'photos/';
-
-/** The key of one upload form: the pet's id, then a random token. */
+/** The key of one upload form, under the bucket's upload prefix: the pet's id, then a random token. */
 export function uploadKey(petId: number, token: string): string {
-  return `${uploadPrefix}${petId}/${token}`;
+  return `${photoUploadPrefix}${petId}/${token}`;
 }
 
 const uploadKeyPattern = /^uploads\/([1-9]\d{0,15})\/([A-Za-z0-9_-]{16,64})$/;

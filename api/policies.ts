@@ -5,7 +5,7 @@
  */
 import type { PhotoActions } from './handlers';
 import { routesOf } from './http-api';
-import { photoPrefix, uploadPrefix } from './photos';
+import { photoPrefix, photoUploadPrefix } from './photo-bucket';
 import { type RoleName, trustedSubs } from './roles';
 
 export interface PolicyStatement {
@@ -147,7 +147,7 @@ export function functionPolicy(
 export function photoStatements(actions: PhotoActions, bucketArn: string): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   for (const [prefix, list] of [
-    [uploadPrefix, actions.uploads],
+    [photoUploadPrefix, actions.uploads],
     [photoPrefix, actions.photos],
   ] as const) {
     if (list?.length) {

@@ -83,8 +83,5 @@ export const cursorConfig = once((env) => ({
   secretId: required(env, lambdaEnv.cursorSecretId),
 }));
 
-/** The photos bucket, and locally the S3 endpoint that serves it (path-style). */
-export const photosConfig = once((env) => ({
-  bucket: required(env, lambdaEnv.photosBucket),
-  endpoint: env[lambdaEnv.s3Endpoint]?.trim() || undefined,
-}));
+/** The photos bucket. */
+export const photosConfig = once((env) => ({ bucket: required(env, lambdaEnv.photosBucket) }));

@@ -11,7 +11,7 @@ export interface StoredObject {
 }
 
 export interface S3Double {
-  /** The endpoint for S3_ENDPOINT (path-style). */
+  /** The endpoint for AWS_ENDPOINT_URL_S3 (an IP address: the SDK goes path-style). */
   endpoint: string;
   /** Bucket → key → object. */
   buckets: Map<string, Map<string, StoredObject>>;

@@ -47,7 +47,7 @@ export class PetsStack extends Stack {
     // the photos), so a custom domain is named and otherwise any CloudFront name is.
     const photos = new PetsPhotos(this, 'Photos', {
       retain: parameters.retainData,
-      siteOrigins: [`https://${parameters.siteDomain?.name ?? '*.cloudfront.net'}`],
+      siteOrigin: `https://${parameters.siteDomain?.name ?? '*.cloudfront.net'}`,
     });
     const functions = new PetsFunctions(this, 'Functions', {
       table,

@@ -3,13 +3,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { uploadPrefix } from '../../api/photos';
+import {
+  photoBucketCors,
+  photoBucketNotifications,
+  photoUploadPrefix,
+} from '../../api/photo-bucket';
 
 export interface PetsPhotosProps {
   /** Keep the bucket (and the photos) when the stack goes, as the table is kept. */
   retain: boolean;
-  /** The origins whose pages may post upload forms (S3 CORS). */
-  siteOrigins: readonly string[];
+  /** The origin whose pages may post upload forms (S3 CORS). */
+  siteOrigin: string;
 }
 
 /**
@@ -40,19 +44,18 @@ export class PetsPhotos extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      // The upload form is posted from the app's pages; with upload progress the browser
-      // sends a preflight first. The form's policy, not CORS, decides what is accepted.
-      cors: [
-        {
-          allowedMethods: [s3.HttpMethods.POST],
-          allowedOrigins: [...props.siteOrigins],
-          maxAge: 7200,
-        },
-      ],
+      // The form's policy, not CORS, decides what is stored; CORS lets the page read S3's answer.
+      cors: photoBucketCors(props.siteOrigin).map((rule) => ({
+        ...rule,
+        allowedOrigins: [...rule.allowedOrigins],
+        allowedMethods: rule.allowedMethods.map((m) => m as s3.HttpMethods),
+        allowedHeaders: rule.allowedHeaders && [...rule.allowedHeaders],
+        exposedHeaders: rule.exposedHeaders && [...rule.exposedHeaders],
+      })),
       lifecycleRules: [
         {
           id: 'ExpireStaleUploads',
-          prefix: uploadPrefix,
+          prefix: photoUploadPrefix,
           expiration: Duration.days(1),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
@@ -83,13 +86,20 @@ export class PetsPhotos extends Construct {
     });
     const cfn = this.bucket.node.defaultChild as s3.CfnBucket;
     cfn.notificationConfiguration = {
-      lambdaConfigurations: [
-        {
+      lambdaConfigurations: photoBucketNotifications
+        .filter((n) => n.functionName === 'processPhoto')
+        .map((n) => ({
           event: 's3:ObjectCreated:*',
           function: fn.functionArn,
-          filter: { s3Key: { rules: [{ name: 'prefix', value: uploadPrefix }] } },
-        },
-      ],
+          filter: {
+            s3Key: {
+              rules: [
+                { name: 'prefix', value: n.prefix },
+                ...(n.suffix ? [{ name: 'suffix', value: n.suffix }] : []),
+              ],
+            },
+          },
+        })),
     };
     cfn.addResourceDependency(permission);
     // Every outcome is final (the upload is deleted whatever happens), so a retry would

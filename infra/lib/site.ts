@@ -5,7 +5,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../../api/app-config';
-import { photoPrefix } from '../../api/photos';
+import { photoPrefix } from '../../api/photo-bucket';
 import type { DeployParameters } from './parameters';
 import { photoBehavior } from './photo-behavior';
 import { prerenderedPages } from './prerendered-pages';

@@ -74,7 +74,12 @@ describe('the photos in the stack', () => {
   it('lets the site post upload forms (CORS) and expires uploads left behind after a day', () => {
     assert.deepEqual(bucket.Properties['CorsConfiguration'], {
       CorsRules: [
-        { AllowedMethods: ['POST'], AllowedOrigins: ['https://*.cloudfront.net'], MaxAge: 7200 },
+        {
+          AllowedMethods: ['POST'],
+          AllowedOrigins: ['https://*.cloudfront.net'],
+          ExposedHeaders: ['ETag'],
+          MaxAge: 7200,
+        },
       ],
     });
     assert.deepEqual(bucket.Properties['LifecycleConfiguration'], {

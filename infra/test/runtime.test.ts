@@ -137,7 +137,7 @@ describe('the bundled Lambdas, run with their template environment', () => {
     }
     // Where S3 is, as AWS_ENDPOINT_URL_DYNAMODB says where DynamoDB is: the stand-in.
     if (lambdaEnv.photosBucket in templateEnv[name])
-      process.env[lambdaEnv.s3Endpoint] = s3.endpoint;
+      process.env['AWS_ENDPOINT_URL_S3'] = s3.endpoint;
     running = name;
     try {
       return await handlers[name](event);

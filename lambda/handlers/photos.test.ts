@@ -31,7 +31,7 @@ const s3 = await startS3Double();
 const backend = await startBackend({
   env: {
     [lambdaEnv.photosBucket]: BUCKET,
-    [lambdaEnv.s3Endpoint]: s3.endpoint,
+    AWS_ENDPOINT_URL_S3: s3.endpoint,
     [lambdaEnv.snapshotTtlMs]: '0',
   },
 });

@@ -20,12 +20,12 @@ export interface PhotoObjects {
 let shared: S3Client | undefined;
 
 /**
- * The container's S3 client. In AWS the SDK finds S3 from the region; the local
- * cloud names its S3 (S3_ENDPOINT), which serves buckets path-style.
+ * The container's S3 client. In AWS the SDK finds S3 from the region; locally the
+ * SDK's own AWS_ENDPOINT_URL_S3 names the local S3, an IP address, so buckets are
+ * addressed path-style (`/{bucket}/{key}`) there.
  */
 export function s3Client(): S3Client {
-  const { endpoint } = photosConfig();
-  shared ??= new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+  shared ??= new S3Client({});
   return shared;
 }
 
