@@ -15,15 +15,16 @@ import { apiEvent, loadHandlers, startBackend } from '../../node-testing/backend
 import { BUCKET, startS3Fixture } from '../../node-testing/s3';
 import { phoneJpeg, textFile } from '../photos/test-images';
 
-let processPhoto: ((event: S3Event) => Promise<void>) | undefined;
+/** processPhoto, once loaded (after the environment that names the local S3). */
+const lambda: { processPhoto?: (event: S3Event) => Promise<void> } = {};
 const s3 = await startS3Fixture({
-  notify: async (_functionName, event) => processPhoto?.(event as unknown as S3Event),
+  notify: async (_functionName, event) => lambda.processPhoto?.(event as unknown as S3Event),
 });
 const backend = await startBackend({
   env: { [lambdaEnv.photosBucket]: BUCKET, AWS_ENDPOINT_URL_S3: s3.url },
 });
 const handlers = await loadHandlers();
-processPhoto = handlers.processPhoto as unknown as (event: S3Event) => Promise<void>;
+lambda.processPhoto = handlers.processPhoto as unknown as (event: S3Event) => Promise<void>;
 const photoUpload: LambdaHandler = handlers.photoUpload;
 const doc = DynamoDBDocumentClient.from(backend.client);
 const client = s3.client();
