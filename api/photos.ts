@@ -34,7 +34,7 @@ export function uploadKey(petId: number, token: string): string {
   return `${photoUploadPrefix}${petId}/${token}`;
 }
 
-const uploadKeyPattern = /^uploads\/([1-9]\d{0,15})\/([A-Za-z0-9_-]{16,64})$/;
+const uploadKeyPattern = new RegExp(`^${photoUploadPrefix}([1-9]\\d{0,15})/[A-Za-z0-9_-]{16,64}$`);
 
 /** The pet an upload is for, or undefined when the key is not one uploadKey makes. */
 export function petIdOfUpload(key: string): number | undefined {

@@ -1,13 +1,8 @@
 import { fileTypeFromBuffer } from 'file-type';
-import { photoRejections, type PhotoContentType } from '../../api/photos';
+import { photoContentTypes, photoRejections, type PhotoContentType } from '../../api/photos';
 import { PhotoRejectedError } from './photo-rejected';
 
-const accepted = new Set<string>([
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'image/avif',
-] satisfies PhotoContentType[]);
+const accepted = new Set<string>(photoContentTypes);
 
 /**
  * The upload's real type, from its bytes (magic numbers), whatever type the form
