@@ -41,6 +41,8 @@ export const lambdaEnv = {
   snapshotTtlMs: 'PURCHASE_SNAPSHOT_TTL_MS',
   /** Optional: `short` for the local cloud's one-line logs (lambda/observability.ts). */
   logFormat: 'PETS_LOG_FORMAT',
+  /** The photos bucket: uploads and the web images (api/photos.ts). */
+  photosBucket: 'PHOTOS_BUCKET',
 } as const;
 
 /**
@@ -72,9 +74,18 @@ export const localObservabilityEnvironment: Readonly<Record<string, string>> = {
 
 /**
  * Groups of settings a function may need: the table, the identity provider (to
- * verify ID tokens), the cursor key (to sign and check paging cursors).
+ * verify ID tokens), the cursor key (to sign and check paging cursors), the photos
+ * bucket.
  */
-export type EnvironmentNeed = 'table' | 'identity' | 'cursorKey';
+export type EnvironmentNeed = 'table' | 'identity' | 'cursorKey' | 'photos';
+
+/** S3 actions on the photos bucket, by key prefix (api/photos.ts): its role gets these only. */
+export interface PhotoActions {
+  /** On `uploads/*`. Signing an upload form needs s3:PutObject: S3 checks the signer's. */
+  uploads?: readonly string[];
+  /** On `photos/*`. */
+  photos?: readonly string[];
+}
 
 export interface HandlerSpec {
   /** The module, from the repository root, that exports `handler`. */
@@ -84,6 +95,14 @@ export interface HandlerSpec {
   tableActions: readonly string[];
   timeoutSeconds: number;
   memoryMb: number;
+  photoActions?: PhotoActions;
+  /**
+   * Native packages left out of the bundle and installed beside it for the function's
+   * platform (infra/lib/native-modules.ts): esbuild cannot bundle a .node binary.
+   */
+  nativeModules?: readonly string[];
+  /** What invokes it besides an API route: the photos bucket's ObjectCreated events on `uploads/`. */
+  trigger?: 'photoUploads';
 }
 
 // Reads go through the table's indexes (api/pet-table.ts), so Query, never Scan.
@@ -106,13 +125,15 @@ export const handlers = {
   // The tutorial's whole-list write, for catalogues of up to one page.
   updatePets: {
     entry: 'lambda/handlers/update-pets.ts',
-    needs: ['table'],
+    needs: ['table', 'photos'],
     tableActions: [
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ],
+    // A removed pet's photos go with it.
+    photoActions: { photos: ['s3:DeleteObject'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -125,8 +146,9 @@ export const handlers = {
   },
   deletePet: {
     entry: 'lambda/handlers/delete-pet.ts',
-    needs: ['table'],
+    needs: ['table', 'photos'],
     tableActions: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+    photoActions: { photos: ['s3:DeleteObject'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },
@@ -155,6 +177,30 @@ export const handlers = {
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // POST /pets/{id}/photo (admin): an upload form for S3, signed with this role's keys.
+  photoUpload: {
+    entry: 'lambda/handlers/photo-upload.ts',
+    needs: ['table', 'photos'],
+    tableActions: ['dynamodb:GetItem'],
+    photoActions: { uploads: ['s3:PutObject'] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  // The photos bucket's uploads: the web images, the pet's photo, the upload deleted.
+  // 1024 MB: a 40-megapixel decode is ~160 MB of pixels, and Lambda's CPU grows with memory.
+  processPhoto: {
+    entry: 'lambda/handlers/process-photo.ts',
+    needs: ['table', 'photos'],
+    tableActions: ['dynamodb:UpdateItem'],
+    photoActions: {
+      uploads: ['s3:DeleteObject', 's3:GetObject'],
+      photos: ['s3:DeleteObject', 's3:PutObject'],
+    },
+    timeoutSeconds: 25,
+    memoryMb: 1024,
+    nativeModules: ['sharp'],
+    trigger: 'photoUploads',
+  },
 } as const satisfies Record<string, HandlerSpec>;
 
 export type HandlerName = keyof typeof handlers;
@@ -175,6 +221,8 @@ export interface EnvironmentValues {
     legacySecretId?: string;
     legacySecretJsonField?: string;
   };
+  /** The photos bucket (the local S3's endpoint is the SDK's AWS_ENDPOINT_URL_S3). */
+  photos?: { bucket: string };
 }
 
 /** The environment of one function: exactly the variables it needs. */
@@ -188,6 +236,9 @@ export function lambdaEnvironment(
     ...observabilityEnvironment,
   };
   if (spec.needs.includes('cursorKey')) env[lambdaEnv.cursorSecretId] = values.cursorSecretId;
+  if (spec.needs.includes('photos') && values.photos) {
+    env[lambdaEnv.photosBucket] = values.photos.bucket;
+  }
   if (spec.needs.includes('identity')) {
     const { issuer, audience, jwksUrl, legacySecretId, legacySecretJsonField } = values.identity;
     env[lambdaEnv.tokenIssuer] = issuer;

@@ -38,6 +38,7 @@ const routes: readonly Route[] = [
   route('POST', '/pets', 'updatePets', ['admin']),
   route('PUT', '/pets/{id}', 'putPet', ['admin']),
   route('DELETE', '/pets/{id}', 'deletePet', ['admin']),
+  route('POST', '/pets/{id}/photo', 'photoUpload', ['admin']),
   route('POST', '/pets/purchase', 'purchasePet', ['buyer']),
   // The views of buyers' emails (personal data): each only to the role that may see it.
   route('GET', '/pets/sales', 'listSales', ['admin']),

@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { Pet } from './pet';
+import { photoOf, type Pet, type PetPhoto } from './pet';
 import type { PetStatus } from './pet-query';
 
 /*
@@ -12,7 +12,7 @@ import type { PetStatus } from './pet-query';
  */
 
 /** What a GSI page carries besides its keys: everything the API shows of a pet. */
-const shown = ['type', 'price', 'isSold', 'soldTo'] as const;
+const shown = ['type', 'price', 'isSold', 'soldTo', 'photo'] as const;
 
 export const statusOf = (sold: boolean): PetStatus => (sold ? 'sold' : 'available');
 export const typeStatusOf = (type: string, status: PetStatus) => `${type}#${status}`;
@@ -143,6 +143,19 @@ export interface PetItem {
   typeShard: string;
   /** Zero-padded cents and id: sorts by price, then id, and is unique per pet. */
   priceKey: string;
+  photo?: PetPhoto;
+  /** When the photo's upload reached S3 (ISO time): a photo of an older upload never replaces it. */
+  photoAt?: string;
+  /** Why the last upload was refused; for the admin's views only, never projected or public. */
+  photoError?: PhotoError;
+}
+
+/** A refused upload: its key (the admin's form named it) and the reason shown to the admin. */
+export interface PhotoError {
+  key: string;
+  reason: string;
+  /** When the upload reached S3 (ISO time). */
+  at: string;
 }
 
 /**
@@ -197,6 +210,7 @@ export function petItem(pet: Pet, soldAt?: string): PetItem {
     if (pet.soldTo) item.soldTo = pet.soldTo;
     if (soldAt) item.soldAt = soldAt;
   }
+  if (pet.photo) item.photo = pet.photo;
   return item;
 }
 
@@ -221,5 +235,7 @@ export function toPet(item: Record<string, unknown>): Pet {
     const soldTo = stringOrUndefined(item['soldTo']);
     if (soldTo) pet.soldTo = soldTo;
   }
+  const photo = photoOf(item['photo']);
+  if (photo) pet.photo = photo;
   return pet;
 }

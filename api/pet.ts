@@ -11,6 +11,20 @@ export interface Pet {
   price: number;
   isSold?: boolean;
   soldTo?: string;
+  /** The pet's photo, once an admin uploaded one that processPhoto accepted. */
+  photo?: PetPhoto;
+}
+
+/**
+ * A pet's photo as every view carries it: `url` is the largest web image (at most
+ * 1280 px on its long side, site-relative, so `img-src 'self'` holds), `width` and
+ * `height` its size (the page reserves the box), `srcset` every size with its width.
+ */
+export interface PetPhoto {
+  url: string;
+  width: number;
+  height: number;
+  srcset: string;
 }
 
 /** What an admin controls about a pet: sale state is the server's alone. */
@@ -28,7 +42,7 @@ export type PublicPet = Omit<Pet, 'soldTo'> & { soldTo?: never };
  * among them, so a public read need not even fetch the buyers it must not show
  * (docs/design.md "Buyers' privacy").
  */
-export const publicAttributes = ['id', 'type', 'price', 'isSold'] as const;
+export const publicAttributes = ['id', 'type', 'price', 'isSold', 'photo'] as const;
 
 /**
  * The public form of a pet, a stored item or an index entry: the one rule for what
@@ -44,7 +58,18 @@ export function toPublicPet(source: object): PublicPet {
     price: Number(item['price']),
   };
   if (item['isSold'] === true) pet.isSold = true;
+  const photo = photoOf(item['photo']);
+  if (photo) pet.photo = photo;
   return pet;
+}
+
+/** A stored photo, field by field (nothing else it may hold is copied), or undefined. */
+export function photoOf(value: unknown): PetPhoto | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { url, width, height, srcset } = value as Record<string, unknown>;
+  if (typeof url !== 'string' || typeof srcset !== 'string') return undefined;
+  if (typeof width !== 'number' || typeof height !== 'number') return undefined;
+  return { url, width, height, srcset };
 }
 
 /**

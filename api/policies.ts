@@ -3,7 +3,9 @@
  * and whom each trusts (from the rule in roles.ts). The CDK stack deploys these
  * documents and the local STS and gateway evaluate the same ones.
  */
+import type { PhotoActions } from './handlers';
 import { routesOf } from './http-api';
+import { photoPrefix, photoUploadPrefix } from './photo-bucket';
 import { type RoleName, trustedSubs } from './roles';
 
 export interface PolicyStatement {
@@ -122,10 +124,12 @@ export function functionPolicy(
   tableActions: readonly string[],
   tableArn: string,
   secretArns: readonly string[],
+  photos?: { actions: PhotoActions; bucketArn: string },
 ): PolicyDocument {
   const statements: PolicyStatement[] = [
     { Effect: 'Allow', Action: [...tableActions], Resource: [tableArn, `${tableArn}/index/*`] },
   ];
+  if (photos) statements.push(...photoStatements(photos.actions, photos.bucketArn));
   if (secretArns.length) {
     statements.push({
       Effect: 'Allow',
@@ -134,4 +138,21 @@ export function functionPolicy(
     });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * A function's S3 actions on the photos bucket, each on its own key prefix only
+ * (`arn:aws:s3:::{bucket}/uploads/*`, `…/photos/*`).
+ */
+export function photoStatements(actions: PhotoActions, bucketArn: string): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  for (const [prefix, list] of [
+    [photoUploadPrefix, actions.uploads],
+    [photoPrefix, actions.photos],
+  ] as const) {
+    if (list?.length) {
+      statements.push({ Effect: 'Allow', Action: [...list], Resource: `${bucketArn}/${prefix}*` });
+    }
+  }
+  return statements;
 }

@@ -82,3 +82,6 @@ export const authConfig = once((env): AuthConfig => {
 export const cursorConfig = once((env) => ({
   secretId: required(env, lambdaEnv.cursorSecretId),
 }));
+
+/** The photos bucket. */
+export const photosConfig = once((env) => ({ bucket: required(env, lambdaEnv.photosBucket) }));

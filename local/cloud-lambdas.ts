@@ -16,13 +16,14 @@ import { functionCredentials, maxEnvironmentAgeMs } from './aws/function-credent
 import type { NotifyFunction } from './aws/s3/notifications';
 import { startLambdaService, type LambdaService } from './lambda-runtime/index';
 import { cursorSecretName } from './secrets-file';
-import { aws, clientId, host, ports, tableName, urls } from './settings';
+import { aws, buckets, clientId, host, ports, tableName, urls } from './settings';
 
 /** What the Lambdas' variables are filled with; their roles' policies follow from it. */
 export const lambdaValues: EnvironmentValues = {
   tableName,
   cursorSecretId: cursorSecretName,
   identity: { issuer: urls.issuer, audience: clientId, jwksUrl: urls.jwks },
+  photos: { bucket: buckets.photos },
 };
 
 export interface CloudLambdaOptions {

@@ -10,7 +10,15 @@ import { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { auth0Endpoints } from '../../api/app-config';
 import { lambdaBundling, lambdaRuntime } from '../../api/bundling';
-import { handlerNames, handlers, lambdaEnvironment, type HandlerName } from '../../api/handlers';
+import {
+  handlerNames,
+  handlers,
+  lambdaEnvironment,
+  type HandlerName,
+  type HandlerSpec,
+} from '../../api/handlers';
+import { photoStatements } from '../../api/policies';
+import { nativeModulesBundling } from './native-modules';
 import type { DeployParameters } from './parameters';
 
 /** The repository root: the Lambdas' sources and lock file live there, not in infra/. */
@@ -23,6 +31,8 @@ export interface PetsFunctionsProps {
   /** Whether the table has global secondary indexes the handlers may query. */
   hasIndexes: boolean;
   parameters: DeployParameters;
+  /** The photos bucket's name and ARN (photos.ts), for the functions that use it. */
+  photos: { bucketName: string; bucketArn: string };
 }
 
 /**
@@ -42,8 +52,9 @@ export class PetsFunctions extends Construct {
     const legacySecret = parameters.legacySecretId
       ? importSecret(this, 'LegacyHs256Secret', parameters.legacySecretId)
       : undefined;
+    const architecture = lambda.Architecture.ARM_64;
     const make = (name: HandlerName): nodejs.NodejsFunction => {
-      const spec = handlers[name];
+      const spec: HandlerSpec = handlers[name];
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -62,6 +73,11 @@ export class PetsFunctions extends Construct {
       if (needs.includes('cursorKey')) props.cursorKey.grantRead(role);
       // The token verifiers read the legacy secret at run time (lambda/auth/legacy-secret.ts).
       if (needs.includes('identity')) legacySecret?.grantRead(role);
+      // Each S3 action on its own key prefix of the photos bucket (api/handlers.ts).
+      for (const statement of photoStatements(spec.photoActions ?? {}, props.photos.bucketArn)) {
+        role.addToPrincipalPolicy(iam.PolicyStatement.fromJson(statement));
+      }
+      const native = spec.nativeModules ?? [];
       const fn = new nodejs.NodejsFunction(this, name, {
         role,
         entry: `${repoRoot}${spec.entry}`,
@@ -69,21 +85,24 @@ export class PetsFunctions extends Construct {
         projectRoot: repoRoot,
         depsLockFilePath: `${repoRoot}package-lock.json`,
         runtime: deployRuntime(),
-        architecture: lambda.Architecture.ARM_64,
+        architecture,
         memorySize: spec.memoryMb,
         timeout: Duration.seconds(spec.timeoutSeconds),
         logGroup,
-        environment: environmentFor(name, table.tableName, props.cursorKey.secretArn, parameters),
+        environment: environmentFor(name, table.tableName, props.cursorKey.secretArn, parameters, {
+          bucket: props.photos.bucketName,
+        }),
         bundling: {
           // Synth stays offline and fast: esbuild from infra's devDependencies, no Docker.
           forceDockerBundling: false,
           // The one definition the local cloud bundles with too (api/bundling.ts).
           ...lambdaBundling,
           format: lambdaBundling.format as nodejs.OutputFormat,
-          externalModules: [...lambdaBundling.externalModules],
+          externalModules: [...lambdaBundling.externalModules, ...native],
+          ...(native.length && nativeModulesBundling(repoRoot, native, architecture.name)),
         },
       });
-      suppressFunctionFindings(role, props.hasIndexes);
+      suppressFunctionFindings(role, props.hasIndexes, spec.photoActions !== undefined);
       return fn;
     };
     this.byHandler = Object.fromEntries(handlerNames.map((name) => [name, make(name)])) as Record<
@@ -97,7 +116,25 @@ export class PetsFunctions extends Construct {
  * What the AWS Solutions rules ask of a function that this one answers by design:
  * the table's index ARNs (IAM5, on the role's policy only).
  */
-function suppressFunctionFindings(role: iam.Role, hasIndexes: boolean): void {
+function suppressFunctionFindings(role: iam.Role, hasIndexes: boolean, photos: boolean): void {
+  if (photos) {
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Uploads and web images have keys made per upload (api/photos.ts), so a grant names ' +
+            "their prefix: `uploads/*` or `photos/*` of the photos bucket only, each with the function's " +
+            'own actions (photoActions in api/handlers.ts).',
+          appliesTo: [
+            { regex: '/^Resource::arn:<AWS::Partition>:s3:::photos-.*\\/(uploads|photos)\\/\\*$/' },
+          ],
+        },
+      ],
+      true,
+    );
+  }
   if (!hasIndexes) return;
   NagSuppressions.addResourceSuppressions(
     role,
@@ -126,6 +163,7 @@ export function environmentFor(
   tableName: string,
   cursorSecretId: string,
   parameters: DeployParameters,
+  photos?: { bucket: string },
 ): Record<string, string> {
   const { issuer, jwksUri } = auth0Endpoints(parameters.auth0Domain);
   return lambdaEnvironment(name, {
@@ -138,6 +176,7 @@ export function environmentFor(
       legacySecretId: parameters.legacySecretId,
       legacySecretJsonField: parameters.legacySecretJsonField,
     },
+    ...(photos && { photos }),
   });
 }
 

@@ -8,6 +8,7 @@ import { outputNames, type OutputKey } from './outputs';
 import type { DeployParameters } from './parameters';
 import { PetsPublicReads } from './public-reads';
 import { type ConfigValues, deployedConfig } from './publish-plan';
+import { PetsPhotos } from './photos';
 import { PetsRestApi } from './rest-api';
 import { PetsRoles } from './roles';
 import { PetsSite } from './site';
@@ -43,12 +44,20 @@ export class PetsStack extends Stack {
           'cursors answer 400 at each turn; rotate by hand (put-secret-value) if it ever leaks.',
       },
     ]);
+    // The site's origin cannot be named here without a cycle (the distribution serves
+    // the photos), so a custom domain is named and otherwise any CloudFront name is.
+    const photos = new PetsPhotos(this, 'Photos', {
+      retain: parameters.retainData,
+      siteOrigin: `https://${parameters.siteDomain?.name ?? '*.cloudfront.net'}`,
+    });
     const functions = new PetsFunctions(this, 'Functions', {
       table,
       cursorKey,
       hasIndexes: (props.tableSchema.GlobalSecondaryIndexes?.length ?? 0) > 0,
       parameters,
+      photos,
     });
+    photos.processUploadsWith(functions.byHandler.processPhoto);
     const petsApi = new PetsRestApi(this, 'Api', {
       stage: parameters.stage,
       functions: functions.byHandler,
@@ -78,6 +87,7 @@ export class PetsStack extends Stack {
     const site = new PetsSite(this, 'Site', {
       config: deployedConfig(configValues),
       domain: parameters.siteDomain,
+      photos: photos.bucket,
     });
     new PetsPublicReads(this, 'PublicReads', {
       distribution: site.distribution,

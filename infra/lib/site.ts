@@ -5,7 +5,9 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { AppConfig } from '../../api/app-config';
+import { photoPrefix } from '../../api/photo-bucket';
 import type { DeployParameters } from './parameters';
+import { photoBehavior } from './photo-behavior';
 import { prerenderedPages } from './prerendered-pages';
 import { securityHeaders } from './security-headers';
 import { suppressSiteFindings } from './site-findings';
@@ -19,6 +21,8 @@ export interface PetsSiteProps {
   config: AppConfig;
   /** The site's own host name and its us-east-1 certificate, or the `*.cloudfront.net` name. */
   domain?: DeployParameters['siteDomain'];
+  /** The photos bucket, whose `photos/` CloudFront serves at `/photos/*` (photos.ts). */
+  photos?: s3.IBucket;
 }
 
 /**
@@ -86,6 +90,9 @@ export class PetsSite extends Construct {
       // signed-in pages) serves it. A 404 passes as it is: GET /pets/{id} through the
       // public reads' behaviors (public-reads.ts) says "No such pet." with it. A throttle
       // or an origin failure is never cached, or a crowd would see it for 10 s.
+      ...(props.photos && {
+        additionalBehaviors: { [`/${photoPrefix}*`]: photoBehavior(this, props.photos) },
+      }),
       errorResponses: [
         { httpStatus: 403, responseHttpStatus: 200, responsePagePath: '/index.html' },
         ...[429, 500, 502, 503, 504].map((httpStatus) => ({ httpStatus })),

@@ -38,7 +38,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parseAppConfig } from '../../api/app-config-parser';
 import { contentSecurityPolicy } from '../../api/csp';
-import { lambdaEnv } from '../../api/handlers';
+import { handlers, lambdaEnv, type HandlerSpec } from '../../api/handlers';
 import { api, corsHeaders, matchRoute, type Route } from '../../api/http-api';
 import type { PolicyDocument } from '../../api/policies';
 import { roleNames, type RoleName } from '../../api/roles';
@@ -59,6 +59,8 @@ const restApiId = 'a1b2c3d4e5';
 const bucketName = 'securepets-test-sitebucket-1a2b3c4d5e6f';
 const distributionId = 'E2EXAMPLE12345';
 const distributionDomain = 'd111111abcdef8.cloudfront.net';
+const stackUuid = '51af3dc0-da77-11e4-872e-1234567db123';
+const stackId = `arn:aws:cloudformation:${region}:${account}:stack/SecurePets-test/${stackUuid}`;
 
 interface TemplateResource {
   Type: string;
@@ -89,6 +91,16 @@ class PaperDeployment {
       const [separator, parts] = o['Fn::Join'] as [string, unknown[]];
       return parts.map((p) => this.text(p)).join(separator);
     }
+    if ('Fn::Split' in o) {
+      const [separator, source] = o['Fn::Split'] as [string, unknown];
+      return this.text(source).split(separator);
+    }
+    if ('Fn::Select' in o) {
+      const [index, list] = o['Fn::Select'] as [number, unknown];
+      const items = this.resolve(list);
+      if (!Array.isArray(items) || items[index] === undefined) throw new Error('Bad Fn::Select');
+      return items[index] as unknown;
+    }
     const fn = Object.keys(o).find((k) => k.startsWith('Fn::'));
     if (fn) throw new Error(`The rehearsal cannot resolve ${fn}`);
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, this.resolve(v)]));
@@ -106,6 +118,7 @@ class PaperDeployment {
       'AWS::AccountId': account,
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackId': stackId,
     };
     if (pseudo[id]) return pseudo[id];
     const resource = this.resource(id);
@@ -121,7 +134,8 @@ class PaperDeployment {
       case 'AWS::IAM::OIDCProvider':
         return `arn:aws:iam::${account}:oidc-provider/${(props['Url'] as string).replace(/^https:\/\//, '')}`;
       case 'AWS::S3::Bucket':
-        return bucketName;
+        // A bucket the stack names (the photos') has that name; the site's is generated.
+        return props['BucketName'] ? this.text(props['BucketName']) : bucketName;
       case 'AWS::CloudFront::Distribution':
         return distributionId;
       default:
@@ -510,6 +524,83 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
       csp,
       new RegExp(`https://${restApiId}\\.execute-api\\.${region}\\.amazonaws\\.com`),
     );
+  });
+
+  it('wires the photos: the bucket notifies processPhoto, each function may touch only its prefixes', () => {
+    const [, bucket] = deployment
+      .ofType('AWS::S3::Bucket')
+      .find(([, p]) => p['BucketName'] !== undefined)!;
+    const photosBucket = deployment.text(bucket['BucketName']);
+    assert.equal(photosBucket, `photos-${stackUuid}`);
+    const functions = deployment.ofType('AWS::Lambda::Function');
+    const fnOf = (name: string) => functions.find(([id]) => id.startsWith(`Functions${name}`))!;
+    const [processId] = fnOf('processPhoto');
+    const processArn = `arn:aws:lambda:${region}:${account}:function:${processId}`;
+    const notification = deployment.resolve(bucket['NotificationConfiguration']) as {
+      LambdaConfigurations: { Event: string; Function: string }[];
+    };
+    assert.deepEqual(
+      notification.LambdaConfigurations.map((c) => [c.Event, c.Function]),
+      [['s3:ObjectCreated:*', processArn]],
+    );
+    // S3 may invoke it for this bucket, from this account.
+    const [, permission] = deployment
+      .ofType('AWS::Lambda::Permission')
+      .find(([, p]) => p['Principal'] === 's3.amazonaws.com')!;
+    assert.equal(deployment.text(permission['FunctionName']), processArn);
+    assert.equal(deployment.text(permission['SourceArn']), `arn:aws:s3:::${photosBucket}`);
+    assert.equal(deployment.text(permission['SourceAccount']), account);
+
+    // Each function's bucket variable names the bucket, and IAM (the local evaluator)
+    // allows its role exactly its photo actions on its prefixes.
+    // (Their S3 statements: the logs and table ones are stack.test.ts's and runtime.test.ts's.)
+    const policiesOf = (fnProps: Json): PolicyDocument[] => {
+      const roleId = ((fnProps['Role'] as Json)['Fn::GetAtt'] as string[])[0]!;
+      return deployment
+        .ofType('AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(p['Roles']) === JSON.stringify([{ Ref: roleId }]))
+        .map(([, p]) => {
+          const document = p['PolicyDocument'] as { Statement: Json[] };
+          const s3 = document.Statement.filter((st) =>
+            JSON.stringify(st['Action']).includes('"s3:'),
+          );
+          return deployment.resolve({ ...document, Statement: s3 }) as PolicyDocument;
+        });
+    };
+    const object = (key: string, bucketName = photosBucket) => `arn:aws:s3:::${bucketName}/${key}`;
+    const cases: [string, string, string][] = [
+      ['s3:GetObject', 'uploads/1/abc', 'processPhoto'],
+      ['s3:DeleteObject', 'uploads/1/abc', 'processPhoto'],
+      ['s3:PutObject', 'uploads/1/abc', 'photoUpload'],
+      ['s3:PutObject', 'photos/1/abc-320.webp', 'processPhoto'],
+      ['s3:DeleteObject', 'photos/1/abc-320.webp', 'processPhoto deletePet updatePets'],
+      ['s3:GetObject', 'photos/1/abc-320.webp', ''],
+      ['s3:PutObject', 'index.html', ''],
+    ];
+    for (const name of Object.keys(handlers) as (keyof typeof handlers)[]) {
+      const [, fnProps] = fnOf(name);
+      const variables = (fnProps['Environment'] as { Variables: Json }).Variables;
+      const spec: HandlerSpec = handlers[name];
+      assert.equal(
+        variables[lambdaEnv.photosBucket] && deployment.text(variables[lambdaEnv.photosBucket]),
+        spec.photoActions ? photosBucket : undefined,
+        name,
+      );
+      const policies = policiesOf(fnProps);
+      for (const [action, key, allowedTo] of cases) {
+        const allowed = allowedTo.split(' ').includes(name);
+        assert.equal(
+          evaluate(policies, { action, resource: object(key) }),
+          allowed ? 'Allow' : 'ImplicitDeny',
+          `${name} ${action} ${key}`,
+        );
+        assert.equal(
+          evaluate(policies, { action, resource: object(key, bucketName) }),
+          'ImplicitDeny',
+          `${name} ${action} on the site bucket`,
+        );
+      }
+    }
   });
 
   describe('publish, against recorded AWS clients fed the template’s outputs', () => {

@@ -13,7 +13,9 @@ import {
   type LambdaHandler,
 } from '../../api/handlers';
 import { encodeCursor } from '../../lambda/http/cursor';
+import { phoneJpeg } from '../../lambda/photos/test-images';
 import { apiEvent, startBackend, type Backend } from '../../node-testing/backend';
+import { startS3Double, type S3Double } from '../../node-testing/s3-double';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 
 /**
@@ -37,10 +39,14 @@ describe('the bundled Lambdas, run with their template environment', () => {
   /** Logical ids of the resources the template's variables refer to. */
   let tableId: string;
   let secretId: string;
+  /** S3 for the photo functions: the template's bucket name stands for this one. */
+  let s3: S3Double;
+  const photosBucket = 'photos-runtime';
 
   before(async () => {
     s = synthesize({ example: 'true' }, { insideRepo: true });
     backend = await startBackend();
+    s3 = await startS3Double();
     for (const name of Object.values(lambdaEnv)) {
       testEnv[name] = process.env[name];
     }
@@ -97,6 +103,7 @@ describe('the bundled Lambdas, run with their template environment', () => {
       .send(new DeleteTableCommand({ TableName: backend.tableName }))
       .catch(() => undefined);
     await backend?.close();
+    await s3?.close();
     s?.dispose();
   });
 
@@ -110,6 +117,7 @@ describe('the bundled Lambdas, run with their template environment', () => {
     const ref = JSON.stringify(value);
     if (ref === JSON.stringify({ Ref: tableId })) return backend.tableName;
     if (ref === JSON.stringify({ Ref: secretId })) return backend.secrets.cursorSecretId;
+    if (variable === lambdaEnv.photosBucket && ref.includes('"photos-"')) return photosBucket;
     if (typeof value === 'string') return testEnv[variable];
     throw new Error(`${variable}: no local stand-in for ${ref}`);
   }
@@ -127,6 +135,9 @@ describe('the bundled Lambdas, run with their template environment', () => {
         process.env[variable] = localValue(variable, templateEnv[name][variable]);
       } else delete process.env[variable];
     }
+    // Where S3 is, as AWS_ENDPOINT_URL_DYNAMODB says where DynamoDB is: the stand-in.
+    if (lambdaEnv.photosBucket in templateEnv[name])
+      process.env['AWS_ENDPOINT_URL_S3'] = s3.endpoint;
     running = name;
     try {
       return await handlers[name](event);
@@ -286,6 +297,29 @@ describe('the bundled Lambdas, run with their template environment', () => {
       [[4, true]],
     );
 
+    // A photo: the upload form (reads the pet), processPhoto on the upload (sets it).
+    const form = await call(
+      'photoUpload',
+      apiEvent(
+        'POST',
+        '/pets/1/photo',
+        { contentType: 'image/jpeg' },
+        {
+          pathParameters: { id: '1' },
+        },
+      ),
+    );
+    assert.equal(form.statusCode, 200, form.body);
+    const { fields } = JSON.parse(form.body) as { fields: Record<string, string> };
+    s3.put(photosBucket, fields['key']!, await phoneJpeg(), 'image/jpeg');
+    await call('processPhoto', s3Event(photosBucket, fields['key']!) as never);
+    assert.equal(s3.keys(photosBucket).length, 2, s3.keys(photosBucket).join());
+    const withPhoto = await call('getPets', apiEvent('GET', '/pets'));
+    assert.match(
+      JSON.stringify((JSON.parse(withPhoto.body) as { id: number; photo?: unknown }[])[0]?.photo),
+      /"url":"\/photos\/1\//,
+    );
+
     for (const name of handlerNames) {
       assert.deepEqual(
         [...seen[name]].sort(),
@@ -295,3 +329,19 @@ describe('the bundled Lambdas, run with their template environment', () => {
     }
   });
 });
+
+/** S3's ObjectCreated event for one key (as S3 sends it, the key URL-encoded). */
+function s3Event(bucket: string, key: string) {
+  return {
+    Records: [
+      {
+        eventName: 'ObjectCreated:Post',
+        eventTime: new Date().toISOString(),
+        s3: {
+          bucket: { name: bucket },
+          object: { key: encodeURIComponent(key).replace(/%2F/g, '/') },
+        },
+      },
+    ],
+  };
+}

@@ -14,7 +14,9 @@ import {
   observabilityEnvironment,
   type EnvironmentValues,
   type HandlerName,
+  type HandlerSpec,
 } from '../../api/handlers';
+import { photoStatements } from '../../api/policies';
 import {
   contentSecurityPolicy,
   permissionsPolicy,
@@ -50,6 +52,25 @@ function only(s: Synthesized, type: string, props: Json = {}): [string, Resource
   assert.equal(found.length, 1, `expected one ${type} matching ${JSON.stringify(props)}`);
   return found[0] as [string, Resource];
 }
+
+/** The site's bucket and its pages' headers, beside the photos' (photos.test.ts). */
+const siteBucket = { CorsConfiguration: Match.absent() };
+const pageHeaders = {
+  ResponseHeadersPolicyConfig: {
+    SecurityHeadersConfig: { ContentSecurityPolicy: Match.anyValue() },
+  },
+};
+
+/** The photos bucket's name, as the template writes it (infra/lib/photos.ts): the stack id's UUID. */
+const stackUuid = { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] };
+const photosBucketName = { 'Fn::Join': ['', ['photos-', stackUuid]] };
+/** A photo statement's resource, `${bucketArn}/{prefix}*`, as the template writes it. */
+const photoResource = (resource: string) => ({
+  'Fn::Join': [
+    '',
+    ['arn:', { Ref: 'AWS::Partition' }, ':s3:::photos-', stackUuid, resource.replace('BUCKET', '')],
+  ],
+});
 
 function ref(logicalId: string): Json {
   return { Ref: logicalId };
@@ -355,6 +376,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     const values: EnvironmentValues = {
       tableName: '${table}',
       cursorSecretId: '${cursorKey}',
+      photos: { bucket: '${photosBucket}' },
       identity: {
         issuer: `https://${domain}/`,
         audience: exampleParameters.auth0ClientId,
@@ -364,6 +386,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     const markers: Record<string, Json> = {
       '${table}': ref(tableId),
       '${cursorKey}': ref(secretId),
+      '${photosBucket}': photosBucketName,
     };
     for (const handler of handlerNames) {
       const fn = resourcesOf(s.template, 'AWS::Lambda::Function')[functionId(s, handler)];
@@ -385,6 +408,8 @@ describe('the Secure Pets stack (example tenant)', () => {
       assert.deepEqual((fn?.Properties['Environment'] as Json)['Variables'], {
         PETS_TABLE: ref(tableId),
         ...observabilityEnvironment,
+        // A removed pet's photos go with it.
+        ...(handler === 'deletePet' && { [lambdaEnv.photosBucket]: photosBucketName }),
       });
     }
   });
@@ -469,7 +494,20 @@ describe('the Secure Pets stack (example tenant)', () => {
         readsCursorKey ? [ref(secretId)] : [],
         `${handler}: the cursor key only if it signs cursors`,
       );
-      const logs = statements.filter((st) => st !== data[0] && !secrets.includes(st));
+      const photos = statements.filter((st) => JSON.stringify(st['Action']).includes('"s3:'));
+      const spec: HandlerSpec = handlers[handler];
+      assert.deepEqual(
+        photos as unknown[],
+        photoStatements(spec.photoActions ?? {}, 'BUCKET').map(({ Effect, Action, Resource }) => ({
+          Action: Action.length === 1 ? Action[0] : Action,
+          Effect,
+          Resource: photoResource(String(Resource)),
+        })),
+        `${handler}: its photo actions on their prefixes only`,
+      );
+      const logs = statements.filter(
+        (st) => st !== data[0] && !secrets.includes(st) && !photos.includes(st),
+      );
       assert.ok(
         logs.length > 0 && logs.every((st) => JSON.stringify(st['Action']).startsWith('["logs:')),
         `${handler}: only logs actions besides the table's`,
@@ -495,8 +533,8 @@ describe('the Secure Pets stack (example tenant)', () => {
         (p) => p.Properties['PolicyDocument'],
       ),
     ] as { Statement: Json[] }[];
-    // One policy per Lambda, 2 role inline policies, 1 bucket policy.
-    assert.equal(documents.length, handlerNames.length + 3, 'every policy document was found');
+    // One policy per Lambda, 2 role inline policies, 2 bucket policies (site, photos).
+    assert.equal(documents.length, handlerNames.length + 4, 'every policy document was found');
     // Denies may be broad (the bucket refuses every s3:* action without TLS); allows may not.
     const allows = documents.flatMap((d) => d.Statement).filter((st) => st['Effect'] === 'Allow');
     assert.ok(allows.length >= 6, 'allow statements found');
@@ -510,7 +548,7 @@ describe('the Secure Pets stack (example tenant)', () => {
   });
 
   it('keeps the site bucket private: readable only by its CloudFront distribution, over TLS', () => {
-    const [bucketId, bucket] = only(s, 'AWS::S3::Bucket');
+    const [bucketId, bucket] = only(s, 'AWS::S3::Bucket', siteBucket);
     assert.deepEqual(bucket.Properties['PublicAccessBlockConfiguration'], {
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -546,7 +584,7 @@ describe('the Secure Pets stack (example tenant)', () => {
 
   it("sends api/csp.ts's Content-Security-Policy for the deployed config.json, and the security headers", () => {
     const [restApiId] = only(s, 'AWS::ApiGateway::RestApi');
-    const [policyId, policy] = only(s, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const [policyId, policy] = only(s, 'AWS::CloudFront::ResponseHeadersPolicy', pageHeaders);
     const config = policy.Properties['ResponseHeadersPolicyConfig'] as Json;
     const security = config['SecurityHeadersConfig'] as Json;
     // The API's origin is only known at deploy time: its id and the region are tokens.

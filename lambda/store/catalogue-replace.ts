@@ -1,6 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { toPublicPet, type Pet, type PetListing, type PublicPet } from '../../api/pet';
+import {
+  photoOf,
+  toPublicPet,
+  type Pet,
+  type PetListing,
+  type PetPhoto,
+  type PublicPet,
+} from '../../api/pet';
 import { pageLimit } from '../../api/pet-query';
 import { petItem } from '../../api/pet-table';
 import { ConflictError, PayloadTooLargeError } from '../http/errors';
@@ -19,7 +26,7 @@ const CONCURRENCY = 16;
 type Op =
   | { kind: 'create'; next: PetListing }
   | { kind: 'update'; prev: PetListing; next: PetListing }
-  | { kind: 'delete'; prev: PetListing };
+  | { kind: 'delete'; prev: PetListing; photo?: PetPhoto };
 
 /**
  * POST /pets, the tutorial's whole-list write: makes the catalogue the admin's list,
@@ -29,6 +36,8 @@ type Op =
  */
 export class CatalogueReplace {
   private readonly reads: PetReads;
+  /** The photos of the pets the last replace removed: the caller deletes their images. */
+  removedPhotos: PetPhoto[] = [];
 
   constructor(
     private readonly tableName: string,
@@ -75,8 +84,14 @@ export class CatalogueReplace {
         throw new ConflictError(failed);
       }
     }
-    const sold = new Map(current.filter((p) => p.isSold).map((p) => [p.id, p]));
-    return next.map((p) => sold.get(p.id) ?? toPublicPet(p)).sort((a, b) => a.id - b.id);
+    this.removedPhotos = done.flatMap((op) => (op.kind === 'delete' && op.photo ? [op.photo] : []));
+    const before = new Map(current.map((p) => [p.id, p]));
+    return next
+      .map((p) => {
+        const was = before.get(p.id);
+        return was?.isSold ? was : toPublicPet({ ...p, photo: was?.photo });
+      })
+      .sort((a, b) => a.id - b.id);
   }
 
   private async apply(op: Op): Promise<Op> {
@@ -89,13 +104,17 @@ export class CatalogueReplace {
         }),
       );
     } else if (op.kind === 'delete') {
-      await this.db.send(
+      // ALL_OLD: the photo the item held when it went, even one set after the read.
+      const { Attributes } = await this.db.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { id: op.prev.id },
           ...asRead(op.prev),
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      const photo = photoOf(Attributes?.['photo']);
+      return photo ? { ...op, photo } : { ...op };
     } else {
       await this.db.send(relist(this.tableName, op.next, asRead(op.prev)));
     }
@@ -122,10 +141,11 @@ export class CatalogueReplace {
             }),
           );
         } else if (op.kind === 'delete') {
+          const photo = op.photo ?? (op.prev as Pet).photo;
           await this.db.send(
             new PutCommand({
               TableName: this.tableName,
-              Item: { ...petItem(op.prev) },
+              Item: { ...petItem({ ...op.prev, ...(photo && { photo }) }) },
               ConditionExpression: 'attribute_not_exists(id)',
             }),
           );

@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { listingTag, type Pet, type PetListing } from '../../api/pet';
+import { listingTag, photoOf, type Pet, type PetListing, type PetPhoto } from '../../api/pet';
 import { petItem, placementOf, toPet, type PetItem } from '../../api/pet-table';
 import { ConflictError, NotFoundError } from '../http/errors';
 import { documentClient } from './client';
@@ -122,18 +122,27 @@ export class PetWrites {
     throw new ConflictError(`Pet ${id} is being changed by someone else. Reload it and try again.`);
   }
 
-  /** DELETE /pets/{id}: removes an unsold pet, conditional on it being as read. */
-  async remove(id: number, pre: Preconditions = {}): Promise<void> {
+  /**
+   * DELETE /pets/{id}: removes an unsold pet, conditional on it being as read. Answers
+   * the photo the item held when it was deleted (DynamoDB's ALL_OLD, so a photo set
+   * after the read is the one returned), whose images the caller then deletes.
+   */
+  async remove(id: number, pre: Preconditions = {}): Promise<PetPhoto | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const current = await this.get(id);
       if (!current) throw new NotFoundError(`There is no pet ${id}.`);
       if (current.isSold) throw new ConflictError(`Pet ${id} has been sold and cannot be removed.`);
       assertMatches(current, pre);
       try {
-        await this.db.send(
-          new DeleteCommand({ TableName: this.tableName, Key: { id }, ...asRead(current) }),
+        const { Attributes } = await this.db.send(
+          new DeleteCommand({
+            TableName: this.tableName,
+            Key: { id },
+            ...asRead(current),
+            ReturnValues: 'ALL_OLD',
+          }),
         );
-        return;
+        return photoOf(Attributes?.['photo']);
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
       }

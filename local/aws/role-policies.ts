@@ -1,9 +1,10 @@
 /**
  * Every role of the local account and its identity policy, as the deployed stack
  * gives them: the browser roles invoke the API only (api/policies.ts `rolePolicy`),
- * each Lambda's execution role reaches its table actions and its secrets only
- * (`functionPolicy`, from the manifest in api/handlers.ts). The local data services
- * (DynamoDB, Secrets Manager) evaluate a caller's policy from here.
+ * each Lambda's execution role reaches its table actions, its secrets and its photo
+ * actions on the photos bucket only (`functionPolicy`, from the manifest in
+ * api/handlers.ts). The local data services (DynamoDB, Secrets Manager, S3) evaluate
+ * a caller's policy from here.
  */
 import {
   handlerNames,
@@ -12,6 +13,7 @@ import {
   lambdaEnvironment,
   type EnvironmentValues,
   type HandlerName,
+  type HandlerSpec,
 } from '../../api/handlers';
 import {
   apiArn,
@@ -63,12 +65,18 @@ export function localRolePolicies(
     const secrets = [env[lambdaEnv.cursorSecretId], env[lambdaEnv.legacySecretId]]
       .filter((id): id is string => id !== undefined)
       .map((id) => (id.startsWith('arn:') ? id : secretArnPattern(region, account, id)));
+    const spec: HandlerSpec = handlers[name];
+    const photos =
+      spec.photoActions && values.photos
+        ? { actions: spec.photoActions, bucketArn: `arn:aws:s3:::${values.photos.bucket}` }
+        : undefined;
     policies.set(
       functionRoleArn(name, account),
       functionPolicy(
-        handlers[name].tableActions,
+        spec.tableActions,
         tableArn(region, account, values.tableName),
         secrets,
+        photos,
       ),
     );
   }

@@ -60,7 +60,7 @@ export async function readPostForm(req: IncomingMessage, maxBytes: number): Prom
     throw malformed(error instanceof Error ? error.message : String(error));
   }
   const fields = new Map<string, string>();
-  for (const [name, value] of form as unknown as Iterable<[string, FormDataEntryValue]>) {
+  for (const [name, value] of form as unknown as Iterable<[string, string | File]>) {
     const lower = name.toLowerCase();
     if (lower === 'file') {
       return typeof value === 'string'
