@@ -2,7 +2,9 @@ import { APP_BASE_HREF } from '@angular/common';
 import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { provideServerRendering, withRoutes } from '@angular/ssr';
-import { prerenderRoutes, serverRoutes } from './app.routes.server';
+import { PetsApi } from './api/pets-api';
+import { routes } from './app.routes';
+import { serverRoutes } from './app.routes.server';
 import { Auth0Client } from './auth/auth0-client';
 import { SESSION_STORAGE } from './auth/storage';
 
@@ -17,17 +19,24 @@ const noStorage: Storage = {
 };
 
 /**
+ * The API at build time: none. The store front is prerendered as its first paint
+ * shows it, the list still loading; the rows come in the browser.
+ */
+const noApi: Pick<PetsApi, 'page'> = { page: () => new Promise<never>(() => undefined) };
+
+/**
  * The providers the build prerenders the public pages with: no config.json and no
- * browser, so no session and no Auth0 client (it reads `location`; a prerendered page
- * never calls it). The rest is as in app.config.ts.
+ * browser, so no session, no Auth0 client (it reads `location`; a prerendered page
+ * never calls it) and no API. The rest is as in app.config.ts.
  */
 export const serverConfig: ApplicationConfig = {
   providers: [
     provideZonelessChangeDetection(),
     provideServerRendering(withRoutes(serverRoutes)),
-    provideRouter(prerenderRoutes),
+    provideRouter(routes),
     { provide: APP_BASE_HREF, useValue: '/' },
     { provide: SESSION_STORAGE, useValue: noStorage },
     { provide: Auth0Client, useValue: {} },
+    { provide: PetsApi, useValue: noApi },
   ],
 };

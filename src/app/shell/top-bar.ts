@@ -1,18 +1,20 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { Auth, SESSION_ENDED } from '../auth/auth';
+import { Auth } from '../auth/auth';
 
 /** The signed-in pages, as the bar names and links them. */
 export type AppPage = 'pets' | 'sales';
 
 /**
- * The bar on top of every signed-in page: the brand, an admin's two pages (the pets
- * and the sales, the current one marked with `aria-current="page"`) and `Log out`.
- * A buyer has one page, so no navigation.
+ * The bar on top of the store front and every signed-in page: the brand, an admin's
+ * two pages (the pets and the sales, the current one marked with
+ * `aria-current="page"`) and `Log out`. A buyer has one page, so no navigation.
+ * Without a session it has `Log in`, which comes back to this page: its route and
+ * query (the store front's filters included).
  *
  * When the session ends under the page (silent renewal failed: the browser blocks the
  * IdP's cookies, or the IdP's session is gone), the page stays and the bar says so in
- * an alert, with `Log in` that comes back to this page: its route and query.
+ * an alert (Auth.notice), beside `Log in`.
  *
  * Plain anchors with static hrefs that the router follows, the current one marked by
  * aria-current alone (the stylesheet keys on it): RouterLink/RouterLinkActive, a bound
@@ -44,9 +46,9 @@ export type AppPage = 'pets' | 'sales';
       @if (signedIn()) {
         <button type="button" class="secondary" (click)="logout()">Log out</button>
       } @else {
-        <p role="alert" class="message error">
-          {{ failed() ? 'The sign-in page could not be opened. Try again.' : notice() }}
-        </p>
+        @if (failed() ? 'The sign-in page could not be opened. Try again.' : notice(); as message) {
+          <p role="alert" class="message error">{{ message }}</p>
+        }
         <button type="button" class="secondary" [disabled]="busy()" (click)="login()">
           Log in
         </button>
@@ -62,7 +64,7 @@ export class TopBar {
   readonly current = input.required<AppPage>();
   protected readonly isAdmin = computed(() => this.auth.role() === 'admin');
   protected readonly signedIn = this.auth.signedIn;
-  protected readonly notice = computed(() => this.auth.notice() ?? SESSION_ENDED);
+  protected readonly notice = this.auth.notice;
   protected readonly busy = signal(false);
   protected readonly failed = signal(false);
 
