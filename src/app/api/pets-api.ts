@@ -38,6 +38,15 @@ export const APIG_FACTORY = new InjectionToken<() => Promise<ApigFactory>>('APIG
   factory: () => () => import('./apig-sdk').then((m) => m.apigClientFactory),
 });
 
+/**
+ * The browser's fetch, for the public read: `GET /pets` needs no signature, so the
+ * store front shows its pets without loading the API client (see apig-sdk.ts).
+ */
+export const PUBLIC_FETCH = new InjectionToken<typeof fetch>('PUBLIC_FETCH', {
+  providedIn: 'root',
+  factory: () => (input, init) => fetch(input, init),
+});
+
 /** A refused call, with the status, the server's message and API Gateway's error type. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -64,23 +73,25 @@ interface AxiosLikeError {
   message?: string;
 }
 
+const unreachable = () =>
+  new ApiError(0, 'The pet store could not be reached. Check your connection and try again.');
+
+/** A refusal: the server's message when it sent one, and API Gateway's error type. */
+function refused(status: number, data: unknown, errorType: string | null | undefined): ApiError {
+  const body = data as { message?: unknown; Message?: unknown } | null;
+  const serverMessage =
+    typeof body === 'object' && body !== null ? (body.message ?? body.Message) : undefined;
+  return new ApiError(
+    status,
+    typeof serverMessage === 'string' ? serverMessage : `The pet store answered ${status}.`,
+    errorType?.split(':')[0],
+  );
+}
+
 function toApiError(error: unknown): ApiError {
   const response = (error as AxiosLikeError | null)?.response;
-  if (!response) {
-    return new ApiError(
-      0,
-      'The pet store could not be reached. Check your connection and try again.',
-    );
-  }
-  const data = response.data;
-  const serverMessage =
-    typeof data === 'object' && data !== null ? (data.message ?? data.Message) : undefined;
-  const errorType = response.headers['x-amzn-errortype']?.split(':')[0];
-  return new ApiError(
-    response.status,
-    serverMessage ?? `The pet store answered ${response.status}.`,
-    errorType,
-  );
+  if (!response) return unreachable();
+  return refused(response.status, response.data, response.headers['x-amzn-errortype']);
 }
 
 function isPet(p: unknown): p is Pet {
@@ -108,8 +119,8 @@ export function ifMatchOf(pet: PetListing): string {
 }
 
 /**
- * The Secure Pets HTTP API through aws-api-gateway-client: `GET /pets` unsigned, the
- * writes signed with SigV4 using the role's credentials. Conditional headers go
+ * The Secure Pets HTTP API: `GET /pets` unsigned with the browser's fetch, the other
+ * calls through aws-api-gateway-client, signed with SigV4 using the role's credentials. Conditional headers go
  * through the client's `additionalParams`, so they are signed like every other header
  * it sends. The promises resolve outside Angular's knowledge: callers keep the
  * results in signals.
@@ -120,18 +131,33 @@ export class PetsApi {
   private readonly auth = inject(Auth);
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
+  private readonly fetch = inject(PUBLIC_FETCH);
 
-  /** One page of pets; `next` is the cursor of the following page, absent on the last one. */
+  /**
+   * One page of pets; `next` is the cursor of the following page, absent on the last
+   * one. A plain GET with no header of its own: no credentials, no preflight.
+   */
   async page(query: PetQuery): Promise<PetPage> {
-    const client = await this.client();
-    const response = await this.call(() =>
-      client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
-    );
-    if (!isPetArray(response.data)) throw notUnderstood(response.status);
+    const url = new URL(`${this.config.api.invokeUrl.replace(/\/$/, '')}/pets`);
+    for (const [name, value] of Object.entries(petQueryParams(query))) {
+      url.searchParams.set(name, value);
+    }
+    let response: Response;
+    let data: unknown;
+    try {
+      response = await this.fetch(url.href);
+      data = await response.json().catch(() => undefined);
+    } catch {
+      throw unreachable();
+    }
+    if (!response.ok) {
+      throw refused(response.status, data, response.headers.get('x-amzn-errortype'));
+    }
+    if (!isPetArray(data)) throw notUnderstood(response.status);
     return {
-      pets: response.data,
-      next: nextCursor(response.headers['link']),
-      etag: response.headers['etag'] ?? null,
+      pets: data,
+      next: nextCursor(response.headers.get('link')),
+      etag: response.headers.get('etag'),
     };
   }
 
