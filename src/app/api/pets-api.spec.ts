@@ -6,15 +6,8 @@ import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, signIn, testConfig } from '../../testing/fakes';
 import { idToken, jwt } from '../../testing/tokens';
 import { Auth } from '../auth/auth';
-import {
-  APIG_FACTORY,
-  ApiError,
-  MINE_PAGES,
-  OWN_WRITES_KEY,
-  OWN_WRITES_MS,
-  PetsApi,
-  ifMatchOf,
-} from './pets-api';
+import { OWN_WRITES_KEY } from '../auth/storage';
+import { APIG_FACTORY, ApiError, MINE_PAGES, OWN_WRITES_MS, PetsApi, ifMatchOf } from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;

@@ -1,7 +1,7 @@
-import { Injectable, InjectionToken, effect, inject } from '@angular/core';
+import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
-import { SESSION_STORAGE } from '../auth/storage';
+import { OWN_WRITES_KEY, SESSION_STORAGE } from '../auth/storage';
 import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
@@ -76,9 +76,6 @@ export const MINE_PAGES = 20;
  */
 export const OWN_WRITES_MS = 2 * publicCache.maxAgeSeconds * 1000;
 
-/** Where the end of that window is kept, so that a reload of the page keeps to it. */
-export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';
-
 /** API Gateway's answers to credentials it no longer accepts: renew them and retry once. */
 const STALE_CREDENTIALS = new Set(['UnrecognizedClientException', 'ExpiredTokenException']);
 
@@ -148,14 +145,6 @@ export class PetsApi {
   private readonly loadFactory = inject(APIG_FACTORY);
   private readonly fetch = inject(PUBLIC_FETCH);
   private readonly storage = inject(SESSION_STORAGE);
-
-  constructor() {
-    // The window of the user's own writes is the user's: it ends with the session, as
-    // everything this app keeps in the tab does.
-    effect(() => {
-      if (!this.auth.signedIn()) this.storage.removeItem(OWN_WRITES_KEY);
-    });
-  }
 
   /**
    * One page of pets; `next` is the cursor of the following page, absent on the last
