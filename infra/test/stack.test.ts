@@ -593,6 +593,9 @@ describe('the Secure Pets stack (example tenant)', () => {
       api: {
         invokeUrl: `https://\${${restApiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/test`,
         region: '${AWS::Region}',
+        // The photos bucket's name is the stack's id (photosBucketName), also a token.
+        photoUploadUrl:
+          'https://photos-{Fn::Select:[2,{Fn::Split:[/,${AWS::StackId}]}]}.s3.${AWS::Region}.${AWS::URLSuffix}',
       },
       credentials: { mode: 'web-identity' },
     });
