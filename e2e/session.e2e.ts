@@ -32,9 +32,12 @@ test('a reload keeps the session and Log out clears it', async ({ page }) => {
   );
   expect(leftovers).toEqual([]);
 
-  // The identity provider's session ended too: home asks for a login again.
+  // The identity provider's session ended too: the store front is signed out, and asks
+  // for a login again.
   await page.goto('/');
-  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Secure Pets');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Log out' })).toHaveCount(0);
 });
 
 test('credentials are renewed when they run out, instead of failing', async ({ page, person }) => {

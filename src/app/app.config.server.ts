@@ -2,8 +2,9 @@ import { APP_BASE_HREF } from '@angular/common';
 import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { provideServerRendering, withRoutes } from '@angular/ssr';
-import { prerenderRoutes, serverRoutes } from './app.routes.server';
 import { PetsApi } from './api/pets-api';
+import { routes } from './app.routes';
+import { serverRoutes } from './app.routes.server';
 import { Auth0Client } from './auth/auth0-client';
 import { SESSION_STORAGE } from './auth/storage';
 
@@ -18,19 +19,26 @@ const noStorage: Storage = {
 };
 
 /**
+ * The API at build time: none. The store front and the pet page's frame are
+ * prerendered as their first paint shows them, still loading; the data comes in the
+ * browser.
+ */
+const never = () => new Promise<never>(() => undefined);
+const noApi: Pick<PetsApi, 'page' | 'pet'> = { page: never, pet: never };
+
+/**
  * The providers the build prerenders the public pages with: no config.json and no
- * browser, so no session and no Auth0 client (it reads `location`; a prerendered page
- * never calls it). The rest is as in app.config.ts.
+ * browser, so no session, no Auth0 client (it reads `location`; a prerendered page
+ * never calls it) and no API. The rest is as in app.config.ts.
  */
 export const serverConfig: ApplicationConfig = {
   providers: [
     provideZonelessChangeDetection(),
     provideServerRendering(withRoutes(serverRoutes)),
-    provideRouter(prerenderRoutes),
+    provideRouter(routes),
     { provide: APP_BASE_HREF, useValue: '/' },
     { provide: SESSION_STORAGE, useValue: noStorage },
     { provide: Auth0Client, useValue: {} },
-    // The pet page's frame is rendered loading: nothing calls the API at build time.
-    { provide: PetsApi, useValue: {} },
+    { provide: PetsApi, useValue: noApi },
   ],
 };

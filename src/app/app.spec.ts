@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { fakes, settle, signIn } from '../testing/fakes';
 import { idToken } from '../testing/tokens';
@@ -14,9 +14,11 @@ describe('routes', () => {
     return f;
   }
 
-  it('sends an unknown URL home, and home without a session to the login page', async () => {
+  it('sends an unknown URL home, the store front, which needs no session', async () => {
     setup(false);
     const harness = await RouterTestingHarness.create('/no/such/page');
+    expect(TestBed.inject(Router).url).toBe('/');
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe('Secure Pets');
     const button = harness.routeNativeElement?.querySelector('button');
     expect(button?.textContent).toContain('Log in');
     expect(location.pathname).not.toBe('/login'); // the harness does not touch the real URL

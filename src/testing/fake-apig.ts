@@ -68,6 +68,34 @@ export class FakeApig implements FakeStore {
     for (const go of this.held.splice(0)) go();
   }
 
+  /**
+   * The browser's fetch in front of the same API, as the app's unsigned public read
+   * uses it: the call is recorded like the client's, with no credentials in its
+   * config; a cut-off API rejects as fetch does, a refusal is an answer.
+   */
+  fetchFor(invokeUrl: string): typeof fetch {
+    const stage = new URL(invokeUrl).pathname.replace(/\/$/, '');
+    return async (input, init) => {
+      const url = new URL(String(input));
+      const config = { invokeUrl } as ApigClientConfig;
+      const query = Object.fromEntries(url.searchParams);
+      const method = init?.method ?? 'GET';
+      let response: ApigResponse;
+      try {
+        const resource = url.pathname.slice(stage.length);
+        response = await this.invoke(config, {}, resource, method, { queryParams: query }, '');
+      } catch (error) {
+        const refusal = (error as { response?: ApigResponse } | null)?.response;
+        if (!refusal) throw new TypeError('Failed to fetch');
+        response = refusal;
+      }
+      const headers = Object.entries(response.headers).filter(
+        (header): header is [string, string] => header[1] !== undefined,
+      );
+      return new Response(JSON.stringify(response.data), { status: response.status, headers });
+    };
+  }
+
   newClient(config: ApigClientConfig) {
     return {
       invokeApi: (

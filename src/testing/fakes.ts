@@ -3,7 +3,7 @@
 // tokens. Everything above the boundary (the app's services and components) runs for
 // real in the tests.
 import type { Provider } from '@angular/core';
-import { APIG_FACTORY } from '../app/api/pets-api';
+import { APIG_FACTORY, PUBLIC_FETCH } from '../app/api/pets-api';
 import { WEB_AUTH_FACTORY } from '../app/auth/auth0-client';
 import { SESSION_KEY } from '../app/auth/session';
 import { SESSION_STORAGE } from '../app/auth/storage';
@@ -65,6 +65,7 @@ export function fakes(config: AppConfig = testConfig()): Fakes {
       },
       { provide: STS_SDK, useValue: async () => sts.sdk },
       { provide: APIG_FACTORY, useValue: async () => apig },
+      { provide: PUBLIC_FETCH, useValue: apig.fetchFor(config.api.invokeUrl) },
     ],
   };
 }

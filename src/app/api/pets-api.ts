@@ -52,6 +52,15 @@ export const APIG_FACTORY = new InjectionToken<() => Promise<ApigFactory>>('APIG
   factory: () => () => import('./apig-sdk').then((m) => m.apigClientFactory),
 });
 
+/**
+ * The browser's fetch, for the public read: `GET /pets` needs no signature, so the
+ * store front shows its pets without loading the API client (see apig-sdk.ts).
+ */
+export const PUBLIC_FETCH = new InjectionToken<typeof fetch>('PUBLIC_FETCH', {
+  providedIn: 'root',
+  factory: () => (input, init) => fetch(input, init),
+});
+
 /** A refused call, with the status, the server's message and API Gateway's error type. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -90,23 +99,25 @@ interface AxiosLikeError {
   message?: string;
 }
 
+const unreachable = () =>
+  new ApiError(0, 'The pet store could not be reached. Check your connection and try again.');
+
+/** A refusal: the server's message when it sent one, and API Gateway's error type. */
+function refused(status: number, data: unknown, errorType: string | null | undefined): ApiError {
+  const body = data as { message?: unknown; Message?: unknown } | null;
+  const serverMessage =
+    typeof body === 'object' && body !== null ? (body.message ?? body.Message) : undefined;
+  return new ApiError(
+    status,
+    typeof serverMessage === 'string' ? serverMessage : `The pet store answered ${status}.`,
+    errorType?.split(':')[0],
+  );
+}
+
 function toApiError(error: unknown): ApiError {
   const response = (error as AxiosLikeError | null)?.response;
-  if (!response) {
-    return new ApiError(
-      0,
-      'The pet store could not be reached. Check your connection and try again.',
-    );
-  }
-  const data = response.data;
-  const serverMessage =
-    typeof data === 'object' && data !== null ? (data.message ?? data.Message) : undefined;
-  const errorType = response.headers['x-amzn-errortype']?.split(':')[0];
-  return new ApiError(
-    response.status,
-    serverMessage ?? `The pet store answered ${response.status}.`,
-    errorType,
-  );
+  if (!response) return unreachable();
+  return refused(response.status, response.data, response.headers['x-amzn-errortype']);
 }
 
 function isPet(p: unknown): p is Pet {
@@ -134,9 +145,9 @@ export function ifMatchOf(pet: PetListing): string {
 }
 
 /**
- * The Secure Pets HTTP API through aws-api-gateway-client: the public reads (`GET /pets`,
- * `GET /pets/{id}`) unsigned, the
- * writes signed with SigV4 using the role's credentials. Conditional headers go
+ * The Secure Pets HTTP API: the public reads (`GET /pets`, `GET /pets/{id}`) unsigned
+ * with the browser's fetch, the other calls through aws-api-gateway-client, signed with
+ * SigV4 using the role's credentials. Conditional headers go
  * through the client's `additionalParams`, so they are signed like every other header
  * it sends. The promises resolve outside Angular's knowledge: callers keep the
  * results in signals.
@@ -147,27 +158,29 @@ export class PetsApi {
   private readonly auth = inject(Auth);
   private readonly credentials = inject(Credentials);
   private readonly loadFactory = inject(APIG_FACTORY);
-
+  private readonly fetch = inject(PUBLIC_FETCH);
   private readonly storage = inject(SESSION_STORAGE);
 
   /**
-   * One page of pets; `next` is the cursor of the following page, absent on the last one.
-   * Read through the CDN (`api.publicUrl`) when config.json names it, so a crowd costs
-   * no Lambda; from the invoke URL when `fresh` is asked (a read that a write depends
-   * on) and for a while after the user's own write, so that the user's page shows it at
+   * One page of pets; `next` is the cursor of the following page, absent on the last
+   * one. A plain GET with no header of its own: no credentials, no preflight. Read
+   * through the CDN (`api.publicUrl`) when config.json names it, so a crowd costs no
+   * Lambda; from the invoke URL when `fresh` is asked (a read that a write depends on)
+   * and for a while after the user's own write, so that the user's page shows it at
    * once whatever the caches hold. Cursors from either serve both: the next page's URL
    * is the same page below either base.
    */
   async page(query: PetQuery, { fresh = false }: { fresh?: boolean } = {}): Promise<PetPage> {
-    const client = await this.publicClient(fresh);
-    const response = await this.call(() =>
-      client.invokeApi({}, '/pets', 'GET', { queryParams: petQueryParams(query) }, ''),
-    );
-    if (!isPetArray(response.data)) throw notUnderstood(response.status);
+    const url = new URL(`${this.publicBase(fresh)}/pets`);
+    for (const [name, value] of Object.entries(petQueryParams(query))) {
+      url.searchParams.set(name, value);
+    }
+    const { response, data } = await this.publicGet(url);
+    if (!isPetArray(data)) throw notUnderstood(response.status);
     return {
-      pets: response.data,
-      next: nextCursor(response.headers['link']),
-      etag: response.headers['etag'] ?? null,
+      pets: data,
+      next: nextCursor(response.headers.get('link')),
+      etag: response.headers.get('etag'),
     };
   }
 
@@ -176,12 +189,10 @@ export class PetsApi {
    * none. Through the CDN as `page` is, with the same exception for the user's own writes.
    */
   async pet(id: number): Promise<Pet> {
-    const client = await this.publicClient();
-    const response = await this.call(() =>
-      client.invokeApi({ id: String(id) }, '/pets/{id}', 'GET', {}, ''),
-    );
-    if (!isPet(response.data)) throw notUnderstood(response.status);
-    return response.data;
+    const url = new URL(`${this.publicBase()}/pets/${encodeURIComponent(String(id))}`);
+    const { response, data } = await this.publicGet(url);
+    if (!isPet(data)) throw notUnderstood(response.status);
+    return data;
   }
 
   /** Creates or updates one pet (admin): 201 created, 200 updated; 409 when a condition fails. */
@@ -339,13 +350,29 @@ export class PetsApi {
   }
 
   /**
-   * The client of a public read: through the CDN when config.json names it, unless the
+   * Where a public read goes: through the CDN when config.json names it, unless the
    * read must be fresh or the user wrote within OWN_WRITES_MS.
    */
-  private publicClient(fresh = false): Promise<ApigClient> {
+  private publicBase(fresh = false): string {
     const { publicUrl, invokeUrl } = this.config.api;
     const throughCdn = publicUrl !== undefined && !fresh && Date.now() >= this.ownWritesUntil();
-    return this.client({ invokeUrl: throughCdn ? publicUrl : invokeUrl });
+    return (throughCdn ? publicUrl : invokeUrl).replace(/\/$/, '');
+  }
+
+  /** A public GET with the browser's fetch; an ApiError for a refusal or no answer. */
+  private async publicGet(url: URL): Promise<{ response: Response; data: unknown }> {
+    let response: Response;
+    let data: unknown;
+    try {
+      response = await this.fetch(url.href);
+      data = await response.json().catch(() => undefined);
+    } catch {
+      throw unreachable();
+    }
+    if (!response.ok) {
+      throw refused(response.status, data, response.headers.get('x-amzn-errortype'));
+    }
+    return { response, data };
   }
 
   /** Until when public reads go to the invoke URL (see OWN_WRITES_MS); 0 when never written. */

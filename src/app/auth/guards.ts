@@ -2,10 +2,6 @@ import { inject } from '@angular/core';
 import { type CanActivateFn, Router } from '@angular/router';
 import { Auth } from './auth';
 
-/** Home needs a session; without one the user goes to the login page. */
-export const requireSession: CanActivateFn = () =>
-  inject(Auth).idToken() ? true : inject(Router).createUrlTree(['/login']);
-
 /** A signed-in user has nothing to do on the login page. */
 export const redirectSignedIn: CanActivateFn = () =>
   inject(Auth).idToken() ? inject(Router).createUrlTree(['/']) : true;

@@ -45,6 +45,22 @@ describe('CallbackPage', () => {
     expect(navigate).toHaveBeenCalledWith('/', { replaceUrl: true });
   });
 
+  for (const hostile of [
+    '//evil.example',
+    'https://evil.example',
+    '/\\evil.example',
+    'javascript:alert(1)',
+  ]) {
+    it(`lands on the store front for the hostile returnTo ${hostile}`, async () => {
+      const { navigate } = render({
+        error: null,
+        result: { idToken: idToken(), appState: { returnTo: hostile } },
+      });
+      await settle();
+      expect(navigate).toHaveBeenCalledOnceWith('/', { replaceUrl: true });
+    });
+  }
+
   it('goes back to the login page with the reason when verification fails', async () => {
     const { navigate } = render({
       error: { error: 'invalid_token', errorDescription: 'Invalid token signature.' },

@@ -1,5 +1,6 @@
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { listingTag } from '../../../api/pet';
 import { button, buttons, byRole, choose, field, submit, text, type } from '../../testing/dom';
 import { manyPets } from '../../testing/fake-pet-api';
@@ -46,6 +47,113 @@ describe('HomePage', () => {
   const pageNumber = () => text(page.querySelector('.page-number'));
 
   beforeEach(() => (f = fakes()));
+
+  describe('signed out, the store front', () => {
+    let harness: RouterTestingHarness;
+
+    /** A first visit to a URL of the store front: no session in the tab. */
+    async function visit(url: string) {
+      TestBed.configureTestingModule({
+        providers: [...f.providers, provideRouter([{ path: '', component: HomePage }])],
+      });
+      harness = await RouterTestingHarness.create(url);
+      page = harness.routeNativeElement!;
+      await settled();
+    }
+    async function settled() {
+      await settle();
+      await harness.fixture.whenStable();
+      harness.detectChanges();
+      await settle();
+    }
+
+    it('shows the catalogue and its controls, one Log in and no Buy, without credentials', async () => {
+      await visit('/');
+      expect(text(page.querySelector('h1'))).toBe('Secure Pets');
+      expect(items()).toEqual(['fish $0.99 Sold', 'cat $124.99', 'dog $249.99']);
+      expect(lastQuery()).toEqual({ limit: '50', sort: '-id' });
+      for (const label of ['Filter by type', 'Sort by', 'Show']) {
+        expect(field(page, label)).withContext(label).toBeDefined();
+      }
+      const names = buttons(page).map(text);
+      expect(names.filter((name) => name === 'Log in').length).toBe(1);
+      expect(names.filter((name) => /^(Buy|Remove)/.test(name))).toEqual([]);
+      expect(button(page, 'Add pet')).toBeUndefined();
+      expect(button(page, 'Log out')).toBeUndefined();
+      expect(page.querySelector('[role="alert"]')).toBeNull();
+      // The public read is unsigned: no STS, no credentials, no session.
+      expect(f.sts.calls).toEqual([]);
+      expect(gets().every((call) => call.config.accessKey === undefined)).toBeTrue();
+      expect(f.storage.length).toBe(0);
+    });
+
+    it('shows the view its URL names, and puts a new view in the URL', async () => {
+      f.apig.pets = manyPets(120);
+      await visit('/?type=cat&sort=price&status=available');
+      expect(lastQuery()).toEqual({ limit: '50', sort: 'price', type: 'cat', status: 'available' });
+      expect(field(page, 'Filter by type')!.value).toBe('cat');
+      expect(select('Sort by').value).toBe('price');
+      expect(select('Show').value).toBe('available');
+
+      choose(select('Sort by'), '-price');
+      await settled();
+      expect(lastQuery()).toEqual({
+        limit: '50',
+        sort: '-price',
+        type: 'cat',
+        status: 'available',
+      });
+      expect(TestBed.inject(Router).url).toBe('/?type=cat&sort=-price&status=available');
+
+      // The default view is the plain URL.
+      type(field(page, 'Filter by type')!, '');
+      choose(select('Sort by'), '-id');
+      await settled();
+      choose(select('Show'), 'all');
+      await settled();
+      expect(TestBed.inject(Router).url).toBe('/');
+    });
+
+    it('shows the view of a link to this page', async () => {
+      await visit('/?type=cat');
+      await harness.navigateByUrl('/?type=dog&status=sold');
+      await settled();
+      expect(lastQuery()).toEqual({ limit: '50', sort: '-id', type: 'dog', status: 'sold' });
+      expect(field(page, 'Filter by type')!.value).toBe('dog');
+      expect(gets().length).toBe(2);
+    });
+
+    it('takes the default for what its URL names that the controls do not offer', async () => {
+      await visit('/?sort=cheapest&status=gone&type=%20dog%20');
+      expect(lastQuery()).toEqual({ limit: '50', sort: '-id', type: 'dog' });
+      expect(select('Sort by').value).toBe('-id');
+      expect(select('Show').value).toBe('all');
+    });
+
+    it('logs in back to the view the user chose', async () => {
+      await visit('/?type=cat');
+      choose(select('Sort by'), 'price');
+      await settled();
+      button(page, 'Log in')!.click();
+      await settled();
+      expect(f.webAuth.authorized).toEqual([
+        jasmine.objectContaining({ appState: { returnTo: '/?type=cat&sort=price' } }),
+      ]);
+    });
+
+    it('says when the pets cannot be loaded, in an alert, and tries again', async () => {
+      f.apig.unreachable = true;
+      await visit('/');
+      expect(alert()).toContain('could not be reached');
+      expect(text(page)).toContain('The pets could not be loaded.');
+      f.apig.unreachable = false;
+      button(page, 'Try again')!.click();
+      await settled();
+      expect(page.querySelector('[role="alert"]')).toBeNull();
+      expect(items()).toEqual(['fish $0.99 Sold', 'cat $124.99', 'dog $249.99']);
+      expect(f.sts.calls).toEqual([]);
+    });
+  });
 
   describe('for a buyer whose silent renewal fails', () => {
     beforeEach(async () => {
@@ -200,6 +308,7 @@ describe('HomePage', () => {
 
       // Back on the home page in the same sign-in (from another page): not asked again.
       fixture.destroy();
+      await TestBed.inject(Router).navigateByUrl('/'); // the bar's Pets link
       fixture = TestBed.createComponent(HomePage);
       page = fixture.nativeElement;
       await stable();

@@ -1,11 +1,13 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   type ElementRef,
   computed,
   inject,
   viewChild,
 } from '@angular/core';
+import { ActivatedRoute, Router } from '@angular/router';
 import type { Pet } from '../../../api/pet';
 import { Auth } from '../auth/auth';
 import { PagedPetList, type RunLoad } from '../pet-list/paged-pet-list';
@@ -15,13 +17,18 @@ import { AddPetForm } from './add-pet-form';
 import { HomeState } from './home-state';
 import { MyPurchases } from './my-purchases';
 import { PetFilters } from './pet-filters';
-import { PetPages, type PetView, defaultView } from './pet-pages';
+import { PetPages, type PetView, sameView, urlParamsOf, viewFromUrl } from './pet-pages';
 
 /**
- * The signed-in home: a greeting, the messages, an admin's add form, and the
- * catalogue one page at a time with the controls that choose what to browse. A
- * buyer's own purchases are loaded once per sign-in (MyPurchases) and marked on
- * every page; an admin finds the buyers on the Sales page.
+ * The store front, `/`. For everyone, the catalogue one page at a time with the
+ * controls that choose what to browse, read with the public `GET /pets` (no
+ * credentials), and the messages. Signed out, it asks nothing else: the top bar's
+ * `Log in` is the one way on. Signed in, it is the home: a greeting, a buyer's `Buy`
+ * and own purchases (loaded once per sign-in by MyPurchases and marked on every
+ * page), an admin's add form and `Remove`; an admin finds the buyers on the Sales page.
+ *
+ * The view the controls chose is in the URL's query, so that a reload, a link or
+ * a sign-in (which comes back to the URL it left) shows the same pets.
  */
 @Component({
   selector: 'app-home-page',
@@ -32,21 +39,27 @@ import { PetPages, type PetView, defaultView } from './pet-pages';
 })
 export class HomePage {
   private readonly auth = inject(Auth);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
   protected readonly state = inject(HomeState);
   protected readonly pages = this.state.pages;
   protected readonly purchases = inject(MyPurchases);
 
-  /** Read once: the user stays the same on this page, and the greeting stays if the session ends. */
+  /**
+   * Read once: the user stays the same on this page (signing in leaves it for the
+   * IdP), and the greeting stays if the session ends.
+   */
+  protected readonly signedIn = this.auth.signedIn();
   protected readonly userName = this.auth.userName();
   protected readonly role = this.auth.role;
   protected readonly isAdmin = computed(() => this.role() === 'admin');
   /**
    * The failures to show: the last action's, and the buyer's purchases' while they
-   * last. Once the session has ended the top bar's alert says why and what to do, and
-   * nothing here could succeed without one.
+   * last. Once a session has ended under the page the top bar's alert says why and
+   * what to do, and nothing here could succeed without one.
    */
   protected readonly alert = computed(() =>
-    this.auth.signedIn()
+    !this.signedIn || this.auth.signedIn()
       ? [this.state.error(), this.purchases.error()].filter((m) => m !== null).join(' ')
       : '',
   );
@@ -80,13 +93,25 @@ export class HomePage {
 
   constructor() {
     focusOnArrival(() => this.mainHeading()?.nativeElement);
-    void this.state.show(defaultView);
+    void this.state.show(viewFromUrl(this.route.snapshot.queryParamMap));
+    // A link to another view of this page (the bar's `Pets` is `/`) shows that view.
+    const links = this.route.queryParamMap.subscribe((params) => {
+      const view = viewFromUrl(params);
+      if (!sameView(view, this.pages.view())) void this.state.show(view);
+    });
+    inject(DestroyRef).onDestroy(() => links.unsubscribe());
     // Only a buyer has purchases (MyPurchases asks for no one else), once per sign-in.
     if (this.role() === 'buyer') void this.purchases.load();
   }
 
+  /** Shows a view and puts it in the URL, in place: the Back button still leaves the page. */
   protected show(view: PetView): void {
     void this.state.show(view);
+    void this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: urlParamsOf(view),
+      replaceUrl: true,
+    });
   }
 
   protected async buy(pet: Pet): Promise<void> {

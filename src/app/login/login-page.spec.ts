@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { button, text } from '../../testing/dom';
 import { fakes, settle } from '../../testing/fakes';
 import { Auth } from '../auth/auth';
@@ -70,5 +71,24 @@ describe('LoginPage', () => {
     fixture.detectChanges();
     expect(text(page.querySelector('[role="alert"]'))).toContain('could not be opened');
     expect(button(page, 'Log in')!.disabled).toBeFalse();
+  });
+
+  it('takes focus to its heading when another page sent the user here', async () => {
+    const f = fakes();
+    TestBed.configureTestingModule({
+      providers: [
+        ...f.providers,
+        provideRouter([
+          { path: 'login', component: LoginPage },
+          { path: '**', component: Blank },
+        ]),
+      ],
+    });
+    const harness = await RouterTestingHarness.create('/somewhere');
+    await harness.navigateByUrl('/login');
+    await new Promise((resolve) => setTimeout(resolve));
+    const heading = harness.routeNativeElement!.querySelector('h1');
+    expect(text(heading)).toBe('Secure Pets');
+    expect(document.activeElement).toBe(heading);
   });
 });

@@ -1,7 +1,15 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  type ElementRef,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
 import { Router } from '@angular/router';
 import { Auth } from '../auth/auth';
 import { returnPath } from '../auth/return-path';
+import { focusOnArrival } from '../shell/arrival';
 
 /**
  * The login page. `/login?returnTo=/some/path` signs in and comes back to that app
@@ -11,7 +19,7 @@ import { returnPath } from '../auth/return-path';
   selector: 'app-login-page',
   template: `
     <main class="page narrow" [attr.aria-busy]="busy()">
-      <h1>Secure Pets</h1>
+      <h1 #mainHeading tabindex="-1">Secure Pets</h1>
       <p class="lead">Buy a pet, or manage the store. Log in to continue.</p>
       @if (auth.notice(); as notice) {
         <p role="alert" class="message error">{{ notice }}</p>
@@ -36,6 +44,12 @@ export class LoginPage {
   private readonly router = inject(Router);
   protected readonly busy = signal(false);
   protected readonly failed = signal(false);
+  private readonly mainHeading = viewChild<ElementRef<HTMLElement>>('mainHeading');
+
+  constructor() {
+    // Sent here from another page (a failed sign-in, an admin page): start at the heading.
+    focusOnArrival(() => this.mainHeading()?.nativeElement);
+  }
 
   protected async login(): Promise<void> {
     this.busy.set(true);

@@ -46,8 +46,13 @@ export class PetList {
     return this.role() === 'admin' && pet.soldTo ? `Sold to ${pet.soldTo}` : null;
   }
 
-  /** Focuses a pet's row (after its button went away); false when it is not on the page. */
+  /**
+   * Focuses a pet's row (after its button went away); false when it is not on the page.
+   * The rows asked for, not the DOM, say whether it is: a row that has just gone may
+   * still be drawn until the next render.
+   */
   focusPet(id: number): boolean {
+    if (!this.pets().some((pet) => pet.id === id)) return false;
     const row = this.host.nativeElement.querySelector<HTMLElement>(`#pet-${id}`);
     row?.focus();
     return row !== null;

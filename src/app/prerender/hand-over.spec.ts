@@ -1,7 +1,12 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
+import { signIn } from '../../testing/fakes';
+import { MemoryStorage } from '../../testing/memory-storage';
+import { idToken } from '../../testing/tokens';
 import {
+  FRAME_ONLY,
+  SIGNED_IN_TAB,
   makeRoomForApp,
   provideHandOverFromPrerenderedPage,
   removePrerenderedPage,
@@ -14,10 +19,15 @@ const loginPage =
   '<router-outlet></router-outlet><app-login-page><main><h1>Secure Pets</h1>' +
   '<p><a href="/help">Help</a></p><button>Log in</button></main></app-login-page>';
 
+const storeFront =
+  '<router-outlet></router-outlet><app-home-page><app-top-bar><header class="bar">' +
+  '<button>Log in</button></header></app-top-bar><main class="page store-front">' +
+  '<h1>Secure Pets</h1></main></app-home-page>';
+
 /** A document as the build prerenders it: the page inside <app-root ng-server-context>. */
-function prerenderedDocument(): Document {
+function prerenderedDocument(page = loginPage): Document {
   const doc = document.implementation.createHTMLDocument('t');
-  doc.body.innerHTML = `<app-root ng-server-context="ssg">${loginPage}</app-root>`;
+  doc.body.innerHTML = `<app-root ng-server-context="ssg">${page}</app-root>`;
   return doc;
 }
 
@@ -30,6 +40,66 @@ describe('the hand-over from the prerendered page', () => {
     expect(roots[0].childNodes.length).toBe(0);
     expect(roots[0].hasAttribute('ng-server-context')).toBeFalse();
     expect(roots[1].textContent).toContain('Log in');
+  });
+
+  describe('of the store front (index.html, also served for deep links)', () => {
+    const signedOut = () => ({ path: '/', storage: new MemoryStorage() });
+    const prerenderedRoot = (doc: Document) => doc.querySelector('[ng-server-context]')!;
+
+    it('shows it whole to a signed-out visitor of /', () => {
+      const doc = prerenderedDocument(storeFront);
+      makeRoomForApp(doc, signedOut());
+      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
+    });
+
+    it('shows only its bar to a signed-in tab: a reload never shows the signed-out page', () => {
+      const doc = prerenderedDocument(storeFront);
+      const storage = new MemoryStorage();
+      signIn(storage);
+      makeRoomForApp(doc, { path: '/', storage });
+      expect(prerenderedRoot(doc).classList).toContain(FRAME_ONLY);
+      // The app's root is never marked.
+      expect(doc.querySelector('app-root')!.classList).not.toContain(FRAME_ONLY);
+    });
+
+    it('shows only its bar where the URL names another page', () => {
+      const doc = prerenderedDocument(storeFront);
+      makeRoomForApp(doc, { ...signedOut(), path: '/sales' });
+      expect(prerenderedRoot(doc).classList).toContain(FRAME_ONLY);
+    });
+
+    it('leaves the other prerendered pages whole, signed in or not', () => {
+      const doc = prerenderedDocument();
+      const storage = new MemoryStorage();
+      signIn(storage);
+      makeRoomForApp(doc, { path: '/login', storage });
+      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
+    });
+
+    it("hides a pet page frame's Log in from a signed-in tab, and only there", () => {
+      const petFrame =
+        '<router-outlet></router-outlet><app-pet-page><app-top-bar><header class="bar">' +
+        '<button>Log in</button></header></app-top-bar><main class="page">' +
+        '<h1>Loading…</h1></main></app-pet-page>';
+      const signedInDoc = prerenderedDocument(petFrame);
+      const storage = new MemoryStorage();
+      signIn(storage);
+      makeRoomForApp(signedInDoc, { path: '/pets/7', storage });
+      expect(prerenderedRoot(signedInDoc).classList).toContain(SIGNED_IN_TAB);
+      expect(prerenderedRoot(signedInDoc).classList).not.toContain(FRAME_ONLY);
+
+      const signedOutDoc = prerenderedDocument(petFrame);
+      makeRoomForApp(signedOutDoc, { ...signedOut(), path: '/pets/7' });
+      expect(prerenderedRoot(signedOutDoc).classList).not.toContain(SIGNED_IN_TAB);
+    });
+
+    it('counts an expired session as none, as the app does', () => {
+      const doc = prerenderedDocument(storeFront);
+      const storage = new MemoryStorage();
+      signIn(storage, idToken(undefined, undefined, -10));
+      makeRoomForApp(doc, { path: '/', storage });
+      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
+    });
   });
 
   it('leaves a page that was not prerendered alone', () => {

@@ -16,8 +16,8 @@ describe('TopBar', () => {
   let fixture: ComponentFixture<TopBar>;
   let bar: HTMLElement;
 
-  async function render(extra: unknown[] = []) {
-    signIn(f.storage, idToken('amazon|b', 'buyer@example.com'));
+  async function render(extra: unknown[] = [], signedIn = true) {
+    if (signedIn) signIn(f.storage, idToken('amazon|b', 'buyer@example.com'));
     TestBed.configureTestingModule({
       providers: [...f.providers, provideRouter([{ path: '**', component: Blank }]), ...extra],
     });
@@ -47,6 +47,18 @@ describe('TopBar', () => {
     expect(button(bar, 'Log out')).toBeDefined();
     expect(button(bar, 'Log in')).toBeUndefined();
     expect(bar.querySelector('[role="alert"]')).toBeNull();
+  });
+
+  it('offers Log in to a visitor who never signed in, with no alert, back to this page', async () => {
+    await render([], false);
+    expect(button(bar, 'Log in')).toBeDefined();
+    expect(button(bar, 'Log out')).toBeUndefined();
+    expect(bar.querySelector('[role="alert"]')).toBeNull();
+    button(bar, 'Log in')!.click();
+    await stable();
+    expect(f.webAuth.authorized).toEqual([
+      jasmine.objectContaining({ appState: { returnTo: '/?type=cat&sort=price' } }),
+    ]);
   });
 
   it('says the session ended and offers Log in when silent renewal fails', async () => {

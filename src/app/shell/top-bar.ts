@@ -6,13 +6,15 @@ import { Auth } from '../auth/auth';
 export type AppPage = 'pets' | 'sales';
 
 /**
- * The bar on top of every signed-in page: the brand, an admin's two pages (the pets
- * and the sales, the current one marked with `aria-current="page"`) and `Log out`.
- * A buyer has one page, so no navigation.
+ * The bar on top of the store front and every signed-in page: the brand, an admin's
+ * two pages (the pets and the sales, the current one marked with
+ * `aria-current="page"`) and `Log out`. A buyer has one page, so no navigation.
+ * Without a session it has `Log in`, which comes back to this page: its route and
+ * query (the store front's filters included).
  *
  * When the session ends under the page (silent renewal failed: the browser blocks the
  * IdP's cookies, or the IdP's session is gone), the page stays and the bar says so in
- * an alert, with `Log in` that comes back to this page: its route and query.
+ * an alert (Auth.notice), beside `Log in`.
  *
  * Plain anchors with static hrefs that the router follows, the current one marked by
  * aria-current alone (the stylesheet keys on it): RouterLink/RouterLinkActive, a bound
