@@ -16,6 +16,7 @@ import { HomeState } from '../home/home-state';
 import { MyPurchases } from '../home/my-purchases';
 import { PetPages } from '../home/pet-pages';
 import { formatPrice } from '../pet-list/pet-format';
+import { PetPhotoImg } from '../pet-list/pet-photo';
 import { focusOnArrival } from '../shell/arrival';
 import { AppLink } from '../shell/app-link';
 import { TopBar } from '../shell/top-bar';
@@ -38,7 +39,7 @@ export type PetPageShows = 'loading' | 'pet' | 'missing' | 'malformed' | 'failed
  */
 @Component({
   selector: 'app-pet-page',
-  imports: [AppLink, PhotoUpload, TopBar],
+  imports: [AppLink, PetPhotoImg, PhotoUpload, TopBar],
   providers: [HomeState, OnePet, { provide: PetPages, useExisting: OnePet }],
   templateUrl: './pet-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
