@@ -71,6 +71,7 @@ describe('publish plan', () => {
           invokeUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
           region: 'eu-west-1',
           publicUrl: 'https://d111111abcdef8.cloudfront.net/test',
+          photoUploadUrl: 'https://securepets-test-photos-abc.s3.eu-west-1.amazonaws.com',
         },
         credentials: {
           mode: 'web-identity',
