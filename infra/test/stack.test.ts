@@ -608,7 +608,7 @@ describe('the Secure Pets stack (example tenant)', () => {
     assert.match(
       expected,
       new RegExp(
-        `connect-src 'self' https://${exampleParameters.auth0Domain} https://\\$\\{${restApiId}\\}\\.execute-api\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://sts\\.\\$\\{AWS::Region\\}\\.amazonaws\\.com; frame-src https://${exampleParameters.auth0Domain};`,
+        `connect-src 'self' https://${exampleParameters.auth0Domain} https://\\$\\{${restApiId}\\}\\.execute-api\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://photos-\\S+\\.s3\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://sts\\.\\$\\{AWS::Region\\}\\.amazonaws\\.com; frame-src https://${exampleParameters.auth0Domain};`,
       ),
     );
     assert.deepEqual(security['ContentTypeOptions'], { Override: true });
