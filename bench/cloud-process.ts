@@ -7,12 +7,23 @@ export async function startCloudProcess(options: {
   root: string;
   env: Record<string, string>;
   site: string;
+  /** Each line the cloud prints (the Lambdas' logs among them); unset, they are dropped. */
+  onLine?: (line: string) => void;
 }): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: options.root,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', options.onLine ? 'pipe' : 'ignore', 'inherit'],
   });
+  const onLine = options.onLine;
+  if (onLine && child.stdout) {
+    let rest = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop() ?? '';
+      lines.forEach(onLine);
+    });
+  }
   for (let i = 0; i < 300; i++) {
     const up = await fetch(`${options.site}/config.json`).then(
       (r) => r.ok,

@@ -70,6 +70,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       port: ports.dynamodb,
       access: { credentials, policies },
       log: (line) => log(`dynamodb ${line}`),
+      // The crowd bench's meter (local/dynamodb-meter.ts); empty or unset, off.
+      meterFile: process.env['PETS_DYNAMODB_METER'] || undefined,
     });
     closers.push(() => dynamodb.close());
 

@@ -15,6 +15,7 @@ import { ServiceError, type ServiceAuthorizer } from './aws/service-auth';
 import { readBody } from './aws/http-messages';
 import { accessRequests } from './dynamodb-access';
 import { refuseForeignHost } from './host-check';
+import { meterAnswer, meteredBody } from './dynamodb-meter';
 
 /** dynalite's request handler: what it reads of a request, and the response to answer on. */
 export type DynamoHandler = (
@@ -29,6 +30,8 @@ export interface DynamoProxyOptions {
   tableArn: (tableName: string) => string;
   /** One line per refused call. */
   log?: (line: string) => void;
+  /** A file the consumed capacity of every call is appended to (dynamodb-meter.ts); off when absent. */
+  meterFile?: string;
 }
 
 // DynamoDB's own request size limit (BatchWriteItem: "up to 16 MB of data").
@@ -66,6 +69,7 @@ async function serve(
   }
   const url = req.url ?? '/';
   const q = url.indexOf('?');
+  const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
   try {
     const caller = await options.auth.authenticate({
       method: req.method ?? 'GET',
@@ -76,7 +80,6 @@ async function serve(
     });
     // The service credentials may do anything: only a role's call needs its tables named.
     if (caller.policy) {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       for (const access of accessRequests(operation, parseJson(body), options.tableArn)) {
         options.auth.authorize(caller, access.action, access.resource);
       }
@@ -95,8 +98,12 @@ async function serve(
     method: req.method,
     url: req.url,
   });
+  // Metered, dynalite reads the body with ReturnConsumedCapacity added (after the
+  // signature was checked on the body as sent).
+  const given = options.meterFile ? meteredBody(operation, body) : body;
+  if (options.meterFile) meterAnswer(operation, res, options.meterFile);
   options.dynalite(replay, res);
-  if (body.length) replay.emit('data', body);
+  if (given.length) replay.emit('data', given);
   replay.emit('end');
 }
 

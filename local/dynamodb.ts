@@ -37,6 +37,8 @@ export interface DynamoDBOptions {
   access?: { credentials: CredentialStore; policies: RolePolicies };
   /** One line per refused call. */
   log?: (line: string) => void;
+  /** Where to append every call's consumed capacity (dynamodb-meter.ts); off when absent. */
+  meterFile?: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export async function startDynamoDB(options: DynamoDBOptions): Promise<DynamoDBS
     }),
     tableArn: (name) => tableArn(aws.region, aws.account, name),
     log: options.log,
+    meterFile: options.meterFile,
   });
   const closeStore = async () => {
     await close(store);

@@ -72,13 +72,15 @@ export class FakeApig implements FakeStore {
   /**
    * The browser's fetch in front of the same API, as the app's unsigned public read
    * uses it: the call is recorded like the client's, with no credentials in its
-   * config; a cut-off API rejects as fetch does, a refusal is an answer.
+   * config and the base it was sent to (the invoke URL or the CDN's public URL, which
+   * share the stage) as its invokeUrl; a cut-off API rejects as fetch does, a refusal
+   * is an answer.
    */
   fetchFor(invokeUrl: string): typeof fetch {
     const stage = new URL(invokeUrl).pathname.replace(/\/$/, '');
     return async (input, init) => {
       const url = new URL(String(input));
-      const config = { invokeUrl } as ApigClientConfig;
+      const config = { invokeUrl: `${url.origin}${stage}` } as ApigClientConfig;
       const query = Object.fromEntries(url.searchParams);
       const method = init?.method ?? 'GET';
       let response: ApigResponse;

@@ -5,7 +5,16 @@ import { idTokenMaxAgeSeconds } from '../../../api/id-token';
 import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, signIn, testConfig } from '../../testing/fakes';
 import { idToken, jwt } from '../../testing/tokens';
-import { APIG_FACTORY, ApiError, MINE_PAGES, OWN_WRITES_MS, PetsApi, ifMatchOf } from './pets-api';
+import { Auth } from '../auth/auth';
+import {
+  APIG_FACTORY,
+  ApiError,
+  MINE_PAGES,
+  OWN_WRITES_KEY,
+  OWN_WRITES_MS,
+  PetsApi,
+  ifMatchOf,
+} from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;
@@ -97,6 +106,14 @@ describe('PetsApi', () => {
       jasmine.clock().tick(OWN_WRITES_MS);
       await reloaded.page({});
       expect(base(2)).toBe(publicUrl);
+    });
+
+    it('ends that window with the session: nothing of it is left after logout', async () => {
+      await api.purchase(1);
+      expect(f.storage.getItem(OWN_WRITES_KEY)).not.toBeNull();
+      await TestBed.inject(Auth).logout();
+      TestBed.tick();
+      expect(f.storage.getItem(OWN_WRITES_KEY)).toBeNull();
     });
 
     it('reads from the invoke URL after a refused write too, and whenever asked to be fresh', async () => {

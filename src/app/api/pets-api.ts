@@ -1,4 +1,4 @@
-import { Injectable, InjectionToken, inject } from '@angular/core';
+import { Injectable, InjectionToken, effect, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
 import { SESSION_STORAGE } from '../auth/storage';
@@ -160,6 +160,14 @@ export class PetsApi {
   private readonly loadFactory = inject(APIG_FACTORY);
   private readonly fetch = inject(PUBLIC_FETCH);
   private readonly storage = inject(SESSION_STORAGE);
+
+  constructor() {
+    // The window of the user's own writes is the user's: it ends with the session, as
+    // everything this app keeps in the tab does.
+    effect(() => {
+      if (!this.auth.signedIn()) this.storage.removeItem(OWN_WRITES_KEY);
+    });
+  }
 
   /**
    * One page of pets; `next` is the cursor of the following page, absent on the last

@@ -1,3 +1,4 @@
+import { provideLocationMocks } from '@angular/common/testing';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
@@ -20,16 +21,22 @@ describe('HomePage', () => {
 
   async function render(token: string) {
     signIn(f.storage, token);
-    TestBed.configureTestingModule({ providers: [...f.providers, provideRouter([])] });
+    // A mock URL (see the store front's visit below): a view one test puts in the URL
+    // must not become the next test's.
+    TestBed.configureTestingModule({
+      providers: [...f.providers, provideRouter([]), provideLocationMocks()],
+    });
     fixture = TestBed.createComponent(HomePage);
     page = fixture.nativeElement;
     await stable();
   }
+  // The public reads answer through fetch, whose Response.json() takes a task or more
+  // of its own: enough turns for a reload and the focus that follows it.
   async function stable() {
-    await settle();
+    await settle(10);
     await fixture.whenStable();
     fixture.detectChanges();
-    await settle();
+    await settle(10);
   }
   const admin = () => render(idToken('auth0|a', 'admin@example.com'));
   const buyer = () => render(idToken('amazon|b', 'buyer@example.com'));
@@ -54,7 +61,13 @@ describe('HomePage', () => {
     /** A first visit to a URL of the store front: no session in the tab. */
     async function visit(url: string) {
       TestBed.configureTestingModule({
-        providers: [...f.providers, provideRouter([{ path: '', component: HomePage }])],
+        // The router's URL is a mock: the browser's own would outlive the test and
+        // give the next tests' pages this view.
+        providers: [
+          ...f.providers,
+          provideRouter([{ path: '', component: HomePage }]),
+          provideLocationMocks(),
+        ],
       });
       harness = await RouterTestingHarness.create(url);
       page = harness.routeNativeElement!;
