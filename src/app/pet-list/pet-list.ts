@@ -10,7 +10,6 @@ import type { Pet } from '../../../api/pet';
 import type { Role } from '../auth/session';
 import { AppLink } from '../shell/app-link';
 import { formatPrice } from './pet-format';
-import { PetPhotoImg } from './pet-photo';
 
 /**
  * One page of pets as a list, each pet's type a link to its page (`/pets/{id}`). Rows are tracked by id, so a purchase that replaces one
@@ -20,7 +19,7 @@ import { PetPhotoImg } from './pet-photo';
  */
 @Component({
   selector: 'app-pet-list',
-  imports: [AppLink, PetPhotoImg],
+  imports: [AppLink],
   templateUrl: './pet-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -10,18 +10,16 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute } from '@angular/router';
-import { type Pet, type PetPhoto, petIdOfText } from '../../../api/pet';
+import { petIdOfText } from '../../../api/pet';
 import { Auth } from '../auth/auth';
 import { HomeState } from '../home/home-state';
 import { MyPurchases } from '../home/my-purchases';
 import { PetPages } from '../home/pet-pages';
 import { formatPrice } from '../pet-list/pet-format';
-import { PetPhotoImg } from '../pet-list/pet-photo';
 import { focusOnArrival } from '../shell/arrival';
 import { AppLink } from '../shell/app-link';
 import { TopBar } from '../shell/top-bar';
 import { OnePet } from './one-pet';
-import { PhotoUpload } from './photo-upload';
 
 /** What the page shows: the pet, or why not. */
 export type PetPageShows = 'loading' | 'pet' | 'missing' | 'malformed' | 'failed';
@@ -39,7 +37,7 @@ export type PetPageShows = 'loading' | 'pet' | 'missing' | 'malformed' | 'failed
  */
 @Component({
   selector: 'app-pet-page',
-  imports: [AppLink, PetPhotoImg, PhotoUpload, TopBar],
+  imports: [AppLink, TopBar],
   providers: [HomeState, OnePet, { provide: PetPages, useExisting: OnePet }],
   templateUrl: './pet-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -118,11 +116,6 @@ export class PetPage {
     await this.state.buy(pet);
     // Buy is replaced by what happened: focus the line that now says so.
     (this.facts() ?? this.mainHeading())?.nativeElement.focus();
-  }
-
-  /** An admin's upload was processed: the page shows the new photo at once. */
-  protected showPhoto(pet: Pet, photo: PetPhoto): void {
-    this.one.replace({ ...pet, photo });
   }
 
   protected async remove(): Promise<void> {
