@@ -11,11 +11,7 @@ module.exports = function (config) {
       require('karma-chrome-launcher'),
       require('karma-coverage'),
     ],
-    // In file order: the home page's specs share one document, and a focus test that
-    // runs right after some of the signed-out store front's specs finds the focus on
-    // <body> (it passes alone and in file order; the e2e suite checks focus in a real
-    // page). Random order stays off until that interference is found.
-    client: { jasmine: { random: false }, clearContext: false },
+    client: { jasmine: { random: true }, clearContext: false },
     coverageReporter: {
       dir: require('path').join(__dirname, './coverage'),
       subdir: '.',

@@ -42,6 +42,19 @@ export function typeProblem(value: string): string | null {
   }
 }
 
+/**
+ * Focuses an element that the next render brings, trying again for a few tasks: the
+ * zoneless scheduler may render after a first timer (afterNextRender would cost the
+ * initial bundle 0.7 kB, see shell/arrival.ts).
+ */
+function focusOnceRendered(element: () => HTMLElement | undefined, tries = 20): void {
+  setTimeout(() => {
+    const found = element();
+    if (found) found.focus();
+    else if (tries > 0) focusOnceRendered(element, tries - 1);
+  });
+}
+
 /** An admin's `Add pet` button and the form it opens. */
 @Component({
   selector: 'app-add-pet-form',
@@ -80,7 +93,7 @@ export class AddPetForm {
 
   protected closeForm(): void {
     this.open.set(false);
-    setTimeout(() => this.addButton()?.nativeElement.focus());
+    focusOnceRendered(() => this.addButton()?.nativeElement);
   }
 
   protected async save(event: Event): Promise<void> {

@@ -62,10 +62,18 @@ export class PagedPetList {
 
   /**
    * After a pet's button went away (bought, removed): its row takes focus, which says
-   * what happened, or the heading when the row is gone too.
+   * what happened, or the heading when the row is gone too. Whether it is gone is the
+   * page's (the rows' source), not the list's: the list's rows may still be the old
+   * page's until the next render, and a row focused then would take the focus away
+   * with it.
    */
   focusPet(id: number): void {
-    setTimeout(() => this.list()?.focusPet(id) || this.focusHeading());
+    setTimeout(() => {
+      const onPage = this.pages()
+        .pets()
+        .some((pet) => pet.id === id);
+      if (!onPage || !this.list()?.focusPet(id)) this.focusHeading();
+    });
   }
 
   private focusHeading(): void {
