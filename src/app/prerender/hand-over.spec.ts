@@ -6,7 +6,6 @@ import { MemoryStorage } from '../../testing/memory-storage';
 import { idToken } from '../../testing/tokens';
 import {
   FRAME_ONLY,
-  SIGNED_IN_TAB,
   makeRoomForApp,
   provideHandOverFromPrerenderedPage,
   removePrerenderedPage,
@@ -74,23 +73,6 @@ describe('the hand-over from the prerendered page', () => {
       signIn(storage);
       makeRoomForApp(doc, { path: '/login', storage });
       expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
-    });
-
-    it("hides a pet page frame's Log in from a signed-in tab, and only there", () => {
-      const petFrame =
-        '<router-outlet></router-outlet><app-pet-page><app-top-bar><header class="bar">' +
-        '<button>Log in</button></header></app-top-bar><main class="page">' +
-        '<h1>Loading…</h1></main></app-pet-page>';
-      const signedInDoc = prerenderedDocument(petFrame);
-      const storage = new MemoryStorage();
-      signIn(storage);
-      makeRoomForApp(signedInDoc, { path: '/pets/7', storage });
-      expect(prerenderedRoot(signedInDoc).classList).toContain(SIGNED_IN_TAB);
-      expect(prerenderedRoot(signedInDoc).classList).not.toContain(FRAME_ONLY);
-
-      const signedOutDoc = prerenderedDocument(petFrame);
-      makeRoomForApp(signedOutDoc, { ...signedOut(), path: '/pets/7' });
-      expect(prerenderedRoot(signedOutDoc).classList).not.toContain(SIGNED_IN_TAB);
     });
 
     it('counts an expired session as none, as the app does', () => {

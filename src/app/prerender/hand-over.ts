@@ -16,12 +16,6 @@ const STORE_FRONT = 'main.store-front';
 /** The class that shows only the prerendered page's bar (prerender/frame.css). */
 export const FRAME_ONLY = 'frame-only';
 
-/**
- * The class of a prerendered page in a tab that holds a session: its bar's buttons
- * (the signed-out `Log in`) stay hidden until the app's bar is there (frame.css).
- */
-export const SIGNED_IN_TAB = 'signed-in-tab';
-
 /** What the hand-over needs to know about this visit: the URL's path and the tab's storage. */
 export interface Visit {
   path: string;
@@ -61,16 +55,15 @@ function elementAt(root: Element | null, path: Path): Element | null {
  * index.html is the signed-out store front, and it is also what a deep link without
  * a page of its own gets. When it is not what the app will show (the tab holds a
  * session, or the URL names another page), only its bar stays until the app's page
- * is there: a signed-in user's reload never shows the signed-out page. Any other
- * prerendered page (the pet page's frame) stays whole but, in a tab with a session,
- * without the signed-out bar's `Log in`.
+ * is there: a signed-in user's reload never shows the signed-out page.
  */
 export function makeRoomForApp(doc: Document = document, visit: Visit = thisVisit()): void {
   const prerendered = doc.querySelector(PRERENDERED);
   if (!prerendered) return;
-  const signedIn = readSession(visit.storage) !== null;
-  if (signedIn) prerendered.classList.add(SIGNED_IN_TAB);
-  if (prerendered.querySelector(STORE_FRONT) && (visit.path !== '/' || signedIn)) {
+  if (
+    prerendered.querySelector(STORE_FRONT) &&
+    (visit.path !== '/' || readSession(visit.storage) !== null)
+  ) {
     prerendered.classList.add(FRAME_ONLY);
   }
   prerendered.before(doc.createElement('app-root'));
