@@ -5,9 +5,15 @@ import { idTokenMaxAgeSeconds } from '../../../api/id-token';
 import { manyPets } from '../../testing/fake-pet-api';
 import { fakes, signIn, testConfig } from '../../testing/fakes';
 import { idToken, jwt } from '../../testing/tokens';
-import { Auth } from '../auth/auth';
-import { OWN_WRITES_KEY } from '../auth/storage';
-import { APIG_FACTORY, ApiError, MINE_PAGES, OWN_WRITES_MS, PetsApi, ifMatchOf } from './pets-api';
+import {
+  APIG_FACTORY,
+  ApiError,
+  MINE_PAGES,
+  OWN_WRITES_KEY,
+  OWN_WRITES_MS,
+  PetsApi,
+  ifMatchOf,
+} from './pets-api';
 
 describe('PetsApi', () => {
   let f: ReturnType<typeof fakes>;
@@ -101,12 +107,13 @@ describe('PetsApi', () => {
       expect(base(2)).toBe(publicUrl);
     });
 
-    it('ends that window with the session: nothing of it is left after logout', async () => {
+    it('forgets that window at logout (the top bar asks): nothing of it is left', async () => {
       await api.purchase(1);
       expect(f.storage.getItem(OWN_WRITES_KEY)).not.toBeNull();
-      await TestBed.inject(Auth).logout();
-      TestBed.tick();
+      api.forgetOwnWrites();
       expect(f.storage.getItem(OWN_WRITES_KEY)).toBeNull();
+      await api.page({});
+      expect(base(1)).toBe(publicUrl);
     });
 
     it('reads from the invoke URL after a refused write too, and whenever asked to be fresh', async () => {

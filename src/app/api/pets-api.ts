@@ -1,7 +1,7 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import type { ApigClient, ApigClientConfig, ApigResponse } from 'aws-api-gateway-client';
 import { Auth } from '../auth/auth';
-import { OWN_WRITES_KEY, SESSION_STORAGE } from '../auth/storage';
+import { SESSION_STORAGE } from '../auth/storage';
 import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
@@ -66,6 +66,9 @@ export class ApiError extends Error {
 
 /** The most pages of `POST /pets/mine` one sign-in reads (1000 purchases each). */
 export const MINE_PAGES = 20;
+
+/** Where the end of that window is kept, so that a reload of the page keeps to it. */
+export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';
 
 /**
  * After the user's own write, how long public reads skip the CDN: a page a cache (the
@@ -332,6 +335,11 @@ export class PetsApi {
       throw refused(response.status, data, response.headers.get('x-amzn-errortype'));
     }
     return { response, data };
+  }
+
+  /** Ends the window of the user's own writes: it is the user's, and goes at logout. */
+  forgetOwnWrites(): void {
+    this.storage.removeItem(OWN_WRITES_KEY);
   }
 
   /** Until when public reads go to the invoke URL (see OWN_WRITES_MS); 0 when never written. */

@@ -10,7 +10,7 @@ import {
   sessionFromTokens,
   writeSession,
 } from './session';
-import { OWN_WRITES_KEY, SESSION_STORAGE } from './storage';
+import { SESSION_STORAGE } from './storage';
 
 /** Renew the ID token this long before it expires. */
 export const RENEW_MARGIN_MS = 60_000;
@@ -139,7 +139,6 @@ export class Auth {
     clearTimeout(this.renewTimer);
     clearSession(this.storage);
     this.credentials.clear();
-    this.storage.removeItem(OWN_WRITES_KEY);
     this.state.set(null);
   }
 

@@ -13,9 +13,3 @@ export const SESSION_STORAGE = new InjectionToken<Storage>('SESSION_STORAGE', {
   providedIn: 'root',
   factory: () => sessionStorage,
 });
-
-/**
- * Until when the user's own writes make the app read public pages from the API itself
- * rather than the CDN (PetsApi). It is the user's, so it ends with the session.
- */
-export const OWN_WRITES_KEY = 'secure-pets.own-writes-until';

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { Router } from '@angular/router';
+import { PetsApi } from '../api/pets-api';
 import { Auth } from '../auth/auth';
 
 /** The signed-in pages, as the bar names and links them. */
@@ -59,6 +60,7 @@ export type AppPage = 'pets' | 'sales';
 })
 export class TopBar {
   private readonly auth = inject(Auth);
+  private readonly api = inject(PetsApi);
   private readonly router = inject(Router);
   /** The page the bar is on. */
   readonly current = input.required<AppPage>();
@@ -78,6 +80,7 @@ export class TopBar {
   }
 
   protected logout(): void {
+    this.api.forgetOwnWrites();
     void this.auth.logout();
   }
 
