@@ -26,28 +26,8 @@ export async function signRequest(input: {
   region: string;
   signingDate?: Date;
 }): Promise<SignedRequest> {
-  const url = new URL(input.url);
-  const signer = new SignatureV4({
-    credentials: input.credentials,
-    region: input.region,
-    service: 'execute-api',
-    sha256: Sha256,
-  });
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = v;
-  const signed = await signer.sign(
-    {
-      method: input.method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port) || undefined,
-      path: url.pathname,
-      query,
-      headers: { host: url.host, ...(input.headers ?? {}) },
-      body: input.body,
-    },
-    { signingDate: input.signingDate },
-  );
+  const { signer, request } = signerAndRequest(input);
+  const signed = await signer.sign(request, { signingDate: input.signingDate });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) {
     if (name !== 'host') headers[name] = String(value);
@@ -69,6 +49,24 @@ export async function presignUrl(input: {
   expiresIn?: number;
   signingDate?: Date;
 }): Promise<string> {
+  const { url, signer, request } = signerAndRequest({ ...input, method: input.method ?? 'GET' });
+  const signed = await signer.presign(request, {
+    expiresIn: input.expiresIn ?? 300,
+    signingDate: input.signingDate,
+  });
+  const search = Object.entries(signed.query ?? {})
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .join('&');
+  return `${url.origin}${url.pathname}?${search}`;
+} /** The gateway's signer for `credentials`, and the request it signs for `url`. */
+function signerAndRequest(input: {
+  url: string;
+  method: string;
+  credentials: SigningCredentials;
+  region: string;
+  body?: string;
+  headers?: Record<string, string>;
+}) {
   const url = new URL(input.url);
   const signer = new SignatureV4({
     credentials: input.credentials,
@@ -78,21 +76,15 @@ export async function presignUrl(input: {
   });
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = v;
-  const signed = await signer.presign(
-    {
-      method: input.method ?? 'GET',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port) || undefined,
-      path: url.pathname,
-      query,
-      headers: { host: url.host, ...(input.headers ?? {}) },
-      body: input.body,
-    },
-    { expiresIn: input.expiresIn ?? 300, signingDate: input.signingDate },
-  );
-  const search = Object.entries(signed.query ?? {})
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
-    .join('&');
-  return `${url.origin}${url.pathname}?${search}`;
+  const request = {
+    method: input.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port) || undefined,
+    path: url.pathname,
+    query,
+    headers: { host: url.host, ...(input.headers ?? {}) },
+    body: input.body,
+  };
+  return { url, signer, request };
 }
