@@ -102,6 +102,8 @@ export function parseAppConfig(raw: unknown): AppConfig {
   if (jwksUri) config.auth0.jwksUri = jwksUri;
   const publicUrl = url(api, 'api', 'publicUrl', true);
   if (publicUrl) config.api.publicUrl = publicUrl.replace(/\/+$/, '');
+  const photoUploadUrl = url(api, 'api', 'photoUploadUrl', true);
+  if (photoUploadUrl) config.api.photoUploadUrl = photoUploadUrl;
   const stsEndpoint = url(credentials, 'credentials', 'stsEndpoint', true);
   if (stsEndpoint) config.credentials.stsEndpoint = stsEndpoint;
   const duration = credentials['durationSeconds'];

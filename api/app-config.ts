@@ -23,6 +23,13 @@ export interface AppConfig {
      * them from invokeUrl.
      */
     publicUrl?: string;
+    /**
+     * Optional: where the browser posts a pet's photo (the S3 presigned POST's `url`
+     * names it: in AWS the photos bucket's own host, locally the AWS edge). Only the
+     * Content-Security-Policy reads it, so that connect-src lets the upload through;
+     * absent, the page cannot upload.
+     */
+    photoUploadUrl?: string;
   };
   credentials: {
     mode: 'web-identity' | 'delegation';

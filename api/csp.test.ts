@@ -84,6 +84,25 @@ describe('Content-Security-Policy', () => {
     assert.deepEqual(frame, ['https://login.example.com']);
   });
 
+  it('lets an admin page post photos to the bucket that config.json names, and nowhere else', () => {
+    // createPresignedPost's url is the bucket's virtual-hosted endpoint in AWS
+    // (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-post-example.html posts to
+    // https://<bucket>.s3.amazonaws.com/), and the edge's IP, path-style, locally.
+    const photoUploadUrl = 'https://pets-photos-abc.s3.eu-west-1.amazonaws.com';
+    const d = directives(
+      contentSecurityPolicy({ ...deployed, api: { ...deployed.api, photoUploadUrl } }),
+    );
+    assert.ok(d.get('connect-src')!.includes(photoUploadUrl));
+    assert.ok(!d.get('connect-src')!.some((s) => s.includes('*')));
+    const l = directives(
+      contentSecurityPolicy({
+        ...local,
+        api: { ...local.api, photoUploadUrl: 'http://127.0.0.1:4566' },
+      }),
+    );
+    assert.ok(l.get('connect-src')!.includes('http://127.0.0.1:4566'));
+  });
+
   it('allows no inline or evaluated code and no plugin, base or framing', () => {
     for (const config of [local, deployed]) {
       const policy = contentSecurityPolicy(config);

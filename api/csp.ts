@@ -13,10 +13,11 @@
  * bundles' URLs are absolute (angular.json's deployUrl) and the router's base is
  * APP_BASE_HREF.
  *
- * The browser talks to three other origins, all named by config.json: Auth0 (the
+ * The browser talks to four other origins, all named by config.json: Auth0 (the
  * /authorize iframe of the silent re-authentication, /userinfo, /delegation and the
- * JWKS that auth0-js fetches to verify ID tokens), API Gateway, and STS (web identity
- * only; the regional endpoint when config.json names none, as the AWS SDK picks it).
+ * JWKS that auth0-js fetches to verify ID tokens), API Gateway, STS (web identity
+ * only; the regional endpoint when config.json names none, as the AWS SDK picks it),
+ * and the photos bucket that an admin's page posts photos to (`api.photoUploadUrl`).
  * Sign-in and logout are top-level navigations, which the policy does not restrict.
  */
 import { type AppConfig, auth0Endpoints } from './app-config';
@@ -24,7 +25,7 @@ import { type AppConfig, auth0Endpoints } from './app-config';
 /** What the policy depends on: the parts of config.json that name other origins. */
 export interface CspConfig {
   auth0: Pick<AppConfig['auth0'], 'domain' | 'issuer' | 'jwksUri'>;
-  api: Pick<AppConfig['api'], 'invokeUrl' | 'region'>;
+  api: Pick<AppConfig['api'], 'invokeUrl' | 'region' | 'photoUploadUrl'>;
   credentials: Pick<AppConfig['credentials'], 'mode' | 'stsEndpoint'>;
 }
 
@@ -53,6 +54,7 @@ export function cspOrigins(config: CspConfig): { connect: string[]; frame: strin
     auth0,
     ...[config.auth0.issuer, config.auth0.jwksUri].filter((u) => u !== undefined).map(originOf),
     originOf(config.api.invokeUrl),
+    ...(config.api.photoUploadUrl !== undefined ? [originOf(config.api.photoUploadUrl)] : []),
     ...(config.credentials.mode === 'web-identity' ? [stsOrigin(config)] : []),
   ];
   return { connect: [...new Set(connect)], frame: [auth0] };

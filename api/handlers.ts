@@ -186,6 +186,14 @@ export const handlers = {
     timeoutSeconds: 10,
     memoryMb: 512,
   },
+  // GET /pets/{id}/photo (admin): the photo and why the latest upload was refused, if it was.
+  photoState: {
+    entry: 'lambda/handlers/photo-state.ts',
+    needs: ['table'],
+    tableActions: ['dynamodb:GetItem'],
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
   // The photos bucket's uploads: the web images, the pet's photo, the upload deleted.
   // 1024 MB: a 40-megapixel decode is ~160 MB of pixels, and Lambda's CPU grows with memory.
   processPhoto: {

@@ -39,6 +39,7 @@ const routes: readonly Route[] = [
   route('PUT', '/pets/{id}', 'putPet', ['admin']),
   route('DELETE', '/pets/{id}', 'deletePet', ['admin']),
   route('POST', '/pets/{id}/photo', 'photoUpload', ['admin']),
+  route('GET', '/pets/{id}/photo', 'photoState', ['admin']),
   route('POST', '/pets/purchase', 'purchasePet', ['buyer']),
   // The views of buyers' emails (personal data): each only to the role that may see it.
   route('GET', '/pets/sales', 'listSales', ['admin']),

@@ -50,8 +50,7 @@ export function startCloudLambdas(options: CloudLambdaOptions) {
       ...localObservabilityEnvironment,
       AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: options.edgeEndpoint ?? `http://${host}:${ports.aws}`,
-      // An IP address, so the SDK addresses buckets path-style (`/{bucket}/{key}`).
-      AWS_ENDPOINT_URL_S3: options.edgeEndpoint ?? `http://${host}:${ports.aws}`,
+      AWS_ENDPOINT_URL_S3: options.edgeEndpoint ?? urls.s3,
     },
     log: options.log,
   });

@@ -196,6 +196,8 @@ function appConfig(issuer: string, options: LocalCloudOptions): AppConfig {
       region: aws.region,
       // The site plays the CDN for the public reads (local/cdn.ts), below the same stage.
       publicUrl: `${urls.site}/${api.stage}`,
+      // The upload form's url names the edge as the Lambdas reach S3.
+      photoUploadUrl: urls.s3,
     },
     credentials: {
       mode: options.credentialsMode ?? 'web-identity',

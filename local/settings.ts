@@ -66,5 +66,10 @@ export const urls = {
   issuer,
   jwks: jwksUriOf(issuer),
   aws: `http://localhost:${ports.aws}`,
+  /**
+   * The edge as S3 clients reach it: an IP address, so the SDK addresses buckets
+   * path-style (`/{bucket}/{key}`), which makes the presigned POST's url this origin too.
+   */
+  s3: `http://${host}:${ports.aws}`,
   dynamodb: `http://${host}:${ports.dynamodb}`,
 };

@@ -11,8 +11,11 @@ import { brotliCompressSync, constants } from 'node:zlib';
 
 const dir = process.argv[2] ?? 'dist/secure-pets/browser';
 // Errors hold today's sizes with a little room; the initial JavaScript's target is
-// lower (see README's Budgets: what the last 0.7 kB are and why they stay).
-const budgets = { initialJs: 61_600, initial: 62_800, lazyChunk: 120_000 };
+// lower (see README's Budgets: what the last 0.7 kB are and why they stay). The whole
+// initial (JavaScript and CSS) has 0.1 kB more room than before pet photos: every
+// style is global (the CSP blocks component styles), so the photo's box is initial
+// CSS; the JavaScript budget did not move.
+const budgets = { initialJs: 61_600, initial: 62_900, lazyChunk: 120_000 };
 const initialJsTarget = 61_000;
 
 const transfer = (file) =>

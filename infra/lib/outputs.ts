@@ -9,6 +9,8 @@ export const outputNames = {
   /** The public reads through the site's distribution: the site's URL and the stage. */
   apiPublicUrl: 'ApiPublicUrl',
   region: 'Region',
+  /** Where the browser posts photos: the photos bucket's own host (the presigned POST's url). */
+  photoUploadUrl: 'PhotoUploadUrl',
   adminRoleArn: 'AdminRoleArn',
   buyerRoleArn: 'BuyerRoleArn',
   siteBucket: 'SiteBucketName',

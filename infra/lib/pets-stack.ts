@@ -83,6 +83,8 @@ export class PetsStack extends Stack {
       region: Aws.REGION,
       adminRoleArn: roles.byRole.admin.roleArn,
       buyerRoleArn: roles.byRole.buyer.roleArn,
+      // createPresignedPost's url: the bucket's virtual-hosted, regional endpoint.
+      photoUploadUrl: `https://${photos.bucketName}.s3.${Aws.REGION}.${Aws.URL_SUFFIX}`,
     };
     const site = new PetsSite(this, 'Site', {
       config: deployedConfig(configValues),

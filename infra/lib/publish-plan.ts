@@ -28,7 +28,13 @@ export function requireOutputs(
 /** The stack's values that config.json is made of (`apiPublicUrl` when the site is the stack's). */
 export type ConfigValues = Pick<
   Record<OutputKey, string>,
-  'auth0Domain' | 'auth0ClientId' | 'apiInvokeUrl' | 'region' | 'adminRoleArn' | 'buyerRoleArn'
+  | 'auth0Domain'
+  | 'auth0ClientId'
+  | 'apiInvokeUrl'
+  | 'region'
+  | 'adminRoleArn'
+  | 'buyerRoleArn'
+  | 'photoUploadUrl'
 > &
   Partial<Pick<Record<OutputKey, string>, 'apiPublicUrl'>>;
 
@@ -45,6 +51,7 @@ export function deployedConfig(v: ConfigValues): AppConfig {
       invokeUrl: v.apiInvokeUrl,
       region: v.region,
       ...(v.apiPublicUrl !== undefined && { publicUrl: v.apiPublicUrl }),
+      photoUploadUrl: v.photoUploadUrl,
     },
     credentials: { mode: 'web-identity', roles: { admin: v.adminRoleArn, buyer: v.buyerRoleArn } },
   };

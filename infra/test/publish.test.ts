@@ -23,6 +23,7 @@ const outputs = {
   [outputNames.auth0ClientId]: 'abcDEF123',
   [outputNames.apiInvokeUrl]: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
   [outputNames.region]: 'eu-west-1',
+  [outputNames.photoUploadUrl]: 'https://securepets-test-photos-abc.s3.eu-west-1.amazonaws.com',
   [outputNames.adminRoleArn]: 'arn:aws:iam::123456789012:role/SecurePets-test-admin',
   [outputNames.buyerRoleArn]: 'arn:aws:iam::123456789012:role/SecurePets-test-buyer',
   [outputNames.siteBucket]: 'securepets-test-sitebucket-abc',
@@ -70,6 +71,7 @@ describe('publish plan', () => {
           invokeUrl: 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/test',
           region: 'eu-west-1',
           publicUrl: 'https://d111111abcdef8.cloudfront.net/test',
+          photoUploadUrl: 'https://securepets-test-photos-abc.s3.eu-west-1.amazonaws.com',
         },
         credentials: {
           mode: 'web-identity',

@@ -371,6 +371,8 @@ describe('deployment rehearsal (the synthesized stack, resolved as CloudFormatio
         invokeUrl: `https://${restApiId}.execute-api.${region}.amazonaws.com/${api.stage}`,
         region,
         publicUrl: `https://${distributionDomain}/${api.stage}`,
+        // The photos bucket's virtual-hosted endpoint: where the upload form posts.
+        photoUploadUrl: `https://photos-${stackUuid}.s3.${region}.amazonaws.com`,
       },
       credentials: {
         mode: 'web-identity',

@@ -320,6 +320,14 @@ describe('the bundled Lambdas, run with their template environment', () => {
       /"url":"\/photos\/1\//,
     );
 
+    // The admin's view of it: the photo, no refusal.
+    const state = await call(
+      'photoState',
+      apiEvent('GET', '/pets/1/photo', undefined, { pathParameters: { id: '1' } }),
+    );
+    assert.equal(state.statusCode, 200, state.body);
+    assert.match(state.body, /"photo":\{"url":"\/photos\/1\//);
+
     for (const name of handlerNames) {
       assert.deepEqual(
         [...seen[name]].sort(),

@@ -593,16 +593,22 @@ describe('the Secure Pets stack (example tenant)', () => {
       api: {
         invokeUrl: `https://\${${restApiId}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/test`,
         region: '${AWS::Region}',
+        // The photos bucket's name is made of the stack's id (photosBucketName); its
+        // flattened form has a slash, which originOf would cut, so it goes in after.
+        photoUploadUrl: 'https://photos-bucket',
       },
       credentials: { mode: 'web-identity' },
-    });
+    }).replace(
+      'https://photos-bucket',
+      'https://photos-{Fn::Select:[2,{Fn::Split:[/,${AWS::StackId}]}]}.s3.${AWS::Region}.${AWS::URLSuffix}',
+    );
     const csp = security['ContentSecurityPolicy'] as Json;
     assert.equal(flatten(csp['ContentSecurityPolicy']), expected);
     assert.equal(csp['Override'], true);
     assert.match(
       expected,
       new RegExp(
-        `connect-src 'self' https://${exampleParameters.auth0Domain} https://\\$\\{${restApiId}\\}\\.execute-api\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://sts\\.\\$\\{AWS::Region\\}\\.amazonaws\\.com; frame-src https://${exampleParameters.auth0Domain};`,
+        `connect-src 'self' https://${exampleParameters.auth0Domain} https://\\$\\{${restApiId}\\}\\.execute-api\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://photos-\\S+\\.s3\\.\\$\\{AWS::Region\\}\\.\\$\\{AWS::URLSuffix\\} https://sts\\.\\$\\{AWS::Region\\}\\.amazonaws\\.com; frame-src https://${exampleParameters.auth0Domain};`,
       ),
     );
     assert.deepEqual(security['ContentTypeOptions'], { Override: true });

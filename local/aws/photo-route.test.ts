@@ -3,6 +3,8 @@
 // upload form, the buyer role and unsigned callers are refused before any Lambda runs,
 // as API Gateway refuses a role whose policy lacks execute-api:Invoke on the method
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-iam-policy-examples-for-api-execution.html).
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { HandlerName } from '../../api/handlers';
@@ -40,6 +42,17 @@ describe('POST /pets/{id}/photo at the gateway', () => {
       token: await idp.token({ sub }),
       sessionName: sub.replace('|', '-'),
     });
+
+  async function get(path: string, credentials?: SigningCredentials): Promise<Response> {
+    if (!credentials) return fetch(`${api}${path}`);
+    const r = await signRequest({
+      url: `${api}${path}`,
+      method: 'GET',
+      credentials,
+      region: REGION,
+    });
+    return fetch(r.url, { method: r.method, headers: r.headers });
+  }
 
   async function post(path: string, credentials?: SigningCredentials): Promise<Response> {
     const body = JSON.stringify({ contentType: 'image/jpeg' });
@@ -99,5 +112,53 @@ describe('POST /pets/{id}/photo at the gateway', () => {
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
     assert.deepEqual(ran, []);
+  });
+
+  describe('GET /pets/{id}/photo', () => {
+    it('tells the admin role the photo and why the latest upload was refused, nothing else', async () => {
+      const admin = await credentialsFor('auth0|admin1', ADMIN);
+      const none = await get('/pets/3/photo', admin);
+      assert.equal(none.status, 200);
+      assert.deepEqual(await none.json(), {});
+      const error = {
+        key: 'uploads/3/abcdefghijklmnopqrstuvwx',
+        reason: 'No.',
+        at: '2026-01-01T00:00:00.000Z',
+      };
+      const photo = {
+        url: '/photos/3/h-640.webp',
+        width: 640,
+        height: 480,
+        srcset: '/photos/3/h-640.webp 640w',
+      };
+      await backend.client.send(
+        new UpdateItemCommand({
+          TableName: backend.tableName,
+          Key: { id: { N: '3' } },
+          UpdateExpression: 'SET photoError = :e, photo = :p',
+          ExpressionAttributeValues: marshall({ ':e': error, ':p': photo }),
+        }),
+      );
+      const res = await get('/pets/3/photo', admin);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(await res.json(), { photo, error });
+      assert.deepEqual(ran, ['photoState', 'photoState']);
+    });
+
+    it('answers 404 for a pet that is not there', async () => {
+      const res = await get('/pets/99/photo', await credentialsFor('auth0|admin1', ADMIN));
+      assert.equal(res.status, 404);
+    });
+
+    it('refuses the buyer role and an unsigned call before any Lambda runs', async () => {
+      const buyer = await get('/pets/3/photo', await credentialsFor('amazon|buyer1', BUYER));
+      assert.equal(buyer.status, 403);
+      assert.equal(buyer.headers.get('x-amzn-errortype'), 'AccessDeniedException');
+      const unsigned = await get('/pets/3/photo');
+      assert.equal(unsigned.status, 403);
+      assert.equal(unsigned.headers.get('x-amzn-errortype'), 'MissingAuthenticationTokenException');
+      assert.deepEqual(ran, []);
+    });
   });
 });

@@ -45,6 +45,7 @@ export class FakeApig implements FakeStore {
     { id: 3, type: 'fish', price: 0.99, isSold: true, soldTo: 'someone@example.com' },
   ];
   mineLimit: number = pageLimit.max;
+  photoErrors?: Map<number, { key: string; reason: string; at: string }>;
   /** The role of a caller's access key id, as IAM sees it (set by `fakes()`). */
   roleOf?: (accessKeyId: string) => RoleName | undefined;
   /** Refusals answered before the store is consulted, one per call. */

@@ -6,12 +6,15 @@ import type { ApigResponse } from 'aws-api-gateway-client';
 import type { HandlerName } from '../../api/handlers';
 import { type Pet, isPetId, listingTag, petIdOfText, toPublicPet } from '../../api/pet';
 import { type PetSort, pageLimit, petSorts } from '../../api/pet-query';
+import { isPhotoContentType } from '../../api/photos';
 
 /** The pets behind the fake API, which a test reads and changes. */
 export interface FakeStore {
   pets: Pet[];
   /** Pets per answer of `POST /pets/mine` (the real one: 1000). */
   mineLimit: number;
+  /** Why processPhoto refused each pet's latest upload, by pet id (an admin sees it). */
+  photoErrors?: Map<number, { key: string; reason: string; at: string }>;
 }
 
 /** A call as the Lambda behind its route gets it. */
@@ -75,6 +78,10 @@ export function answer(store: FakeStore, request: FakeRequest): ApigResponse {
       break;
     case 'deletePet':
       if (isPetId(id)) return remove(store, id, request.headers);
+      break;
+    case 'photoUpload':
+    case 'photoState':
+      if (isPetId(id)) return photo(store, request.handler, id, request.body);
       break;
   }
   return refuse(404, 'Not found');
@@ -178,4 +185,21 @@ function remove(store: FakeStore, id: number, headers: Record<string, string>): 
   }
   store.pets = store.pets.filter((p) => p.id !== id);
   return { status: 204, data: '', headers: {} };
+}
+
+/**
+ * `POST /pets/{id}/photo`: an upload form (its url is a fake S3's); `GET /pets/{id}/photo`:
+ * the photo and the latest refusal. 404 for no such pet, 400 for a type that is not a photo's.
+ */
+function photo(store: FakeStore, handler: HandlerName, id: number, body: unknown): ApigResponse {
+  const pet = store.pets.find((p) => p.id === id);
+  if (!pet) refuse(404, `There is no pet ${id}.`);
+  if (handler === 'photoState') {
+    const error = store.photoErrors?.get(id);
+    return ok({ ...(pet.photo && { photo: pet.photo }), ...(error && { error }) });
+  }
+  const contentType = (body as { contentType?: unknown } | null)?.contentType;
+  if (!isPhotoContentType(contentType)) refuse(400, 'contentType must be a photo type.');
+  const key = `uploads/${id}/token${Math.random().toString(36).slice(2, 18).padEnd(16, '0')}`;
+  return ok({ url: 'https://photos.s3.test/', fields: { key, 'Content-Type': contentType } });
 }

@@ -5,7 +5,7 @@ import { SESSION_STORAGE } from '../auth/storage';
 import type { Session } from '../auth/session';
 import { APP_CONFIG } from '../config/app-config';
 import { Credentials } from '../credentials/credentials';
-import { type Pet, type PetListing, listingTag } from '../../../api/pet';
+import { type Pet, type PetListing, type PetPhoto, listingTag } from '../../../api/pet';
 import { type PetQuery, nextCursor, petQueryParams } from '../../../api/pet-query';
 import { publicCache } from '../../../api/cdn-cache';
 
@@ -14,6 +14,18 @@ export interface PetPage {
   pets: Pet[];
   next?: string;
   etag: string | null;
+}
+
+/** Where and how the browser posts a photo to S3 (`POST /pets/{id}/photo`'s answer). */
+export interface UploadForm {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** What `GET /pets/{id}/photo` tells an admin: the photo now, and why the latest upload was refused. */
+export interface PhotoState {
+  photo?: PetPhoto;
+  error?: { key: string; reason: string; at: string };
 }
 
 /** A pet as `PUT /pets/{id}` stored it. */
@@ -273,6 +285,32 @@ export class PetsApi {
       if (cursor === undefined) break;
     }
     return pets;
+  }
+
+  /**
+   * An S3 presigned POST for one upload of a pet's photo (admin): `POST /pets/{id}/photo`.
+   * A write: the photo it leads to should show in the user's next public reads.
+   */
+  async photoForm(petId: number, contentType: string): Promise<UploadForm> {
+    const response = await this.write(this.auth.session(), (client) =>
+      client.invokeApi({ id: String(petId) }, '/pets/{id}/photo', 'POST', {}, { contentType }),
+    );
+    const form = response.data as Partial<UploadForm> | null;
+    if (typeof form?.url !== 'string' || typeof form.fields !== 'object' || !form.fields) {
+      throw notUnderstood(response.status);
+    }
+    return { url: form.url, fields: form.fields };
+  }
+
+  /** A pet's photo and the latest refused upload's reason (admin, signed): `GET /pets/{id}/photo`. */
+  async photoState(petId: number): Promise<PhotoState> {
+    const response = await this.signed(this.auth.session(), (client) =>
+      client.invokeApi({ id: String(petId) }, '/pets/{id}/photo', 'GET', {}, ''),
+    );
+    if (typeof response.data !== 'object' || response.data === null) {
+      throw notUnderstood(response.status);
+    }
+    return response.data as PhotoState;
   }
 
   private async client(config: Partial<ApigClientConfig> = {}): Promise<ApigClient> {

@@ -10,6 +10,7 @@ import type { Pet } from '../../../api/pet';
 import type { Role } from '../auth/session';
 import { AppLink } from '../shell/app-link';
 import { formatPrice } from './pet-format';
+import { PetPhotoImg } from './pet-photo';
 
 /**
  * One page of pets as a list, each pet's type a link to its page (`/pets/{id}`). Rows are tracked by id, so a purchase that replaces one
@@ -19,7 +20,7 @@ import { formatPrice } from './pet-format';
  */
 @Component({
   selector: 'app-pet-list',
-  imports: [AppLink],
+  imports: [AppLink, PetPhotoImg],
   templateUrl: './pet-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -10,16 +10,18 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute } from '@angular/router';
-import { petIdOfText } from '../../../api/pet';
+import { type Pet, type PetPhoto, petIdOfText } from '../../../api/pet';
 import { Auth } from '../auth/auth';
 import { HomeState } from '../home/home-state';
 import { MyPurchases } from '../home/my-purchases';
 import { PetPages } from '../home/pet-pages';
 import { formatPrice } from '../pet-list/pet-format';
+import { PetPhotoImg } from '../pet-list/pet-photo';
 import { focusOnArrival } from '../shell/arrival';
 import { AppLink } from '../shell/app-link';
 import { TopBar } from '../shell/top-bar';
 import { OnePet } from './one-pet';
+import { PhotoUpload } from './photo-upload';
 
 /** What the page shows: the pet, or why not. */
 export type PetPageShows = 'loading' | 'pet' | 'missing' | 'malformed' | 'failed';
@@ -37,7 +39,7 @@ export type PetPageShows = 'loading' | 'pet' | 'missing' | 'malformed' | 'failed
  */
 @Component({
   selector: 'app-pet-page',
-  imports: [AppLink, TopBar],
+  imports: [AppLink, PetPhotoImg, PhotoUpload, TopBar],
   providers: [HomeState, OnePet, { provide: PetPages, useExisting: OnePet }],
   templateUrl: './pet-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -116,6 +118,11 @@ export class PetPage {
     await this.state.buy(pet);
     // Buy is replaced by what happened: focus the line that now says so.
     (this.facts() ?? this.mainHeading())?.nativeElement.focus();
+  }
+
+  /** An admin's upload was processed: the page shows the new photo at once. */
+  protected showPhoto(pet: Pet, photo: PetPhoto): void {
+    this.one.replace({ ...pet, photo });
   }
 
   protected async remove(): Promise<void> {
