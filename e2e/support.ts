@@ -94,6 +94,7 @@ export const test = base.extend<Fixtures & { problems: Problems }>({
   context: async ({ context, problems }, use) => {
     await guard(context, problems);
     await use(context);
+    if (test.info().status !== test.info().expectedStatus) await describePages(context);
   },
   person: async ({ browser, problems }, use) => {
     const contexts: BrowserContext[] = [];
@@ -103,9 +104,23 @@ export const test = base.extend<Fixtures & { problems: Problems }>({
       contexts.push(context);
       return context.newPage();
     });
+    if (test.info().status !== test.info().expectedStatus) {
+      for (const context of contexts) await describePages(context);
+    }
     for (const context of contexts) await context.close();
   },
 });
+
+/** Prints where each page was when a test failed: CI keeps the output, not the trace. */
+async function describePages(context: BrowserContext): Promise<void> {
+  for (const page of context.pages()) {
+    const snapshot = await page
+      .locator('body')
+      .ariaSnapshot({ timeout: 2_000 })
+      .catch((error: unknown) => String(error));
+    console.log(`A page at ${page.url()}:\n${snapshot}`);
+  }
+}
 export { expect };
 
 async function newContext(browser: Browser): Promise<BrowserContext> {
