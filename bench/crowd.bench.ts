@@ -5,7 +5,10 @@
 // capacity, the Lambdas' logged milliseconds, the requests and the CDN's hits, and
 // the indexes' key spread at 100,000 pets (api/index-spread.ts), it prints the
 // modelled flash sale (crowd-model.ts, prices in crowd-prices.ts). Not a test.
-//   CROWD_PURCHASES=200 CROWD_VIEWS=3000 npm run bench -- crowd
+// The purchases run for longer than the purchase containers' refresh interval of a
+// large store's copy (lambda/store/purchase-snapshot.ts), so their reads per purchase
+// are a steady state's, not only the containers' first reads.
+//   CROWD_PURCHASES=1000 CROWD_VIEWS=3000 npm run bench -- crowd
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -43,7 +46,7 @@ const storePets = 3000;
 const modelPets = 100_000;
 const counts = {
   buyers: 10,
-  purchases: Number(process.env['CROWD_PURCHASES'] ?? 200),
+  purchases: Number(process.env['CROWD_PURCHASES'] ?? 1000),
   views: Number(process.env['CROWD_VIEWS'] ?? 3000),
   viewsPerSecond: 200,
   edits: 20,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pet } from '../../api/pet';
-import { CatalogueSnapshot } from './purchase-snapshot';
+import { CatalogueSnapshot, LARGE_STORE_REFRESH_FACTOR } from './purchase-snapshot';
 import { catalogueTag } from './catalogue-tag';
 
 // The snapshot's own logic, over a catalogue held in an array (the DynamoDB side of
@@ -80,6 +80,35 @@ describe('CatalogueSnapshot', () => {
     const body = JSON.parse((await catSale).body) as Pet[];
     // The table's read held the dog's buyer: the copy keeps it out all the same.
     assert.deepEqual(body, [soldEarlier(dog), sold(cat, 'b@example.com')]);
+  });
+
+  it('checks a store larger than a page less often, and answers the bought pet alone', async () => {
+    let loads = 0;
+    let table: Pet[] | null = null; // larger than a page
+    const ttlMs = 1000;
+    const s = new CatalogueSnapshot(async () => (loads++, table), ttlMs);
+    const at = (ago: number, pets: Pet[] | null) => s.install(pets, Date.now() - ago);
+
+    // Past the TTL but within the large store's interval: no read, the pet alone.
+    at(ttlMs * 2, null);
+    assert.deepEqual(JSON.parse((await s.withSale(sold(dog, 'a@example.com'))).body), [
+      sold(dog, 'a@example.com'),
+    ]);
+    assert.equal(loads, 0);
+
+    // A copy of a store that fits a page reads again past the TTL, as before.
+    at(ttlMs * 2, [dog, cat]);
+    await s.withSale(sold(cat, 'b@example.com'));
+    await s.idle();
+    assert.equal(loads, 1);
+
+    // Past the longer interval the large store is checked, and admins' removals that
+    // brought it down to a page show: the whole list again.
+    at(ttlMs * LARGE_STORE_REFRESH_FACTOR * 11, null);
+    table = [dog, cat];
+    const body = JSON.parse((await s.withSale(sold(cat, 'c@example.com'))).body) as Pet[];
+    assert.equal(loads, 2);
+    assert.deepEqual(body, [dog, sold(cat, 'c@example.com')]);
   });
 
   it('re-applies sales made while a refresh was reading', async () => {
