@@ -1,6 +1,13 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
+import {
+  ApplicationRef,
+  ChangeDetectionStrategy,
+  Component,
+  EnvironmentInjector,
+  createComponent,
+  signal,
+} from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { Router, provideRouter } from '@angular/router';
+import { Router, RouterOutlet, provideRouter } from '@angular/router';
 import { signIn } from '../../testing/fakes';
 import { MemoryStorage } from '../../testing/memory-storage';
 import { idToken } from '../../testing/tokens';
@@ -135,6 +142,61 @@ describe('the hand-over from the prerendered page', () => {
       expect(document.activeElement).toBe(appRoot.querySelector('a'));
     } finally {
       document.querySelectorAll('app-root').forEach((root) => root.remove());
+    }
+  });
+
+  it("replays a click made before the app started on the app's button, rendered by an @if", async () => {
+    const clicks = jasmine.createSpy('click');
+    @Component({
+      selector: 'app-page',
+      template: `<main>
+        <h1>Secure Pets</h1>
+        @if (signedOut()) {
+          <button (click)="clicked()">Log in</button>
+        }
+      </main>`,
+      changeDetection: ChangeDetectionStrategy.OnPush,
+    })
+    class Page {
+      protected readonly signedOut = signal(true);
+      protected readonly clicked = clicks;
+    }
+    @Component({
+      imports: [RouterOutlet],
+      template: '<router-outlet />',
+      changeDetection: ChangeDetectionStrategy.OnPush,
+    })
+    class Root {}
+
+    const prerendered = prerenderedDocument(
+      '<router-outlet></router-outlet><app-page><main><h1>Secure Pets</h1>' +
+        '<button>Log in</button></main></app-page>',
+    ).querySelector('app-root') as Element;
+    document.body.append(document.adoptNode(prerendered));
+    try {
+      makeRoomForApp(document);
+      prerendered.querySelector('button')?.click();
+      TestBed.configureTestingModule({
+        providers: [
+          provideRouter([{ path: '**', component: Page }]),
+          provideHandOverFromPrerenderedPage(),
+        ],
+      });
+      // As bootstrapApplication does: the app renders into the root made for it.
+      const root = createComponent(Root, {
+        environmentInjector: TestBed.inject(EnvironmentInjector),
+        hostElement: document.querySelector('app-root') as Element,
+      });
+      const appRef = TestBed.inject(ApplicationRef);
+      appRef.attachView(root.hostView);
+      await TestBed.inject(Router).navigateByUrl('/');
+      await appRef.whenStable();
+      await new Promise((frame) => requestAnimationFrame(frame));
+      expect(prerendered.isConnected).toBeFalse();
+      expect(clicks).toHaveBeenCalledTimes(1);
+      root.destroy();
+    } finally {
+      document.querySelectorAll('app-root').forEach((r) => r.remove());
     }
   });
 

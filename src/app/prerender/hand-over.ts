@@ -76,31 +76,54 @@ export function makeRoomForApp(doc: Document = document, visit: Visit = thisVisi
 /**
  * Removes the prerendered page, the app's own being on screen in the same frame. Focus
  * and a pending click move to the element at the same place in the app's page, when it
- * is the same kind of element (both are rendered from the same templates).
+ * is the same kind of element (both are rendered from the same templates), once
+ * `afterRender` says the app's page is rendered whole.
  */
-export function removePrerenderedPage(doc: Document = document): void {
+export function removePrerenderedPage(
+  doc: Document = document,
+  afterRender: (then: () => void) => void = (then) => then(),
+): void {
   const prerendered = doc.querySelector(PRERENDERED);
   if (!prerendered) return;
   const focused = doc.activeElement;
   const focusPath = focused && prerendered.contains(focused) ? pathOf(prerendered, focused) : null;
-  prerendered.remove();
-  const appRoot = doc.querySelector('app-root');
-  const same = (path: Path | null, like: string) => {
-    const e = path && elementAt(appRoot, path);
-    return e?.tagName === like ? (e as HTMLElement) : null;
-  };
-  if (focused && focusPath) same(focusPath, focused.tagName)?.focus();
-  same(pendingClick, 'BUTTON')?.click();
+  const click = pendingClick;
   pendingClick = null;
+  prerendered.remove();
+  afterRender(() => {
+    const appRoot = doc.querySelector('app-root');
+    const same = (path: Path | null, like: string) => {
+      const e = path && elementAt(appRoot, path);
+      return e?.tagName === like ? (e as HTMLElement) : null;
+    };
+    if (focused && focusPath) same(focusPath, focused.tagName)?.focus();
+    same(click, 'BUTTON')?.click();
+  });
+}
+
+/**
+ * Runs `then` after the render that Angular has already scheduled, before the next
+ * paint: the zoneless scheduler renders in a timeout raced with an animation frame,
+ * and the same race, asked for after it, runs after it.
+ */
+function afterScheduledRender(then: () => void): void {
+  let done = false;
+  const once = () => {
+    if (!done) then();
+    done = true;
+  };
+  setTimeout(once);
+  requestAnimationFrame(once);
 }
 
 /**
  * Removes the prerendered page once the first navigation has settled (home, login, or
- * wherever a guard sent the user). The routed page's elements are in the DOM by then,
- * and Angular renders its bindings before the browser paints again (the zoneless
- * scheduler races a timeout with requestAnimationFrame), so no frame shows both pages
- * or neither. Both come from the same templates and global CSS: the swap is invisible
- * and moves nothing.
+ * wherever a guard sent the user). The routed page's component is in the DOM by then,
+ * and Angular renders its bindings before the browser paints again, so no frame shows
+ * both pages or neither. Both come from the same templates and global CSS: the swap
+ * is invisible and moves nothing. What the bindings and `@if` blocks render (the Log
+ * in button among them) is not there yet at NavigationEnd, so focus and a click made
+ * on the prerendered page move over after that render.
  */
 export function provideHandOverFromPrerenderedPage(): EnvironmentProviders {
   return provideEnvironmentInitializer(() => {
@@ -108,7 +131,7 @@ export function provideHandOverFromPrerenderedPage(): EnvironmentProviders {
     const subscription = inject(Router).events.subscribe((event) => {
       if (event instanceof NavigationEnd || event instanceof NavigationError) {
         subscription.unsubscribe();
-        removePrerenderedPage(doc);
+        removePrerenderedPage(doc, afterScheduledRender);
       }
     });
   });
