@@ -10,9 +10,7 @@ import { TestBed } from '@angular/core/testing';
 import { Router, RouterOutlet, provideRouter } from '@angular/router';
 import { signIn } from '../../testing/fakes';
 import { MemoryStorage } from '../../testing/memory-storage';
-import { idToken } from '../../testing/tokens';
 import {
-  FRAME_ONLY,
   makeRoomForApp,
   provideHandOverFromPrerenderedPage,
   removePrerenderedPage,
@@ -24,6 +22,11 @@ class Blank {}
 const loginPage =
   '<router-outlet></router-outlet><app-login-page><main><h1>Secure Pets</h1>' +
   '<p><a href="/help">Help</a></p><button>Log in</button></main></app-login-page>';
+
+const petFrame =
+  '<router-outlet></router-outlet><app-pet-page><app-top-bar><header class="bar">' +
+  '<button>Log in</button></header></app-top-bar><main class="page">' +
+  '<h1>Loading the pet…</h1></main></app-pet-page>';
 
 const storeFront =
   '<router-outlet></router-outlet><app-home-page><app-top-bar><header class="bar">' +
@@ -48,46 +51,60 @@ describe('the hand-over from the prerendered page', () => {
     expect(roots[1].textContent).toContain('Log in');
   });
 
-  describe('of the store front (index.html, also served for deep links)', () => {
-    const signedOut = () => ({ path: '/', storage: new MemoryStorage() });
-    const prerenderedRoot = (doc: Document) => doc.querySelector('[ng-server-context]')!;
+  describe('before the first paint (public/frame-classes.js and frame.css)', () => {
+    /** Runs the blocking script as the browser does, for this tab's storage and path. */
+    async function classesFor(path: string, storage: Storage): Promise<string[]> {
+      const script = await (await fetch('/frame-classes.js')).text();
+      const html = document.createElement('html');
+      const run = new Function('document', 'sessionStorage', 'location', script) as (
+        ...args: unknown[]
+      ) => void;
+      run({ documentElement: html }, storage, { pathname: path });
+      return Array.from(html.classList);
+    }
 
-    it('shows it whole to a signed-out visitor of /', () => {
-      const doc = prerenderedDocument(storeFront);
-      makeRoomForApp(doc, signedOut());
-      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
+    /** What of a prerendered page is on screen with these document classes. */
+    function visibleWith(classes: string[], page: string): string[] {
+      const root = document.createElement('app-root');
+      root.setAttribute('ng-server-context', 'ssg');
+      root.innerHTML = page;
+      document.body.append(root);
+      document.documentElement.classList.add(...classes);
+      try {
+        return Array.from(root.querySelectorAll('button, h1'))
+          .filter((e) => e.checkVisibility({ visibilityProperty: true }))
+          .map((e) => e.textContent ?? '');
+      } finally {
+        document.documentElement.classList.remove(...classes);
+        root.remove();
+      }
+    }
+
+    it('marks a tab with a session, under the key the app keeps it', async () => {
+      const storage = new MemoryStorage();
+      expect(await classesFor('/', storage)).toEqual([]);
+      signIn(storage);
+      expect(await classesFor('/', storage)).toEqual(['has-session']);
+    });
+
+    it('marks a path other than /', async () => {
+      expect(await classesFor('/sales', new MemoryStorage())).toEqual(['elsewhere']);
+    });
+
+    it('shows the store front whole to a signed-out visitor of /', () => {
+      expect(visibleWith([], storeFront)).toEqual(['Log in', 'Secure Pets']);
     });
 
     it('shows only its bar to a signed-in tab: a reload never shows the signed-out page', () => {
-      const doc = prerenderedDocument(storeFront);
-      const storage = new MemoryStorage();
-      signIn(storage);
-      makeRoomForApp(doc, { path: '/', storage });
-      expect(prerenderedRoot(doc).classList).toContain(FRAME_ONLY);
-      // The app's root is never marked.
-      expect(doc.querySelector('app-root')!.classList).not.toContain(FRAME_ONLY);
+      expect(visibleWith(['has-session'], storeFront)).toEqual([]);
+      // Another prerendered page keeps its content, without the bar's Log in.
+      expect(visibleWith(['has-session'], petFrame)).toEqual(['Loading the pet…']);
     });
 
     it('shows only its bar where the URL names another page', () => {
-      const doc = prerenderedDocument(storeFront);
-      makeRoomForApp(doc, { ...signedOut(), path: '/sales' });
-      expect(prerenderedRoot(doc).classList).toContain(FRAME_ONLY);
-    });
-
-    it('leaves the other prerendered pages whole, signed in or not', () => {
-      const doc = prerenderedDocument();
-      const storage = new MemoryStorage();
-      signIn(storage);
-      makeRoomForApp(doc, { path: '/login', storage });
-      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
-    });
-
-    it('counts an expired session as none, as the app does', () => {
-      const doc = prerenderedDocument(storeFront);
-      const storage = new MemoryStorage();
-      signIn(storage, idToken(undefined, undefined, -10));
-      makeRoomForApp(doc, { path: '/', storage });
-      expect(prerenderedRoot(doc).classList).not.toContain(FRAME_ONLY);
+      expect(visibleWith(['elsewhere'], storeFront)).toEqual([]);
+      // Another page's own frame stays whole there.
+      expect(visibleWith(['elsewhere'], petFrame)).toEqual(['Log in', 'Loading the pet…']);
     });
   });
 

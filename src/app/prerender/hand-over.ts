@@ -5,24 +5,9 @@ import {
   provideEnvironmentInitializer,
 } from '@angular/core';
 import { NavigationEnd, NavigationError, Router } from '@angular/router';
-import { readSession } from '../auth/session';
 
 /** The root element of a page the build prerendered (index.html, login/index.html…). */
 const PRERENDERED = 'app-root[ng-server-context]';
-
-/** The signed-out store front's main element (home/home-page.html), as index.html holds it. */
-const STORE_FRONT = 'main.store-front';
-
-/** The class that shows only the prerendered page's bar (prerender/frame.css). */
-export const FRAME_ONLY = 'frame-only';
-
-/** What the hand-over needs to know about this visit: the URL's path and the tab's storage. */
-export interface Visit {
-  path: string;
-  storage: Storage;
-}
-
-const thisVisit = (): Visit => ({ path: location.pathname, storage: sessionStorage });
 
 /** A place in the prerendered page: child indexes from its root. */
 type Path = number[];
@@ -50,22 +35,13 @@ function elementAt(root: Element | null, path: Path): Element | null {
  * (There is no hydration, which would cost about 5 kB of initial JavaScript: Angular
  * would empty the element it bootstraps into, and the routed page only appears once
  * its lazy chunk has loaded, so the screen would go blank in between.) A click on a
- * prerendered button meanwhile is kept, to be replayed on the app's.
- *
- * index.html is the signed-out store front, and it is also what a deep link without
- * a page of its own gets. When it is not what the app will show (the tab holds a
- * session, or the URL names another page), only its bar stays until the app's page
- * is there: a signed-in user's reload never shows the signed-out page.
+ * prerendered button meanwhile is kept, to be replayed on the app's. What of the
+ * prerendered page shows for a signed-in tab or another path is decided before the
+ * first paint, by public/frame-classes.js and frame.css.
  */
-export function makeRoomForApp(doc: Document = document, visit: Visit = thisVisit()): void {
+export function makeRoomForApp(doc: Document = document): void {
   const prerendered = doc.querySelector(PRERENDERED);
   if (!prerendered) return;
-  if (
-    prerendered.querySelector(STORE_FRONT) &&
-    (visit.path !== '/' || readSession(visit.storage) !== null)
-  ) {
-    prerendered.classList.add(FRAME_ONLY);
-  }
   prerendered.before(doc.createElement('app-root'));
   prerendered.addEventListener('click', (event) => {
     const button = (event.target as Element).closest('button');
