@@ -1,29 +1,19 @@
-// `npm run bench -- photo`: processPhoto on a 12-megapixel, ~5 MB JPEG, in a process
-// of its own per container (bench/photo-worker.ts): duration p50 and peak memory
-// (target ≤ 512 MB, under the function's 1024 MB), the size of each web image (the
-// 320 px WebP of a typical photo: target ≤ 25 kB), and WebP against AVIF at the three
-// sizes: bytes and encode time, which decides whether AVIF is worth making too.
+// `npm run bench -- photo`: processPhoto on a camera-like 12-megapixel, ~5 MB JPEG
+// (camera-photo.ts), in a process of its own per container (bench/photo-worker.ts):
+// duration p50 and peak memory (target ≤ 512 MB, under the function's 1024 MB), the
+// size of each web image (the 320 px WebP of a typical photo: target ≤ 25 kB), and
+// WebP against AVIF at the three sizes: bytes and encode time, which decides whether
+// AVIF is worth making too.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { photoRules } from '../api/photos';
-import { photoLike } from '../lambda/photos/test-images';
+import { cameraJpeg } from './camera-photo';
 
 const CONTAINERS = Number(process.env['BENCH_PHOTO_CONTAINERS'] ?? 3);
 const targets = { maxRssMb: 512, small320Kb: 25 };
-
-/** A camera-like 12 MP JPEG near 5 MB: quality raised until it is. */
-async function cameraJpeg(): Promise<Buffer> {
-  const picture = await photoLike(4000, 3000);
-  let jpeg = Buffer.alloc(0);
-  for (const quality of [90, 94, 97, 99]) {
-    jpeg = await picture.clone().jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer();
-    if (jpeg.length >= 4.5e6) break;
-  }
-  return jpeg;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
