@@ -29,15 +29,8 @@ import {
   type Load,
   type UnitsByTarget,
 } from './crowd-model';
-import {
-  adminEdits,
-  pageViews,
-  purchases,
-  signIn,
-  unsoldPets,
-  type Caller,
-  type PhaseResult,
-} from './crowd-workload';
+import { adminEdits, pageViews, purchases, unsoldPets, type PhaseResult } from './crowd-workload';
+import { signIn, type Caller } from './http-caller';
 
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.local-cloud-bench-crowd');

@@ -1,10 +1,13 @@
-// Images made with sharp for the photo tests and the bench: what an admin might upload,
-// and what an attacker might.
+// Images made with sharp for the photo tests: what an admin might upload, and what an
+// attacker might. (The photo bench makes its camera-like upload itself,
+// bench/camera-photo.ts.)
 import sharp, { type Sharp } from 'sharp';
 
 /**
- * A photo-like picture: smooth shapes with fine grain, which compresses as a camera's
- * photo does (flat colour would flatter the encoder, pure noise defeat it).
+ * A photo-like picture: smooth shapes with fine grain, so an encoder has real work at
+ * full size (flat colour would flatter it, pure noise defeat it). The grain averages
+ * away when the picture is made small, so its small web images are far lighter than a
+ * camera photo's.
  */
 export async function photoLike(width: number, height: number): Promise<Sharp> {
   const grain = await sharp({
