@@ -9,7 +9,7 @@ export interface WebImage {
   body: Buffer;
 }
 
-/** WebP quality: 80 keeps a typical 320 px photo near 15 kB with no visible loss. */
+/** WebP quality: 80 keeps a camera photo's 320 px image near 11 kB with no visible loss (bench/README.md). */
 const quality = 80;
 
 /**
