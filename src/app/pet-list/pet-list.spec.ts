@@ -44,6 +44,32 @@ describe('PetList', () => {
     ]);
   });
 
+  it('draws every photo, whatever its shape, and the empty box in the same 4:3 box', () => {
+    const photo = (width: number, height: number) => ({
+      url: '/photos/1/a-320.webp',
+      width,
+      height,
+      srcset: '/photos/1/a-320.webp 320w',
+    });
+    const fixture = TestBed.createComponent(PetList);
+    fixture.componentRef.setInput('pets', [
+      { id: 1, type: 'dog', price: 5, photo: photo(960, 1280) },
+      { id: 2, type: 'cat', price: 6, photo: photo(1280, 720) },
+      { id: 3, type: 'owl', price: 7 },
+    ]);
+    fixture.detectChanges();
+    const boxes = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll('.pet-photo'),
+      (e) => e.getBoundingClientRect(),
+    );
+    expect(boxes.length).toBe(3);
+    const thumbnail = parseFloat(getComputedStyle(document.documentElement).fontSize) * 4;
+    for (const box of boxes) {
+      expect(box.width).toBeCloseTo(thumbnail, 0);
+      expect(box.height).toBeCloseTo((thumbnail * 3) / 4, 0);
+    }
+  });
+
   it("links every pet to its page, the link named by the pet's type", async () => {
     TestBed.configureTestingModule({ providers: [provideRouter([])] });
     const router = TestBed.inject(Router);
