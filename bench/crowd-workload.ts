@@ -61,7 +61,8 @@ export async function signIn(
   return { email, idToken, credentials };
 }
 
-async function signedFetch(
+/** A SigV4-signed call to the API with the caller's role credentials, as the app makes it. */
+export async function signedFetch(
   caller: Caller,
   method: string,
   url: string,
