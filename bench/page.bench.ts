@@ -4,12 +4,19 @@
 // desktop preset), against the production build as local/site.ts serves it
 // (compression, headers and the real /config.json): the local cloud runs on ports of
 // its own with a throw-away data folder, seeded with its few pets on first start
-// (local/seed-pets.ts), so `/pets/1` names one. Each page and form factor runs
-// BENCH_RUNS times (5), interleaved, in a fresh headless Chromium; the table holds
-// the medians and goes in the README as it is. The runs are kept in
+// (local/seed-pets.ts), so `/pets/1` names one. Then a stocked store front: the same
+// cloud's store topped up to 100 pets (scripts/seed.ts) and `/` measured with a full
+// first page of rows and no photos, then each pet of that page (50) given a photo
+// through the local cloud (store-front-photos.ts), checked in Chromium to show every
+// photo (list-photo-check.ts), and `/` measured again. Each page and form factor runs
+// BENCH_RUNS times (5), interleaved within its store, in a fresh headless Chromium;
+// the table holds the medians and goes in the README as it is, and a second table
+// says what explains them (images, main-thread time, the LCP element, shifts, failed
+// audits; lighthouse-figures.ts). The runs are kept in
 // bench/results/page-<timestamp>.json. Lighthouse is bench/'s own package, installed
 // on first use (bench/ensure-installed.mjs), so the root install stays lean.
 //   npm run bench -- page
+//   BENCH_PAGES='/ with photos' npm run bench -- page   (only the pages named, comma-separated)
 //   BENCH_ROOT=/path/to/other/checkout npm run bench -- page   (its build and its local/)
 //   BENCH_RUNS=3 CHROME_PATH=/usr/bin/chromium npm run bench -- page
 import { spawnSync } from 'node:child_process';
@@ -18,7 +25,26 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { seedStore } from '../scripts/seed';
 import { startCloudProcess, stopCloudProcess } from './cloud-process';
+import type { Endpoints } from './http-caller';
+import {
+  explain,
+  explainedTable,
+  figuresOf,
+  median,
+  mediansOf,
+  mediansTable,
+  metrics,
+  shown,
+  spreadTable,
+  type Metric,
+  type Result,
+  type Row,
+  type Run,
+} from './lighthouse-figures';
+import { assertAllShown, listPhotos, type ListPhotos } from './list-photo-check';
+import { firstPageSize, giveFirstPagePhotos, type PhotoStore } from './store-front-photos';
 
 const here = import.meta.dirname;
 /** The checkout whose production build and local cloud are measured. */
@@ -33,25 +59,35 @@ const ports = {
   PETS_DYNAMODB_PORT: '4617',
 };
 const site = `http://localhost:${ports.PETS_SITE_PORT}`;
-const paths = ['/', '/login', '/pets/1'];
+const at: Endpoints = {
+  site,
+  issuer: `http://localhost:${ports.PETS_IDP_PORT}/`,
+  aws: `http://localhost:${ports.PETS_AWS_PORT}`,
+};
 const formFactors = ['mobile', 'desktop'] as const;
 type FormFactor = (typeof formFactors)[number];
 
-// What Lighthouse's node API returns that this bench reads. Lighthouse is imported
-// by a computed name so that `npm run lint` type-checks this file without bench/'s
-// packages installed.
-interface Audit {
-  numericValue?: number;
+/** A page as Lighthouse loads it, and the name the table gives it. */
+interface Page {
+  path: string;
+  name: string;
 }
-interface Result {
-  lighthouseVersion: string;
-  finalDisplayedUrl: string;
-  runtimeError?: { code: string; message: string };
-  runWarnings: string[];
-  environment: { hostUserAgent: string; benchmarkIndex: number };
-  categories: { performance: { score: number | null } };
-  audits: Record<string, Audit>;
-}
+/** Measured against the local cloud's own seed: three pets, no photos. */
+const seedPages: Page[] = ['/', '/login', '/pets/1'].map((path) => ({ path, name: `\`${path}\`` }));
+/** Two pages' worth, so the store front has a next page, as a stocked store's does. */
+const storePets = 2 * firstPageSize;
+/**
+ * Measured once the store holds `storePets` pets: first with no photos (what a page of
+ * rows costs), then with a photo on each of the first page's pets.
+ */
+const storePages: Page[] = [{ path: '/', name: `\`/\` ${storePets} pets` }];
+const photoPages: Page[] = [{ path: '/', name: '`/` with photos' }];
+/** BENCH_PAGES: the pages to measure by name, backticks left out (`/ with photos`). */
+const chosen = process.env['BENCH_PAGES']?.split(',').map((name) => name.trim());
+const isChosen = (page: Page) => !chosen || chosen.includes(page.name.replaceAll('`', ''));
+
+// Lighthouse and chrome-launcher are imported by computed names so that `npm run lint`
+// type-checks this file without bench/'s packages installed.
 type Lighthouse = (
   url: string,
   flags: Record<string, unknown>,
@@ -62,44 +98,6 @@ interface LaunchedChrome {
   kill(): void;
 }
 type Launch = (options: { chromePath: string; chromeFlags: string[] }) => Promise<LaunchedChrome>;
-
-const metrics = {
-  score: { label: 'Performance', of: (r: Result) => (r.categories.performance.score ?? 0) * 100 },
-  fcp: { label: 'FCP', of: (r: Result) => audit(r, 'first-contentful-paint') },
-  lcp: { label: 'LCP', of: (r: Result) => audit(r, 'largest-contentful-paint') },
-  tbt: { label: 'TBT', of: (r: Result) => audit(r, 'total-blocking-time') },
-  cls: { label: 'CLS', of: (r: Result) => audit(r, 'cumulative-layout-shift') },
-  speedIndex: { label: 'Speed Index', of: (r: Result) => audit(r, 'speed-index') },
-  bytes: { label: 'Total byte weight', of: (r: Result) => audit(r, 'total-byte-weight') },
-} as const;
-type Metric = keyof typeof metrics;
-type Figures = Record<Metric, number>;
-
-function audit(result: Result, id: string): number {
-  const value = result.audits[id]?.numericValue;
-  if (value === undefined)
-    throw new Error(`Lighthouse gave no ${id} for ${result.finalDisplayedUrl}`);
-  return value;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-
-const shown: Record<Metric, (v: number) => string> = {
-  score: (v) => v.toFixed(0),
-  fcp: seconds,
-  lcp: seconds,
-  tbt: (v) => `${v.toFixed(0)} ms`,
-  cls: (v) => v.toFixed(3),
-  speedIndex: seconds,
-  bytes: (v) => `${(v / 1024).toFixed(1)} KiB`,
-};
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
-}
 
 function ensureBuild(): void {
   if (existsSync(join(siteRoot, 'index.html'))) return;
@@ -166,51 +164,19 @@ function git(...args: string[]): string {
   return spawnSync('git', args, { cwd: appRoot, encoding: 'utf8' }).stdout.trim();
 }
 
-interface Run {
-  path: string;
-  formFactor: FormFactor;
-  run: number;
-  finalUrl: string;
-  benchmarkIndex: number;
-  warnings: string[];
-  figures: Figures;
-}
+type PageRow = Row & { path: string; formFactor: FormFactor };
 
-function table(medians: Map<string, Figures>): string {
-  const keys = Object.keys(metrics) as Metric[];
-  const head = `| page | device | ${keys.map((k) => metrics[k].label).join(' | ')} |`;
-  const rule = `| --- | --- |${keys.map(() => ' ---: |').join('')}`;
-  const lines = [...medians].map(([row, figures]) => {
-    const [path, formFactor] = row.split(' ');
-    return `| \`${path}\` | ${formFactor} | ${keys.map((k) => shown[k](figures[k])).join(' | ')} |`;
-  });
-  return [head, rule, ...lines].join('\n');
-}
-
-function spreadTable(all: Run[]): string {
-  const keys: Metric[] = ['score', 'fcp', 'lcp', 'tbt', 'speedIndex'];
-  const head = `| page | device | ${keys.map((k) => `${metrics[k].label} min–max`).join(' | ')} |`;
-  const rule = `| --- | --- |${keys.map(() => ' ---: |').join('')}`;
-  const lines = rows().map(([path, formFactor]) => {
-    const these = all.filter((r) => r.path === path && r.formFactor === formFactor);
-    const cells = keys.map((k) => {
-      const xs = these.map((r) => r.figures[k]);
-      return `${shown[k](Math.min(...xs))} – ${shown[k](Math.max(...xs))}`;
-    });
-    return `| \`${path}\` | ${formFactor} | ${cells.join(' | ')} |`;
-  });
-  return [head, rule, ...lines].join('\n');
-}
-
-function rows(): [string, FormFactor][] {
-  return formFactors.flatMap((f) => paths.map((p): [string, FormFactor] => [p, f]));
+function rowsOf(pages: Page[]): PageRow[] {
+  return formFactors.flatMap((formFactor) =>
+    pages.map((p) => ({ page: p.name, path: p.path, formFactor })),
+  );
 }
 
 // ---------------------------------------------------------------------------------
 
 ensureBuild();
 ensureLighthouse();
-// Computed names: see the note on the interfaces above.
+// Computed names: see the note on the types above.
 const lighthouseName = join(here, 'node_modules/lighthouse/core/index.js');
 const desktopName = join(here, 'node_modules/lighthouse/core/config/desktop-config.js');
 const launcherName = 'chrome-launcher';
@@ -241,6 +207,64 @@ async function once(path: string, formFactor: FormFactor): Promise<Result> {
   }
 }
 
+/**
+ * BENCH_RUNS runs of each page and form factor, interleaved so that a change in the
+ * machine's load spreads over all of them, after one run thrown away, so that the
+ * first counted one does not pay for cold caches on the server's side (disk, the
+ * local cloud's first requests, the photos' first reads).
+ */
+async function measure(rows: PageRow[]): Promise<Run[]> {
+  const measured: Run[] = [];
+  await once(rows[0]!.path, 'mobile');
+  for (let run = 1; run <= runs; run++) {
+    for (const { page, path, formFactor } of rows) {
+      const lhr = await once(path, formFactor);
+      environment = lhr.environment;
+      lighthouseVersion = lhr.lighthouseVersion;
+      const figures = figuresOf(lhr);
+      measured.push({
+        page,
+        formFactor,
+        run,
+        finalUrl: lhr.finalDisplayedUrl,
+        benchmarkIndex: lhr.environment.benchmarkIndex,
+        warnings: lhr.runWarnings,
+        figures,
+        explained: explain(lhr),
+      });
+      console.log(
+        `  run ${run}/${runs} ${formFactor} ${page} → ${lhr.finalDisplayedUrl.replace(site, '')}: ` +
+          (Object.keys(metrics) as Metric[]).map((k) => `${k} ${shown[k](figures[k])}`).join(', '),
+      );
+    }
+  }
+  return measured;
+}
+
+/** Gives the first page photos, and checks on both screens that the store front shows them. */
+async function photographStore(): Promise<{ store: PhotoStore; seen: ListPhotos[] }> {
+  const store = await giveFirstPagePhotos(at);
+  const kb = store.uploadBytes.map((b) => b / 1024);
+  console.log(
+    `  ${store.pets.length} photos uploaded and processed in ${store.seconds.toFixed(1)} s ` +
+      `(JPEGs of ${Math.min(...kb).toFixed(0)}–${Math.max(...kb).toFixed(0)} KiB)`,
+  );
+  const seen: ListPhotos[] = [];
+  for (const screen of formFactors) {
+    const photos = await listPhotos(`${site}/`, chromePath, screen);
+    console.log(`  ${screen}: ${JSON.stringify(photos)}`);
+    assertAllShown(photos, firstPageSize);
+    seen.push(photos);
+  }
+  return { store, seen };
+}
+
+const seedRows = rowsOf(seedPages.filter(isChosen));
+const storeRows = rowsOf(storePages.filter(isChosen));
+const photoRows = rowsOf(photoPages.filter(isChosen));
+const rows = formFactors.flatMap((f) =>
+  [...seedRows, ...storeRows, ...photoRows].filter((r) => r.formFactor === f),
+);
 const dataDir = mkdtempSync(join(tmpdir(), 'pets-page-bench-'));
 const commit = `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain') ? ' (with uncommitted changes)' : ''}`;
 console.log(`Measuring ${siteRoot} at ${commit}, served by ${join(appRoot, 'local/site.ts')}.`);
@@ -251,6 +275,7 @@ const cloud = await startCloudProcess({
 });
 const all: Run[] = [];
 let served: Served[] = [];
+let photographed: Awaited<ReturnType<typeof photographStore>> | undefined;
 let environment: Result['environment'] | undefined;
 let lighthouseVersion = '';
 try {
@@ -260,55 +285,31 @@ try {
       `  ${s.path}: ${s.status}, ${s.bytesOnWire} bytes ${s.encoding}, Cache-Control: ${s.cacheControl || '-'}, CSP: ${s.csp ? 'yes' : 'none'}`,
     );
   }
-
-  // One run thrown away, so that the first counted one does not pay for cold caches
-  // on the server's side (disk, the local cloud's first requests).
-  await once('/login', 'mobile');
-  for (let run = 1; run <= runs; run++) {
-    for (const [path, formFactor] of rows()) {
-      const lhr = await once(path, formFactor);
-      environment = lhr.environment;
-      lighthouseVersion = lhr.lighthouseVersion;
-      const figures = Object.fromEntries(
-        Object.entries(metrics).map(([k, m]) => [k, m.of(lhr)]),
-      ) as Figures;
-      all.push({
-        path,
-        formFactor,
-        run,
-        finalUrl: lhr.finalDisplayedUrl,
-        benchmarkIndex: lhr.environment.benchmarkIndex,
-        warnings: lhr.runWarnings,
-        figures,
-      });
-      console.log(
-        `  run ${run}/${runs} ${formFactor} ${path} → ${lhr.finalDisplayedUrl.replace(site, '')}: ` +
-          (Object.keys(metrics) as Metric[]).map((k) => `${k} ${shown[k](figures[k])}`).join(', '),
-      );
-    }
+  if (seedRows.length) all.push(...(await measure(seedRows)));
+  if (storeRows.length || photoRows.length) {
+    await seedStore({ pets: storePets, endpoint: `http://127.0.0.1:${ports.PETS_DYNAMODB_PORT}` });
+  }
+  if (storeRows.length) all.push(...(await measure(storeRows)));
+  if (photoRows.length) {
+    photographed = await photographStore();
+    all.push(...(await measure(photoRows)));
   }
 } finally {
   await stopCloudProcess(cloud);
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const medians = new Map<string, Figures>();
-for (const [path, formFactor] of rows()) {
-  const these = all.filter((r) => r.path === path && r.formFactor === formFactor);
-  medians.set(
-    `${path} ${formFactor}`,
-    Object.fromEntries(
-      (Object.keys(metrics) as Metric[]).map((k) => [k, median(these.map((r) => r.figures[k]))]),
-    ) as Figures,
-  );
-}
-const markdown = table(medians);
-const spread = spreadTable(all);
+const medians = mediansOf(rows, all);
+const markdown = mediansTable(rows, medians);
+const spread = spreadTable(rows, all);
+const explained = explainedTable(rows, all);
 const warnings = [...new Set(all.flatMap((r) => r.warnings))];
 console.log(`\nMedians of ${runs} Lighthouse ${lighthouseVersion} runs (${commit}):\n`);
 console.log(markdown);
 console.log(`\nSpread across the ${runs} runs:\n`);
 console.log(spread);
+console.log(`\nWhat explains them (medians; each label with the runs that saw it):\n`);
+console.log(explained);
 if (warnings.length)
   console.log(`\nLighthouse warnings:\n${warnings.map((w) => `- ${w}`).join('\n')}`);
 
@@ -324,9 +325,16 @@ const summary = {
   benchmarkIndex: median(all.map((r) => r.benchmarkIndex)),
   runs,
   served,
-  medians: Object.fromEntries(medians),
+  photoStore: photographed && {
+    pets: photographed.store.pets.length,
+    seconds: photographed.store.seconds,
+    uploadBytes: photographed.store.uploadBytes,
+    listPhotos: photographed.seen,
+  },
+  medians: Object.fromEntries(rows.map((r, i) => [`${r.page} ${r.formFactor}`, medians[i]])),
   markdown,
   spread,
+  explained,
   warnings,
   all,
 };
