@@ -44,3 +44,14 @@ export async function stopCloudProcess(child: ChildProcess): Promise<void> {
   child.kill('SIGINT');
   await exited;
 }
+
+/** A Lambda's Powertools JSON record among the local cloud's output lines, if `line` holds one that mentions `marker`. */
+export function logRecord(line: string, marker: string): Record<string, unknown> | undefined {
+  const json = line.indexOf('{');
+  if (json < 0 || !line.includes(marker)) return undefined;
+  try {
+    return JSON.parse(line.slice(json)) as Record<string, unknown>;
+  } catch {
+    return undefined; // not a log record
+  }
+}

@@ -19,7 +19,7 @@ import { publicCache } from '../api/cdn-cache';
 import { startDynamoDB } from '../local/dynamodb';
 import type { MeterLine } from '../local/dynamodb-meter';
 import { seedStore, syntheticPet } from '../scripts/seed';
-import { startCloudProcess, stopCloudProcess } from './cloud-process';
+import { logRecord, startCloudProcess, stopCloudProcess } from './cloud-process';
 import {
   costPerMillion,
   limitsByLoad,
@@ -97,19 +97,10 @@ function meteredUnits(from: number): { units: UnitsByTarget; end: number; calls:
 /** The Lambdas' `request` log lines (Powertools JSON): route and ms. */
 const lambdaLines: { route: HandlerName; ms: number }[] = [];
 function onCloudLine(line: string) {
-  const json = line.indexOf('{');
-  if (json < 0 || !line.includes('"request')) return;
-  try {
-    const record = JSON.parse(line.slice(json)) as {
-      message?: string;
-      route?: string;
-      ms?: number;
-    };
-    if (record.message?.startsWith('request') && record.route && typeof record.ms === 'number') {
-      lambdaLines.push({ route: record.route as HandlerName, ms: record.ms });
-    }
-  } catch {
-    // Not a log record.
+  const record = logRecord(line, '"request');
+  const { message, route, ms } = record ?? {};
+  if (typeof message === 'string' && message.startsWith('request') && route) {
+    if (typeof ms === 'number') lambdaLines.push({ route: route as HandlerName, ms });
   }
 }
 

@@ -6,6 +6,7 @@
 // (the CDN's max-age would add up to its 5 s) until `photo` is the new one.
 import type { Pet } from '../api/pet';
 import { signedFetch, type Caller } from './http-caller';
+import { logRecord } from './cloud-process';
 
 /** One upload's milliseconds, by part. */
 export interface UploadTiming {
@@ -33,19 +34,9 @@ const giveUpMs = 30_000;
 export function processPhotoLog(): { onLine: (line: string) => void; ms: Map<string, number> } {
   const ms = new Map<string, number>();
   const onLine = (line: string) => {
-    const json = line.indexOf('{');
-    if (json < 0 || !line.includes('"photo"')) return;
-    try {
-      const record = JSON.parse(line.slice(json)) as {
-        message?: string;
-        key?: string;
-        ms?: number;
-      };
-      if (record.message === 'photo' && record.key && typeof record.ms === 'number') {
-        ms.set(record.key, record.ms);
-      }
-    } catch {
-      // Not a log record.
+    const record = logRecord(line, '"photo"');
+    if (record?.['message'] === 'photo' && typeof record['key'] === 'string' && record['key']) {
+      if (typeof record['ms'] === 'number') ms.set(record['key'], record['ms']);
     }
   };
   return { onLine, ms };
