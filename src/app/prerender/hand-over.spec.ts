@@ -51,10 +51,10 @@ describe('the hand-over from the prerendered page', () => {
     expect(roots[1].textContent).toContain('Log in');
   });
 
-  describe('before the first paint (public/frame-classes.js and frame.css)', () => {
+  describe('before the first paint (public/page-loader.js and frame.css)', () => {
     /** Runs the blocking script as the browser does, for this tab's storage and path. */
     async function classesFor(path: string, storage: Storage): Promise<string[]> {
-      const script = await (await fetch('/frame-classes.js')).text();
+      const script = await (await fetch('/page-loader.js')).text();
       const html = document.createElement('html');
       const run = new Function('document', 'sessionStorage', 'location', script) as (
         ...args: unknown[]

@@ -37,7 +37,7 @@ function elementAt(root: Element | null, path: Path): Element | null {
  * its lazy chunk has loaded, so the screen would go blank in between.) A click on a
  * prerendered button meanwhile is kept, to be replayed on the app's. What of the
  * prerendered page shows for a signed-in tab or another path is decided before the
- * first paint, by public/frame-classes.js and frame.css.
+ * first paint, by public/page-loader.js and frame.css.
  */
 export function makeRoomForApp(doc: Document = document): void {
   const prerendered = doc.querySelector(PRERENDERED);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lowerScriptPriority } from './script-priority.mjs';
+import { lowerScriptPriority } from './defer-app-scripts.mjs';
 
 describe('the build step that lowers the app scripts’ fetch priority', () => {
   it('marks module scripts and modulepreloads low, and nothing else', () => {
