@@ -195,6 +195,9 @@ export const pageSize = 50;
  * pets by their unique type; waits until the list (or its empty message) shows it.
  */
 export async function filterByType(page: Page, type: string): Promise<void> {
+  // Once the list has loaded, as a user would: until then the page may be the one the
+  // build prerendered, which the app's own replaces without what was typed into it.
+  await expect(page.locator('section[aria-busy="true"]')).toHaveCount(0);
   const filter = page.getByLabel('Filter by type');
   await filter.fill(type);
   await filter.press('Enter');

@@ -6,24 +6,15 @@ import { CONFIG_ERROR, ConfigErrorPage } from './app/config/config-error-page';
 import { makeRoomForApp, removePrerenderedPage } from './app/prerender/hand-over';
 
 // The page the build prerendered stays on screen until the app has rendered its own.
+// This module starts once that page has painted: the page's loader,
+// public/page-loader.js, adds its script then.
 makeRoomForApp();
 
 // config.json is read before anything else, so routing and sign-in start from a
 // validated configuration; without one, a page explains what is wrong. (That page
 // is not a lazy chunk: one that used Angular but not the router would split the
 // initial bundle in two, which compresses worse than the page costs.)
-const config = loadAppConfig();
-
-// The app starts once the prerendered page has painted, so that paint never waits
-// for the app's work (config.json loads meanwhile). A hidden tab paints no frame,
-// hence the timeout.
-const painted = new Promise<void>((done) => {
-  setTimeout(done, 100);
-  requestAnimationFrame(() => setTimeout(done));
-});
-
-painted
-  .then(() => config)
+loadAppConfig()
   .then(
     (config) => bootstrapApplication(App, appConfig(config)),
     (error: unknown) =>

@@ -1,5 +1,5 @@
 import { APP_BASE_HREF } from '@angular/common';
-import { type ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
+import type { ApplicationConfig } from '@angular/core';
 import { provideRouter } from '@angular/router';
 import { provideServerRendering, withRoutes } from '@angular/ssr';
 import { PetsApi } from './api/pets-api';
@@ -33,7 +33,6 @@ const noApi: Pick<PetsApi, 'page' | 'pet'> = { page: never, pet: never };
  */
 export const serverConfig: ApplicationConfig = {
   providers: [
-    provideZonelessChangeDetection(),
     provideServerRendering(withRoutes(serverRoutes)),
     provideRouter(routes),
     { provide: APP_BASE_HREF, useValue: '/' },

@@ -4,7 +4,7 @@ import { petPageFrameId } from '../../api/site-pages';
 /**
  * What `npm run build` writes as HTML: `index.html`, the store front as a signed-out
  * visitor first sees it, its list still loading (also served for every deep link
- * without a page of its own: prerender/hand-over.ts then shows only its bar),
+ * without a page of its own: prerender/frame.css then shows only its bar),
  * `login/index.html` and `callback/index.html`, where Auth0 sends the browser back, and
  * the pet page's frame. Every other route is left to the browser.
  */

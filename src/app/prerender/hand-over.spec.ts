@@ -40,6 +40,21 @@ function prerenderedDocument(page = loginPage): Document {
   return doc;
 }
 
+/**
+ * Runs the page's loader, public/page-loader.js, on `doc` as the browser runs it in the
+ * head, for this tab's storage and path. A document made by createHTMLDocument is hidden.
+ */
+async function runLoader(
+  doc: Document,
+  { path = '/', storage = new MemoryStorage() }: { path?: string; storage?: Storage } = {},
+): Promise<void> {
+  const script = await (await fetch('/page-loader.js')).text();
+  const run = new Function('document', 'sessionStorage', 'location', script) as (
+    ...args: unknown[]
+  ) => void;
+  run(doc, storage, { pathname: path });
+}
+
 describe('the hand-over from the prerendered page', () => {
   it('gives the app an empty root in front of the prerendered one, which stays', () => {
     const doc = prerenderedDocument();
@@ -51,16 +66,12 @@ describe('the hand-over from the prerendered page', () => {
     expect(roots[1].textContent).toContain('Log in');
   });
 
-  describe('before the first paint (public/frame-classes.js and frame.css)', () => {
-    /** Runs the blocking script as the browser does, for this tab's storage and path. */
+  describe('before the first paint (public/page-loader.js and frame.css)', () => {
+    /** The document's classes once the page's loader has run, for this tab's storage and path. */
     async function classesFor(path: string, storage: Storage): Promise<string[]> {
-      const script = await (await fetch('/frame-classes.js')).text();
-      const html = document.createElement('html');
-      const run = new Function('document', 'sessionStorage', 'location', script) as (
-        ...args: unknown[]
-      ) => void;
-      run({ documentElement: html }, storage, { pathname: path });
-      return Array.from(html.classList);
+      const doc = document.implementation.createHTMLDocument('t');
+      await runLoader(doc, { path, storage });
+      return Array.from(doc.documentElement.classList);
     }
 
     /** What of a prerendered page is on screen with these document classes. */
@@ -108,6 +119,48 @@ describe('the hand-over from the prerendered page', () => {
     });
   });
 
+  describe("the app's scripts (public/page-loader.js)", () => {
+    const template = '<template id="app-scripts"><meta name="app-script"></template>';
+
+    it('puts them in place of their template at once in a hidden tab, which paints nothing', async () => {
+      const doc = document.implementation.createHTMLDocument('t');
+      doc.head.innerHTML = template;
+      expect(doc.hidden).toBeTrue();
+      await runLoader(doc);
+      expect(doc.getElementById('app-scripts')).toBeNull();
+      expect(doc.head.querySelector('meta[name="app-script"]')).not.toBeNull();
+    });
+
+    it('leaves them inert in a visible tab until it paints, or is hidden', async () => {
+      document.head.insertAdjacentHTML('beforeend', template);
+      try {
+        expect(document.hidden).toBeFalse();
+        await runLoader(document);
+        expect(document.getElementById('app-scripts')).not.toBeNull();
+        document.dispatchEvent(new Event('visibilitychange'));
+        expect(document.getElementById('app-scripts')).toBeNull();
+        expect(document.head.querySelector('meta[name="app-script"]')).not.toBeNull();
+      } finally {
+        document
+          .querySelectorAll('#app-scripts, meta[name="app-script"]')
+          .forEach((e) => e.remove());
+      }
+    });
+  });
+
+  it('keeps a click on an enabled button of the prerendered page only', async () => {
+    const doc = prerenderedDocument('<button disabled>Next</button><button>Log in</button>');
+    doc.body.insertAdjacentHTML('afterbegin', '<app-root><button>Buy</button></app-root>');
+    await runLoader(doc);
+    const [app, disabled, enabled] = Array.from(doc.querySelectorAll('button'));
+    app.click();
+    // Users' clicks never reach a disabled button; a script's event can.
+    disabled.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect((doc as Document & { prerenderedClick?: Element }).prerenderedClick).toBeUndefined();
+    enabled.click();
+    expect((doc as Document & { prerenderedClick?: Element }).prerenderedClick).toBe(enabled);
+  });
+
   it('leaves a page that was not prerendered alone', () => {
     const doc = document.implementation.createHTMLDocument('t');
     doc.body.innerHTML = '<app-root></app-root>';
@@ -116,8 +169,9 @@ describe('the hand-over from the prerendered page', () => {
     expect(doc.querySelectorAll('app-root').length).toBe(1);
   });
 
-  it("replays a click on a prerendered button on the app's button at the same place, once", () => {
+  it("replays a click on a prerendered button on the app's button at the same place, once", async () => {
     const doc = prerenderedDocument();
+    await runLoader(doc);
     makeRoomForApp(doc);
     doc.querySelector<HTMLButtonElement>('[ng-server-context] button')?.click();
     // The app renders the same page into its own root.
@@ -132,8 +186,9 @@ describe('the hand-over from the prerendered page', () => {
     expect(clicks).toHaveBeenCalledTimes(1);
   });
 
-  it('replays nothing when the app shows another page there', () => {
+  it('replays nothing when the app shows another page there', async () => {
     const doc = prerenderedDocument();
+    await runLoader(doc);
     makeRoomForApp(doc);
     doc.querySelector<HTMLButtonElement>('[ng-server-context] button')?.click();
     const appRoot = doc.querySelector('app-root') as Element;
@@ -191,6 +246,7 @@ describe('the hand-over from the prerendered page', () => {
     ).querySelector('app-root') as Element;
     document.body.append(document.adoptNode(prerendered));
     try {
+      await runLoader(document);
       makeRoomForApp(document);
       prerendered.querySelector('button')?.click();
       TestBed.configureTestingModule({
@@ -214,6 +270,7 @@ describe('the hand-over from the prerendered page', () => {
       root.destroy();
     } finally {
       document.querySelectorAll('app-root').forEach((r) => r.remove());
+      Reflect.deleteProperty(document, 'prerenderedClick');
     }
   });
 

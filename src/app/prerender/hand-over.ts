@@ -12,8 +12,11 @@ const PRERENDERED = 'app-root[ng-server-context]';
 /** A place in the prerendered page: child indexes from its root. */
 type Path = number[];
 
-/** A click on a prerendered button, kept to be replayed on the app's own button. */
-let pendingClick: Path | null = null;
+/**
+ * The document as the page's loader (public/page-loader.js) leaves it: the prerendered
+ * button clicked last, to be replayed on the app's own button.
+ */
+type LoadedDocument = Document & { prerenderedClick?: Element };
 
 function pathOf(root: Element, element: Element): Path {
   const path: Path = [];
@@ -34,19 +37,13 @@ function elementAt(root: Element | null, path: Path): Element | null {
  * prerendered one, which stays on screen while config.json and the bundles load.
  * (There is no hydration, which would cost about 5 kB of initial JavaScript: Angular
  * would empty the element it bootstraps into, and the routed page only appears once
- * its lazy chunk has loaded, so the screen would go blank in between.) A click on a
- * prerendered button meanwhile is kept, to be replayed on the app's. What of the
- * prerendered page shows for a signed-in tab or another path is decided before the
- * first paint, by public/frame-classes.js and frame.css.
+ * its lazy chunk has loaded, so the screen would go blank in between.) The page's
+ * loader, public/page-loader.js, has decided before the first paint what of the
+ * prerendered page shows for a signed-in tab or another path (with frame.css), and
+ * keeps a click on a prerendered button from then on, for the app to replay.
  */
 export function makeRoomForApp(doc: Document = document): void {
-  const prerendered = doc.querySelector(PRERENDERED);
-  if (!prerendered) return;
-  prerendered.before(doc.createElement('app-root'));
-  prerendered.addEventListener('click', (event) => {
-    const button = (event.target as Element).closest('button');
-    if (button && !button.disabled) pendingClick = pathOf(prerendered, button);
-  });
+  doc.querySelector(PRERENDERED)?.before(doc.createElement('app-root'));
 }
 
 /**
@@ -63,8 +60,9 @@ export function removePrerenderedPage(
   if (!prerendered) return;
   const focused = doc.activeElement;
   const focusPath = focused && prerendered.contains(focused) ? pathOf(prerendered, focused) : null;
-  const click = pendingClick;
-  pendingClick = null;
+  // Once removed, the prerendered page has nothing to replay again.
+  const clicked = (doc as LoadedDocument).prerenderedClick;
+  const click = clicked ? pathOf(prerendered, clicked) : null;
   prerendered.remove();
   afterRender(() => {
     const appRoot = doc.querySelector('app-root');
