@@ -211,8 +211,10 @@ export async function filterByType(page: Page, type: string): Promise<void> {
 /** An admin opens the add form, fills it in and presses Save, whatever comes of it. */
 export async function submitNewPet(page: Page, type: string, price: string): Promise<void> {
   await page.getByRole('button', { name: 'Add pet' }).click();
-  await page.getByLabel('Type').fill(type);
-  await page.getByLabel('Price').fill(price);
+  // Exact labels: until the form renders, `Filter by type` is on the page, and a
+  // substring lookup would type into it.
+  await page.getByLabel('Type', { exact: true }).fill(type);
+  await page.getByLabel('Price', { exact: true }).fill(price);
   await page.getByRole('button', { name: 'Save' }).click();
 }
 
