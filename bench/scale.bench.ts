@@ -59,31 +59,26 @@ interface Shown {
  * random to a figure of about that size and decides ratios between two stores.
  */
 async function clickToShown(page: Page, click: () => Promise<unknown>, shown: Shown) {
-  await page.evaluate((shown) => {
-    const bench = window as unknown as { benchShown?: Promise<number> };
-    bench.benchShown = new Promise<number>((resolve) => {
-      let clicked: number | undefined;
-      addEventListener('click', () => (clicked ??= performance.now()), {
-        capture: true,
-        once: true,
-      });
-      const matches = (e: Element) => {
-        const text = e.textContent?.trim() ?? '';
-        return shown.exact ? text === shown.text : text.includes(shown.text);
-      };
+  // A string: tsx names the functions it compiles with a helper the page lacks.
+  await page.evaluate(`
+    window.benchShown = new Promise((resolve) => {
+      const shown = ${JSON.stringify(shown)};
+      let clicked;
+      addEventListener('click', () => (clicked ??= performance.now()), { capture: true, once: true });
       const frame = () => {
-        if (
-          clicked !== undefined &&
-          Array.from(document.querySelectorAll(shown.selector)).some(matches)
-        ) {
-          resolve(performance.now() - clicked);
-        } else requestAnimationFrame(frame);
+        const found = Array.from(document.querySelectorAll(shown.selector)).some((e) => {
+          const text = e.textContent.trim();
+          return shown.exact ? text === shown.text : text.includes(shown.text);
+        });
+        if (clicked !== undefined && found) resolve(performance.now() - clicked);
+        else requestAnimationFrame(frame);
       };
       requestAnimationFrame(frame);
     });
-  }, shown);
+    undefined; // not the promise, which evaluate would wait for
+  `);
   await click();
-  return page.evaluate(() => (window as unknown as { benchShown: Promise<number> }).benchShown);
+  return page.evaluate<number>('window.benchShown');
 }
 
 async function seedTo(pets: number): Promise<void> {
