@@ -5,6 +5,7 @@
 // ended), starts the local cloud on ports of its own, and drives the app as people do.
 // Not a test: it prints the table and the ratios; the targets are beside them.
 //   BENCH_SIZES=1000,100000 npm run bench -- scale
+//   BENCH_DATA_DIR=/tmp/fresh BENCH_SIZES=1000 npm run bench -- scale   (a store of its own)
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { startCloudProcess, stopCloudProcess } from './cloud-process';
@@ -85,7 +86,15 @@ async function seedTo(pets: number): Promise<void> {
   const server = await startDynamoDB({ path: join(dataDir, 'dynamodb'), port: 0 });
   const started = Date.now();
   try {
-    const { written } = await seedStore({ pets, endpoint: server.endpoint });
+    const { before, written } = await seedStore({ pets, endpoint: server.endpoint });
+    // A store is only ever topped up: one left by a larger size would be measured
+    // under this size's name. (1 % for what a run's adds and removals may leave.)
+    if (before > pets * 1.01) {
+      throw new Error(
+        `${dataDir} holds ${before.toLocaleString('en-US')} pets, more than ${pets.toLocaleString('en-US')}: ` +
+          'measure the sizes in increasing order, or give BENCH_DATA_DIR a fresh folder.',
+      );
+    }
     if (written)
       console.log(`  seeded ${written} pets in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
