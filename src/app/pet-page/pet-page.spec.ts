@@ -133,6 +133,24 @@ describe('PetPage', () => {
       expect(f.apig.callsOf('POST', '/test/pets/purchase').length).toBe(1);
     });
 
+    it('says Bought by you on a deep link to a pet they bought earlier', async () => {
+      f.apig.pets[2]!.soldTo = 'buyer@example.com';
+      await render('3', buyer);
+      expect(facts()).toBe('$0.99 Sold Bought by you');
+      expect(f.apig.callsOf('POST', '/test/pets/mine').length).toBe(1);
+    });
+
+    it('does not mark a pet someone else bought', async () => {
+      await render('3', buyer);
+      expect(facts()).toBe('$0.99 Sold');
+      expect(f.apig.callsOf('POST', '/test/pets/mine').length).toBe(1);
+    });
+
+    it('asks for no purchases on the page of a pet for sale', async () => {
+      await render('1', buyer);
+      expect(f.apig.callsOf('POST', '/test/pets/mine').length).toBe(0);
+    });
+
     it('says clearly that a pet removed while its page was open is gone', async () => {
       await render('1', buyer);
       f.apig.beforeNext.push(() => (f.apig.pets = f.apig.pets.filter((p) => p.id !== 1)));

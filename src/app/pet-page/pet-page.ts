@@ -110,6 +110,9 @@ export class PetPage {
     await this.state.load(() => this.one.first());
     const pet = this.pet();
     if (pet) this.title.setTitle(`${pet.type} · Secure Pets`);
+    // A sold pet may be this buyer's, which only their purchases say (a deep link has
+    // not been through home, which loads them once per sign-in).
+    if (pet?.isSold && this.role() === 'buyer') void this.purchases.load();
   }
 
   protected async buy(): Promise<void> {
