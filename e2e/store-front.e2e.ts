@@ -167,3 +167,23 @@ test("a signed-in user's reload never paints the signed-out store front", async 
     await page.evaluate(() => (window as unknown as { signedOutSeen: string[] }).signedOutSeen),
   ).toEqual([]);
 });
+
+test('Log in clicked before the app has started still takes the visitor to sign in', async ({
+  page,
+}) => {
+  // The app's entry script held back, as on a slow phone: the prerendered store front
+  // is all there is when the visitor clicks.
+  let release: (() => void) | undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/main-[A-Z0-9]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/', { waitUntil: 'commit' });
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.locator('app-root[ng-server-context]')).toHaveCount(1);
+  expect(page.url()).toMatch(/\/$/);
+
+  release?.();
+  await expect(page.getByRole('button', { name: 'Continue with Amazon' })).toBeVisible();
+});
