@@ -126,11 +126,9 @@ export class HomeState {
     // read of the highest id reads every shard of the id index, which costs more than
     // the write. A 409 means another admin took it; then ask.
     let id = this.lastAdded;
-    let guessed = id > 0;
     for (let attempt = 1; ; attempt++) {
-      if (guessed) {
+      if (attempt === 1 && id > 0) {
         id += 1;
-        guessed = false;
       } else {
         // The highest id now, not as a cache last saw it: the new id depends on it.
         const newest = await this.api.page({ sort: '-id', limit: 1 }, { fresh: true });
