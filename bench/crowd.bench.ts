@@ -30,7 +30,7 @@ import {
   type UnitsByTarget,
 } from './crowd-model';
 import { adminEdits, pageViews, purchases, unsoldPets, type PhaseResult } from './crowd-workload';
-import { signIn, type Caller } from './http-caller';
+import { endpointsOf, signIn, type Caller } from './http-caller';
 
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.local-cloud-bench-crowd');
@@ -50,11 +50,7 @@ const ports = {
   PETS_AWS_PORT: '4616',
   PETS_DYNAMODB_PORT: '4617',
 };
-const at = {
-  site: `http://localhost:${ports.PETS_SITE_PORT}`,
-  issuer: `http://localhost:${ports.PETS_IDP_PORT}/`,
-  aws: `http://localhost:${ports.PETS_AWS_PORT}`,
-};
+const at = endpointsOf(ports);
 const api = `${at.aws}/test`;
 const cdn = `${at.site}/test`;
 /** The modelled flash sale. */

@@ -12,6 +12,22 @@ export interface Endpoints {
   aws: string;
 }
 
+/** A local cloud's ports, as its environment names them (local/settings.ts reads them). */
+export interface CloudPorts {
+  PETS_SITE_PORT: string;
+  PETS_IDP_PORT: string;
+  PETS_AWS_PORT: string;
+}
+
+/** Where a local cloud started on `ports` answers: the site, the IdP's issuer and the AWS edge. */
+export function endpointsOf(ports: CloudPorts): Endpoints {
+  return {
+    site: `http://localhost:${ports.PETS_SITE_PORT}`,
+    issuer: `http://localhost:${ports.PETS_IDP_PORT}/`,
+    aws: `http://localhost:${ports.PETS_AWS_PORT}`,
+  };
+}
+
 export interface Caller {
   email: string;
   idToken: string;

@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { seedStore } from '../scripts/seed';
 import { startCloudProcess, stopCloudProcess } from './cloud-process';
-import type { Endpoints } from './http-caller';
+import { endpointsOf } from './http-caller';
 import {
   explain,
   explainedTable,
@@ -58,12 +58,8 @@ const ports = {
   PETS_AWS_PORT: '4616',
   PETS_DYNAMODB_PORT: '4617',
 };
-const site = `http://localhost:${ports.PETS_SITE_PORT}`;
-const at: Endpoints = {
-  site,
-  issuer: `http://localhost:${ports.PETS_IDP_PORT}/`,
-  aws: `http://localhost:${ports.PETS_AWS_PORT}`,
-};
+const at = endpointsOf(ports);
+const { site } = at;
 const formFactors = ['mobile', 'desktop'] as const;
 type FormFactor = (typeof formFactors)[number];
 

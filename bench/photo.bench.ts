@@ -17,7 +17,7 @@ import sharp, { type Sharp } from 'sharp';
 import { photoRules } from '../api/photos';
 import { cameraJpeg } from './camera-photo';
 import { startCloudProcess, stopCloudProcess } from './cloud-process';
-import { signIn } from './http-caller';
+import { endpointsOf, signIn } from './http-caller';
 import { addPet, processPhotoLog, timeUpload, type UploadTiming } from './photo-upload';
 
 const root = join(import.meta.dirname, '..');
@@ -31,11 +31,7 @@ const ports = {
   PETS_AWS_PORT: '4626',
   PETS_DYNAMODB_PORT: '4627',
 };
-const at = {
-  site: `http://localhost:${ports.PETS_SITE_PORT}`,
-  issuer: `http://localhost:${ports.PETS_IDP_PORT}/`,
-  aws: `http://localhost:${ports.PETS_AWS_PORT}`,
-};
+const at = endpointsOf(ports);
 /** The API's invoke URL: the public reads there are never cached. */
 const api = `${at.aws}/test`;
 
