@@ -7,9 +7,10 @@
 // script, the styles of prerendered components, a <base href>), so the build fails here
 // instead, naming what it found and the hash a policy would need to allow it.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDir, builtPages } from './built-pages.mjs';
 
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 /** Script elements that are data, not code: the policy does not apply to them. */
@@ -51,18 +52,14 @@ export function cspProblems(html) {
 
 /** Every .html file below the build folder, with what the policy would block in it. */
 export function checkPages(dir) {
-  const pages = readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.html'))
-    .sort();
-  return pages.map((page) => ({
+  return builtPages(dir).map((page) => ({
     page,
     problems: cspProblems(readFileSync(join(dir, page), 'utf8')),
   }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = process.argv[2] ?? 'dist/secure-pets/browser';
+  const dir = buildDir;
   const results = checkPages(dir);
   const problems = results.flatMap(({ page, problems }) => problems.map((p) => `${page}: ${p}`));
   if (results.length === 0 || problems.length > 0) {

@@ -13,10 +13,11 @@
 // `ng build` (`ng serve` and `npm run watch` skip it: their pages load the scripts at
 // once, and the loader finds no template to start).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
+import { buildDir, builtPages } from './built-pages.mjs';
 
 /** The loader as src/index.html names it, from public/. */
 export const loaderSrc = '/page-loader.js';
@@ -52,15 +53,13 @@ export function minifiedLoader(source) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = process.argv[2] ?? 'dist/secure-pets/browser';
+  const dir = buildDir;
   const built = join(dir, loaderSrc);
   if (!existsSync(built)) throw new Error(`${built} is not there: run ng build first`);
   const loader = minifiedLoader(readFileSync(built, 'utf8'));
   writeFileSync(built, loader.code);
   renameSync(built, join(dir, loader.src));
-  const pages = readdirSync(dir, { recursive: true })
-    .map(String)
-    .filter((f) => f.endsWith('.html'));
+  const pages = builtPages(dir);
   for (const page of pages) {
     const file = join(dir, page);
     writeFileSync(file, deferAppScripts(readFileSync(file, 'utf8'), loader.src));
