@@ -11,6 +11,7 @@ import { Router, RouterOutlet, provideRouter } from '@angular/router';
 import { signIn } from '../../testing/fakes';
 import { MemoryStorage } from '../../testing/memory-storage';
 import {
+  type LoadedDocument,
   makeRoomForApp,
   provideHandOverFromPrerenderedPage,
   removePrerenderedPage,
@@ -156,9 +157,9 @@ describe('the hand-over from the prerendered page', () => {
     app.click();
     // Users' clicks never reach a disabled button; a script's event can.
     disabled.dispatchEvent(new MouseEvent('click', { bubbles: true }));
-    expect((doc as Document & { prerenderedClick?: Element }).prerenderedClick).toBeUndefined();
+    expect((doc as LoadedDocument).prerenderedClick).toBeUndefined();
     enabled.click();
-    expect((doc as Document & { prerenderedClick?: Element }).prerenderedClick).toBe(enabled);
+    expect((doc as LoadedDocument).prerenderedClick).toBe(enabled);
   });
 
   it('leaves a page that was not prerendered alone', () => {

@@ -16,7 +16,7 @@ type Path = number[];
  * The document as the page's loader (public/page-loader.js) leaves it: the prerendered
  * button clicked last, to be replayed on the app's own button.
  */
-type LoadedDocument = Document & { prerenderedClick?: Element };
+export type LoadedDocument = Document & { prerenderedClick?: Element };
 
 function pathOf(root: Element, element: Element): Path {
   const path: Path = [];
