@@ -6,10 +6,9 @@
  * as for any other S3 request. The key derivation is the AWS signer's own.
  */
 import { createHmac } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { getSigningKey } from '@smithy/signature-v4';
 import type { SigningKey } from '../sigv4-credential';
-import { equalInConstantTime } from '../sigv4-signature';
+import { equalInConstantTime, NodeSha256 } from '../sigv4-signature';
 import { S3Error, SIGNATURE_DOES_NOT_MATCH } from './errors';
 
 export interface PostSignatureOptions {
@@ -92,7 +91,7 @@ export async function verifyPostSignature(
     );
   }
   const signingKey = await getSigningKey(
-    Sha256,
+    NodeSha256,
     { accessKeyId, secretAccessKey: key.secretAccessKey },
     date,
     region,
