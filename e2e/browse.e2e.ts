@@ -100,3 +100,46 @@ test('a buyer browses 10,000 pets a page at a time', async ({ page }) => {
 
   expect(await maxRows()).toBeLessThanOrEqual(pageSize);
 });
+
+test('a buyer who pages finds the next page read ahead, and a pointer on Next page reads it too', async ({
+  page,
+}) => {
+  await seedStore(storeSize);
+  await signInAsBuyer(page, `reader-${Date.now()}@example.com`);
+  const next = page.getByRole('button', { name: 'Next page' });
+  const pageReads: string[] = [];
+  const answered = new Set<string>();
+  page.on('request', (r) => {
+    if (/\/pets\?/.test(r.url())) pageReads.push(r.url());
+  });
+  page.on('response', (r) => {
+    if (r.ok()) answered.add(r.url());
+  });
+  const read = (url: string) => expect.poll(() => answered.has(url)).toBe(true);
+  await expect(page.getByRole('listitem')).toHaveCount(pageSize);
+
+  // A pointer reaching the button asks for page 2 before the click, and only once.
+  const asked = pageReads.length;
+  await next.hover();
+  await expect.poll(() => pageReads.length).toBe(asked + 1);
+  const page2 = pageReads.at(-1)!;
+  expect(page2).toContain('cursor=');
+  await read(page2);
+  await next.click();
+  await expect(page.getByText('Page 2', { exact: true })).toBeVisible();
+
+  // Now paging: page 3 is read before its click, and the click asks for nothing.
+  await expect.poll(() => pageReads.length).toBe(asked + 2);
+  await read(pageReads.at(-1)!);
+  const rowsOf2 = await page.getByRole('listitem').allTextContents();
+  await next.click();
+  await expect(page.getByText('Page 3', { exact: true })).toBeVisible();
+  await expect(page.getByRole('listitem')).toHaveCount(pageSize);
+  expect(await page.getByRole('listitem').allTextContents()).not.toEqual(rowsOf2);
+  // Page 4 read ahead in turn; no page was read twice.
+  await expect.poll(() => pageReads.length).toBeGreaterThanOrEqual(asked + 3);
+  await read(pageReads.at(-1)!);
+  const since = pageReads.slice(asked);
+  expect(since).toHaveLength(3);
+  expect(new Set(since).size).toBe(3);
+});

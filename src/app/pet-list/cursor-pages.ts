@@ -9,6 +9,12 @@ import type { PetPage } from '../api/pets-api';
 export const PAGE_SIZE = 50;
 
 /**
+ * How long a page read ahead may wait for its Next click: no older than a page the
+ * CDN serves stale (max-age 5 s, then stale-while-revalidate 30 s).
+ */
+export const READ_AHEAD_MS = 30_000;
+
+/**
  * A list the API serves in pages (`GET /pets`, `GET /pets/sales`), shown one page at
  * a time, never more. The API's cursors only lead forward, so the cursors of the pages
  * already visited are kept as a stack: page n was loaded with `cursors[n - 1]` (none
@@ -20,6 +26,8 @@ export abstract class CursorPages {
   private readonly page = signal<PetPage | null>(null);
   /** Numbers the requests, so that only the latest one's answer is shown. */
   private ticket = 0;
+  /** The page after the current one, asked for before its click (see `readAhead`). */
+  private ahead: { cursor: string; page: Promise<PetPage | null>; at: number } | null = null;
 
   readonly loading = signal(false);
   /** The first page could not be loaded: there are no rows to show. */
@@ -55,7 +63,7 @@ export abstract class CursorPages {
   async next(): Promise<boolean> {
     const cursor = this.page()?.next;
     if (cursor === undefined || this.loading()) return false;
-    const page = await this.fetch(cursor);
+    const page = await this.fetch(cursor, this.aheadOf(cursor));
     if (!page) return false;
     if (page.pets.length === 0) {
       // The last page was exactly full, so the API could not know it was the last:
@@ -65,7 +73,13 @@ export abstract class CursorPages {
     }
     this.cursors.update((cursors) => [...cursors, cursor]);
     this.commit(page);
+    this.readAhead(page.next);
     return true;
+  }
+
+  /** The user is about to ask for the next page: it is read ahead (see `readAhead`). */
+  nextNear(): void {
+    if (!this.loading()) this.readAhead(this.page()?.next);
   }
 
   /** Moves to the previous page; false on the first page or when overtaken. */
@@ -94,6 +108,7 @@ export abstract class CursorPages {
 
   /** Puts a pet's new state in its row (a purchase); the other rows are left untouched. */
   replace(pet: Pet): void {
+    this.ahead = null;
     this.page.update(
       (page) => page && { ...page, pets: page.pets.map((p) => (p.id === pet.id ? pet : p)) },
     );
@@ -101,6 +116,7 @@ export abstract class CursorPages {
 
   /** Takes a pet that no longer exists off the page. */
   drop(id: number): void {
+    this.ahead = null;
     this.page.update((page) => page && { ...page, pets: page.pets.filter((p) => p.id !== id) });
   }
 
@@ -109,12 +125,36 @@ export abstract class CursorPages {
     this.failed.set(false);
   }
 
+  /**
+   * The page after the current one, asked for before its click: once the user has
+   * moved to a next page (someone paging will likely move on again, as a disk reads
+   * ahead of a sequential reader), or when a pointer or the focus reaches `Next page`.
+   * A visitor who stays on page 1 costs no second request. Any other move or change
+   * drops it.
+   */
+  private readAhead(cursor: string | undefined): void {
+    if (cursor === undefined || this.aheadOf(cursor)) return;
+    const page = this.load(cursor).catch(() => null);
+    this.ahead = { cursor, page, at: Date.now() };
+  }
+
+  /** The page read ahead for `cursor`, while it is fresh enough to show. */
+  private aheadOf(cursor: string): Promise<PetPage | null> | undefined {
+    const ahead = this.ahead;
+    if (!ahead || ahead.cursor !== cursor || Date.now() - ahead.at > READ_AHEAD_MS) return;
+    return ahead.page;
+  }
+
   /** The page, or null when a later request has overtaken this one. */
-  private async fetch(cursor: string | undefined): Promise<PetPage | null> {
+  private async fetch(
+    cursor: string | undefined,
+    ahead?: Promise<PetPage | null>,
+  ): Promise<PetPage | null> {
     const ticket = ++this.ticket;
+    this.ahead = null;
     this.loading.set(true);
     try {
-      const page = await this.load(cursor);
+      const page = (await ahead) ?? (await this.load(cursor));
       return ticket === this.ticket ? page : null;
     } catch (error) {
       if (ticket === this.ticket) throw error;

@@ -12,7 +12,14 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
         Previous page
       </button>
       <span class="page-number">Page {{ pageNumber() }}</span>
-      <button type="button" class="secondary" [disabled]="!hasNext()" (click)="next.emit()">
+      <button
+        type="button"
+        class="secondary"
+        [disabled]="!hasNext()"
+        (click)="next.emit()"
+        (pointerenter)="nextNear.emit()"
+        (focus)="nextNear.emit()"
+      >
         Next page
       </button>
     </nav>
@@ -25,4 +32,6 @@ export class PageNav {
   readonly hasNext = input.required<boolean>();
   readonly previous = output();
   readonly next = output();
+  /** A pointer or the focus reached `Next page`: a click may follow. */
+  readonly nextNear = output();
 }
