@@ -25,6 +25,7 @@ import {
   limitsByLoad,
   originPageRate,
   partitionRows,
+  type Cost,
   type KindMeasure,
   type Load,
   type UnitsByTarget,
@@ -55,6 +56,15 @@ const api = `${at.aws}/test`;
 const cdn = `${at.site}/test`;
 /** The modelled flash sale. */
 const flashSale: Load = { purchasesPerSecond: 10_000, pageViewsPerSecond: 100_000 };
+/** Of every 100 page views, those of page 2: a visitor paging, whose app reads page 3 ahead. */
+const pagingViews = 10;
+/** Requests at the CDN per page view: the read-aheads come on top of the views. */
+const requestsPerView = (100 + pagingViews) / 100;
+/** The flash sale as the CDN sees it: requests, read-aheads included. */
+const cdnLoad: Load = {
+  ...flashSale,
+  pageViewsPerSecond: flashSale.pageViewsPerSecond * requestsPerView,
+};
 /**
  * Assumed: edge caches that each refresh a key from the origin on their own. The
  * distribution is Price Class 100 (infra/lib/site.ts) without Origin Shield; 100 is
@@ -131,6 +141,15 @@ async function phase(
   };
 }
 
+/** The URL of the page after `url`'s, from its `Link`; it must stay under the CDN. */
+async function nextOf(url: string): Promise<string> {
+  const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(
+    (await fetch(url)).headers.get('link') ?? '',
+  )?.[1];
+  if (!next?.startsWith(cdn)) throw new Error(`the page after ${url} leaves the CDN: ${next}`);
+  return next;
+}
+
 async function seed(): Promise<void> {
   const server = await startDynamoDB({ path: join(dataDir, 'dynamodb'), port: 0 });
   try {
@@ -171,17 +190,16 @@ try {
 
   const bought = await phase(() => purchases(api, buyers, toBuy, 8));
   // The store front's first pages as the app asks for them (PAGE_SIZE 50), and page 2
-  // by the first page's Link, which stays under the CDN.
+  // by the first page's Link, which stays under the CDN, as does page 3's.
   const first = `${cdn}/pets?limit=50&sort=-id`;
-  const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(
-    (await fetch(first)).headers.get('link') ?? '',
-  )?.[1];
-  if (!next?.startsWith(cdn)) throw new Error(`page 2 leaves the CDN: ${next}`);
+  const next = await nextOf(first);
   const mix = [
     { url: first, weight: 50 },
     { url: `${cdn}/pets?limit=50&sort=price`, weight: 20 },
     { url: `${cdn}/pets?limit=50&sort=-id&type=dog`, weight: 20 },
-    { url: next, weight: 10 },
+    { url: next, weight: pagingViews },
+    // Someone on page 2 is paging: the app reads page 3 ahead (cursor-pages.ts).
+    { url: await nextOf(next), weight: pagingViews },
   ];
   const viewed = await phase(() => pageViews(mix, counts.views, counts.viewsPerSecond));
   views = viewed.result as typeof views;
@@ -206,15 +224,15 @@ const spreads = indexSpread(
 const hitRatio = views.hits / Math.max(1, views.requests);
 const originShare = measured.pageView.originRequests / Math.max(1, measured.pageView.requests);
 const crowdCdn = {
-  cacheKeys: 4,
+  cacheKeys: 5,
   edgeCaches,
   maxAgeSeconds: publicCache.maxAgeSeconds,
   measuredHitRatio: 1 - originShare,
 };
-const origin = originPageRate(flashSale, crowdCdn);
+const origin = originPageRate(cdnLoad, crowdCdn);
 // The larger of the measured and the crowd's origin rate: the cautious one.
 const originPages = Math.max(origin.measured, origin.crowd);
-const rows = partitionRows(flashSale, originPages, measured, spreads, modelPets);
+const rows = partitionRows(cdnLoad, originPages, measured, spreads, modelPets);
 
 console.log(`\nMeasured on the local cloud (${storePets} pets):\n`);
 console.log(
@@ -229,7 +247,7 @@ for (const [kind, m] of Object.entries(measured)) {
   );
 }
 console.log(
-  `\nCDN: ${views.hits} hits of ${views.requests} page views (${pct(hitRatio)} by X-Cache), ${measured.pageView.originRequests} origin requests (${pct(originShare)}) at ${counts.viewsPerSecond}/s over ${n(counts.views / counts.viewsPerSecond)} s, 4 URLs; per URL: ${Object.entries(
+  `\nCDN: ${views.hits} hits of ${views.requests} requests (${pct(hitRatio)} by X-Cache), ${measured.pageView.originRequests} origin requests (${pct(originShare)}) at ${counts.viewsPerSecond}/s over ${n(counts.views / counts.viewsPerSecond)} s, ${Object.keys(views.byUrl).length} URLs; per URL: ${Object.entries(
     views.byUrl,
   )
     .map(([url, s]) => `${url.slice(cdn.length, cdn.length + 40)} ${s.hits}/${s.views}`)
@@ -238,10 +256,10 @@ console.log(
 if (failures.length) console.log(`Failed requests: ${failures.join('; ')}`);
 
 console.log(
-  `\nModelled flash sale: ${n(flashSale.purchasesPerSecond)} purchases/s, ${n(flashSale.pageViewsPerSecond)} page views/s, ${modelPets.toLocaleString('en-US')} pets, ${petShards} shards\n`,
+  `\nModelled flash sale: ${n(flashSale.purchasesPerSecond)} purchases/s, ${n(flashSale.pageViewsPerSecond)} page views/s (${n(cdnLoad.pageViewsPerSecond)} requests/s at the CDN with the read-aheads), ${modelPets.toLocaleString('en-US')} pets, ${petShards} shards\n`,
 );
 console.log(
-  `Origin page reads after the CDN: ${n(origin.measured)}/s at the measured hit ratio; ${n(origin.crowd)}/s for a crowd (4 keys × ${edgeCaches} edge caches / ${publicCache.maxAgeSeconds} s, hit ratio ${pct(1 - origin.crowd / flashSale.pageViewsPerSecond)}); the model uses ${n(originPages)}/s.\n`,
+  `Origin page reads after the CDN: ${n(origin.measured)}/s at the measured hit ratio; ${n(origin.crowd)}/s for a crowd (${crowdCdn.cacheKeys} keys × ${edgeCaches} edge caches / ${publicCache.maxAgeSeconds} s, hit ratio ${pct(1 - origin.crowd / cdnLoad.pageViewsPerSecond)}); the model uses ${n(originPages)}/s.\n`,
 );
 console.log(
   '| table / index | hottest key writes | of 1,000 WCU | hottest key reads | of 3,000 RCU | all writes | all reads |',
@@ -260,11 +278,17 @@ console.log(
 );
 
 const purchaseCost = costPerMillion(measured.purchase, 1, false);
-const viewCost = costPerMillion(measured.pageView, originShare, true);
-const crowdViewCost = costPerMillion(
-  measured.pageView,
-  origin.crowd / flashSale.pageViewsPerSecond,
-  true,
+// Per million page views: the cost of their requests, read-aheads included.
+const perView = (c: Cost): Cost => ({
+  lambda: c.lambda * requestsPerView,
+  apiGateway: c.apiGateway * requestsPerView,
+  dynamodb: c.dynamodb * requestsPerView,
+  cloudfront: c.cloudfront * requestsPerView,
+  total: c.total * requestsPerView,
+});
+const viewCost = perView(costPerMillion(measured.pageView, originShare, true));
+const crowdViewCost = perView(
+  costPerMillion(measured.pageView, origin.crowd / cdnLoad.pageViewsPerSecond, true),
 );
 console.log('\n| cost per 1,000,000 | Lambda | API Gateway | DynamoDB | CloudFront | total |');
 console.log('| --- | --- | --- | --- | --- | --- |');
@@ -272,7 +296,7 @@ for (const [label, c] of [
   ['purchases', purchaseCost],
   [`page views (measured: ${pct(originShare)} reach the origin)`, viewCost],
   [
-    `page views (crowd hit ratio ${pct(1 - origin.crowd / flashSale.pageViewsPerSecond)})`,
+    `page views (crowd hit ratio ${pct(1 - origin.crowd / cdnLoad.pageViewsPerSecond)})`,
     crowdViewCost,
   ],
 ] as const) {
@@ -285,7 +309,7 @@ const perInvocationSeconds = (m: KindMeasure) => m.lambdaMs / 1000 / Math.max(1,
 const concurrency =
   flashSale.purchasesPerSecond * perInvocationSeconds(measured.purchase) +
   originPages * perInvocationSeconds(measured.pageView);
-const reached = limitsByLoad(rows, flashSale, originPages, stageThrottleRps, {
+const reached = limitsByLoad(rows, cdnLoad, originPages, stageThrottleRps, {
   atLoad: concurrency,
   limit: lambdaConcurrencyLimit,
 });
