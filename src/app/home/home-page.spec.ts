@@ -697,6 +697,27 @@ describe('HomePage', () => {
       expect(document.activeElement).toBe(button(page, 'Add pet')!);
     });
 
+    it('shows an added pet on top of a full page 1 at once, then reads page 1 again', async () => {
+      f.apig.pets = manyPets(120);
+      choose(select('Sort by'), 'price');
+      await stable();
+      choose(select('Sort by'), '-id');
+      await stable();
+      expect(rows().length).toBe(PAGE_SIZE);
+      // Page 1's read after the write is held: the new pet shows without it.
+      f.apig.hold = (call) => call.method === 'GET' && f.apig.callsOf('PUT').length > 0;
+      await addThroughForm('axolotl', '5');
+      expect(items()[0]).toBe('axolotl $5.00 Remove');
+      expect(rows().length).toBe(PAGE_SIZE);
+      expect(items()[1]).toMatch(/ \$\d+\.\d\d /);
+      f.apig.release();
+      await stable();
+      expect(status()).toBe('Added the axolotl for $5.00.');
+      expect(items()[0]).toBe('axolotl $5.00 Remove');
+      expect(rows().length).toBe(PAGE_SIZE);
+      expect(f.apig.callsOf('GET').at(-1)!.query).toEqual({ limit: '50', sort: '-id' });
+    });
+
     it('tries the next id when another admin took it', async () => {
       const takeId = (id: number) => () => f.apig.pets.push({ id, type: 'owl', price: 1 });
       f.apig.beforeNext.push(() => undefined, takeId(4));

@@ -166,7 +166,10 @@ export class HomeState {
       return `${done} The filters you chose hide it.`;
     }
     if (view.sort === '-id') {
-      await this.quietly(() => this.pages.first());
+      // On page 1 it shows at once, from the write's answer; the read that follows
+      // brings the rest of the page as it is now.
+      if (this.pages.putFirst(pet)) await this.quietReload();
+      else await this.quietly(() => this.pages.first());
       return done;
     }
     await this.quietReload();

@@ -114,6 +114,21 @@ export abstract class CursorPages {
     );
   }
 
+  /**
+   * Puts a pet the user just added at the top of page 1, from the write's answer, so
+   * that it shows before page 1 is read again; false on any other page. A full page
+   * keeps its length (its last row moves to page 2 with that read).
+   */
+  putFirst(pet: Pet): boolean {
+    const current = this.page();
+    if (!current || this.pageNumber() !== 1) return false;
+    this.ahead = null;
+    const rows = [pet, ...current.pets.filter((p) => p.id !== pet.id)];
+    if (current.next !== undefined) rows.length = Math.min(rows.length, current.pets.length);
+    this.page.set({ ...current, pets: rows });
+    return true;
+  }
+
   /** Takes a pet that no longer exists off the page. */
   drop(id: number): void {
     this.ahead = null;
