@@ -125,7 +125,8 @@ export abstract class CursorPages {
     this.ahead = null;
     const rows = [pet, ...current.pets.filter((p) => p.id !== pet.id)];
     if (current.next !== undefined) rows.length = Math.min(rows.length, current.pets.length);
-    this.page.set({ ...current, pets: rows });
+    // The rows are no longer the answer the catalogue token names.
+    this.page.set({ ...current, pets: rows, etag: null });
     return true;
   }
 
