@@ -25,11 +25,19 @@ const ports = {
 };
 const site = `http://localhost:${ports.PETS_SITE_PORT}`;
 const runs = { signIn: 5, buys: 20, edits: 10, pages: 10 };
-/** Views whose page 2 the bench opens first: a control, its new option, the query it asks. */
+/**
+ * Views whose page 2 the bench opens first, each new to the page: a control, its new
+ * option, the query it asks for.
+ */
 const firstViews = [
   ['Sort by', 'Price: low to high', 'sort=price'],
   ['Sort by', 'Price: high to low', 'sort=-price'],
+  ['Sort by', 'Oldest first', 'sort=id'],
   ['Show', 'For sale', 'status=available'],
+  ['Sort by', 'Price: low to high', 'sort=price'],
+  ['Sort by', 'Price: high to low', 'sort=-price'],
+  ['Sort by', 'Newest first', 'sort=-id'],
+  ['Show', 'Sold', 'status=sold'],
   ['Sort by', 'Price: low to high', 'sort=price'],
   ['Sort by', 'Oldest first', 'sort=id'],
 ] as const;
