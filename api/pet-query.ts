@@ -34,12 +34,17 @@ export function petQueryParams(query: PetQuery): Record<string, string> {
   return params;
 }
 
+/** A `Link` header's `rel="next"` URL as written, or undefined when there is no next page. */
+export function nextLink(link: string | null | undefined): string | undefined {
+  return /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+}
+
 /** The `cursor` of a `Link` header's `rel="next"` URL, or undefined when there is no next page. */
 export function nextCursor(link: string | null | undefined): string | undefined {
-  const match = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(link ?? '');
-  if (!match) return undefined;
+  const next = nextLink(link);
+  if (next === undefined) return undefined;
   try {
-    return new URL(match[1]!).searchParams.get('cursor') ?? undefined;
+    return new URL(next).searchParams.get('cursor') ?? undefined;
   } catch {
     return undefined;
   }

@@ -4,6 +4,7 @@
 // lines are read by crowd.bench.ts.
 import { petItem } from '../api/pet-table';
 import type { Pet } from '../api/pet';
+import { nextLink } from '../api/pet-query';
 import { indexWriteUnits } from './crowd-model';
 import { signedFetch, type Caller } from './http-caller';
 
@@ -24,7 +25,7 @@ export async function unsoldPets(api: string, count: number): Promise<Pet[]> {
   while (url && pets.length < count) {
     const res: Response = await fetch(url);
     pets.push(...((await res.json()) as Pet[]));
-    url = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '')?.[1];
+    url = nextLink(res.headers.get('link'));
   }
   return pets.slice(0, count);
 }

@@ -16,6 +16,7 @@ import { handlers, type HandlerName } from '../api/handlers';
 import { indexSpread } from '../api/index-spread';
 import { petItem, petShards } from '../api/pet-table';
 import { publicCache } from '../api/cdn-cache';
+import { nextLink } from '../api/pet-query';
 import { startDynamoDB } from '../local/dynamodb';
 import type { MeterLine } from '../local/dynamodb-meter';
 import { seedStore, syntheticPet } from '../scripts/seed';
@@ -143,9 +144,7 @@ async function phase(
 
 /** The URL of the page after `url`'s, from its `Link`; it must stay under the CDN. */
 async function nextOf(url: string): Promise<string> {
-  const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(
-    (await fetch(url)).headers.get('link') ?? '',
-  )?.[1];
+  const next = nextLink((await fetch(url)).headers.get('link'));
   if (!next?.startsWith(cdn)) throw new Error(`the page after ${url} leaves the CDN: ${next}`);
   return next;
 }
