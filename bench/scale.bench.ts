@@ -99,6 +99,15 @@ async function clickToShown(page: Page, click: () => Promise<unknown>, shown: Sh
   return page.evaluate<number>('window.benchShown');
 }
 
+/** `Next page` clicked, until page `n` is shown. */
+function nextPageTo(page: Page, n: number): Promise<number> {
+  return clickToShown(page, () => page.getByRole('button', { name: 'Next page' }).click(), {
+    selector: '.page-number',
+    text: `Page ${n}`,
+    exact: true,
+  });
+}
+
 async function seedTo(pets: number): Promise<void> {
   const server = await startDynamoDB({ path: join(dataDir, 'dynamodb'), port: 0 });
   const started = Date.now();
@@ -197,16 +206,14 @@ async function measure(browser: Browser, size: number): Promise<Figures> {
   const pages: number[] = [];
   let mostRows = 0;
   for (let n = 2; n <= runs.pages + 1; n++) {
-    pages.push(
-      await clickToShown(buyer, () => buyer.getByRole('button', { name: 'Next page' }).click(), {
-        selector: '.page-number',
-        text: `Page ${n}`,
-        exact: true,
-      }),
-    );
+    pages.push(await nextPageTo(buyer, n));
     await buyer.getByText(`Page ${n}`, { exact: true }).waitFor();
     mostRows = Math.max(mostRows, await buyer.getByRole('listitem').count());
   }
+  const cdp = await buyer.context().newCDPSession(buyer);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+
   // A first Next page: page 2 of a view not seen yet, so nothing was read ahead (but
   // what the pointer's arrival on the button starts) and the CDN misses: the origin's
   // page read shows whole. Each view differs from the one before by one control.
@@ -217,18 +224,8 @@ async function measure(browser: Browser, size: number): Promise<Figures> {
       buyer.getByLabel(control, { exact: true }).selectOption({ label: option }),
     ]);
     await buyer.locator('section[aria-busy="true"]').waitFor({ state: 'detached' });
-    firsts.push(
-      await clickToShown(buyer, () => buyer.getByRole('button', { name: 'Next page' }).click(), {
-        selector: '.page-number',
-        text: 'Page 2',
-        exact: true,
-      }),
-    );
+    firsts.push(await nextPageTo(buyer, 2));
   }
-
-  const cdp = await buyer.context().newCDPSession(buyer);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
 
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, 'admin');
