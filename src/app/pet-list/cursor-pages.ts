@@ -26,8 +26,12 @@ export abstract class CursorPages {
   private readonly page = signal<PetPage | null>(null);
   /** Numbers the requests, so that only the latest one's answer is shown. */
   private ticket = 0;
-  /** The page after the current one, asked for before its click (see `readAhead`). */
-  private ahead: { cursor: string; page: Promise<PetPage | null>; at: number } | null = null;
+  /**
+   * The page after `after`, the one shown when it was asked for before its click (see
+   * `readAhead`): any change to the page shown (a move, a purchase, a removal, an add)
+   * leaves it behind.
+   */
+  private ahead: { page: Promise<PetPage | null>; at: number; after: PetPage } | null = null;
 
   readonly loading = signal(false);
   /** The first page could not be loaded: there are no rows to show. */
@@ -63,7 +67,7 @@ export abstract class CursorPages {
   async next(): Promise<boolean> {
     const cursor = this.page()?.next;
     if (cursor === undefined || this.loading()) return false;
-    const page = await this.fetch(cursor, this.aheadOf(cursor));
+    const page = await this.fetch(cursor, this.aheadOf());
     if (!page) return false;
     if (page.pets.length === 0) {
       // The last page was exactly full, so the API could not know it was the last:
@@ -73,13 +77,13 @@ export abstract class CursorPages {
     }
     this.cursors.update((cursors) => [...cursors, cursor]);
     this.commit(page);
-    this.readAhead(page.next);
+    this.readAhead();
     return true;
   }
 
   /** The user is about to ask for the next page: it is read ahead (see `readAhead`). */
   nextNear(): void {
-    if (!this.loading()) this.readAhead(this.page()?.next);
+    if (!this.loading()) this.readAhead();
   }
 
   /** Moves to the previous page; false on the first page or when overtaken. */
@@ -108,7 +112,6 @@ export abstract class CursorPages {
 
   /** Puts a pet's new state in its row (a purchase); the other rows are left untouched. */
   replace(pet: Pet): void {
-    this.ahead = null;
     this.page.update(
       (page) => page && { ...page, pets: page.pets.map((p) => (p.id === pet.id ? pet : p)) },
     );
@@ -122,7 +125,6 @@ export abstract class CursorPages {
   putFirst(pet: Pet): boolean {
     const current = this.page();
     if (!current || this.pageNumber() !== 1) return false;
-    this.ahead = null;
     const rows = [pet, ...current.pets.filter((p) => p.id !== pet.id)];
     if (current.next !== undefined) rows.length = Math.min(rows.length, current.pets.length);
     // The rows are no longer the answer the catalogue token names.
@@ -132,7 +134,6 @@ export abstract class CursorPages {
 
   /** Takes a pet that no longer exists off the page. */
   drop(id: number): void {
-    this.ahead = null;
     this.page.update((page) => page && { ...page, pets: page.pets.filter((p) => p.id !== id) });
   }
 
@@ -148,16 +149,17 @@ export abstract class CursorPages {
    * A visitor who stays on page 1 costs no second request. Any other move or change
    * drops it.
    */
-  private readAhead(cursor: string | undefined): void {
-    if (cursor === undefined || this.aheadOf(cursor)) return;
-    const page = this.load(cursor).catch(() => null);
-    this.ahead = { cursor, page, at: Date.now() };
+  private readAhead(): void {
+    const shown = this.page();
+    if (shown?.next === undefined || this.aheadOf()) return;
+    const page = this.load(shown.next).catch(() => null);
+    this.ahead = { page, at: Date.now(), after: shown };
   }
 
-  /** The page read ahead for `cursor`, while it is fresh enough to show. */
-  private aheadOf(cursor: string): Promise<PetPage | null> | undefined {
+  /** The page read ahead of the one shown, while it is fresh enough to show. */
+  private aheadOf(): Promise<PetPage | null> | undefined {
     const ahead = this.ahead;
-    if (!ahead || ahead.cursor !== cursor || Date.now() - ahead.at > READ_AHEAD_MS) return;
+    if (ahead?.after !== this.page() || Date.now() - ahead.at > READ_AHEAD_MS) return;
     return ahead.page;
   }
 
@@ -167,6 +169,8 @@ export abstract class CursorPages {
     ahead?: Promise<PetPage | null>,
   ): Promise<PetPage | null> {
     const ticket = ++this.ticket;
+    // A read follows a move or a write the page read ahead may predate; one that fails
+    // leaves the page shown as it was, which would keep that page.
     this.ahead = null;
     this.loading.set(true);
     try {
